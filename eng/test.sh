@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The test command the README gives: restores, builds and runs every test project of the solution, then prints
+# one summary line "N passed, N failed[, N skipped]" counted from the TRX results.
+# It installs what the tests need itself: the WireMock jar (npm ci in tests/wiremock) and checks for Java 17.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+if ! command -v java >/dev/null 2>&1; then
+  echo "Java 17 is required for the WireMock tests (apt-get install openjdk-17-jre-headless)." >&2
+  exit 2
+fi
+if [ -f tests/wiremock/package-lock.json ]; then
+  (cd tests/wiremock && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci in tests/wiremock failed" >&2; exit 2; }
+fi
+
+dotnet build ClientCredentials.Protocol.sln -c Release --nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+
+status=0
+dotnet test ClientCredentials.Protocol.sln -c Release --no-build --nologo \
+  --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000 || status=$?
+
+python3 - "$results" <<'PY'
+import sys, pathlib, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for trx in pathlib.Path(sys.argv[1]).rglob("*.trx"):
+    counters = ET.parse(trx).getroot().find("t:ResultSummary/t:Counters", ns)
+    if counters is None:
+        continue
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    skipped += int(counters.get("notExecuted", 0))
+line = f"{passed} passed, {failed} failed"
+if skipped:
+    line += f", {skipped} skipped"
+print(line)
+PY
+if [ "$status" -ne 0 ]; then exit "$status"; fi

@@ -1,0 +1,86 @@
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// An access token obtained with the client credentials grant (RFC 6749 §4.4), with the lifetimes the token
+/// endpoint reported. Instances are immutable; <see cref="ToString"/> never reveals the token.
+/// </summary>
+public sealed class AccessToken
+{
+    /// <summary>Creates a token result. <paramref name="token"/> must be non-empty.</summary>
+    public AccessToken(
+        string token,
+        string tokenType,
+        DateTimeOffset expiresOn,
+        DateTimeOffset? refreshOn,
+        DateTimeOffset? extendedExpiresOn,
+        IReadOnlyList<string> scopes,
+        string? correlationId,
+        TokenSource source,
+        bool isExtendedLifetime = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        ArgumentException.ThrowIfNullOrEmpty(tokenType);
+        ArgumentNullException.ThrowIfNull(scopes);
+        Token = token;
+        TokenType = tokenType;
+        ExpiresOn = expiresOn;
+        RefreshOn = refreshOn;
+        ExtendedExpiresOn = extendedExpiresOn;
+        Scopes = scopes;
+        CorrelationId = correlationId;
+        Source = source;
+        IsExtendedLifetime = isExtendedLifetime;
+    }
+
+    /// <summary>The access token to send as <c>Authorization: {TokenType} {Token}</c> (RFC 6750 §2.1).</summary>
+    public string Token { get; }
+
+    /// <summary>The <c>token_type</c> the endpoint returned, usually <c>Bearer</c> (RFC 6749 §7.1).</summary>
+    public string TokenType { get; }
+
+    /// <summary>When the token stops being valid, from <c>expires_in</c> or v1 <c>expires_on</c>.</summary>
+    public DateTimeOffset ExpiresOn { get; }
+
+    /// <summary>When a proactive refresh should start: from AAD's <c>refresh_in</c>, or computed by the cache.</summary>
+    public DateTimeOffset? RefreshOn { get; }
+
+    /// <summary>
+    /// From AAD's <c>ext_expires_in</c>: how long the resource keeps accepting the token when AAD itself is
+    /// unavailable. Used only for the extended-lifetime fallback.
+    /// </summary>
+    public DateTimeOffset? ExtendedExpiresOn { get; }
+
+    /// <summary>The scopes the token was requested for.</summary>
+    public IReadOnlyList<string> Scopes { get; }
+
+    /// <summary>The <c>client-request-id</c> sent with the request that obtained the token.</summary>
+    public string? CorrelationId { get; }
+
+    /// <summary>Whether this result came from the identity provider or from the cache.</summary>
+    public TokenSource Source { get; }
+
+    /// <summary>
+    /// True when the identity provider failed transiently and the cache served a token that is inside its
+    /// expiry buffer (or within <c>ext_expires_in</c>) rather than failing the call.
+    /// </summary>
+    public bool IsExtendedLifetime { get; }
+
+    /// <summary>Returns a copy that reports a different <see cref="Source"/> and extended-lifetime flag.</summary>
+    public AccessToken With(TokenSource source, bool isExtendedLifetime = false) =>
+        new(Token, TokenType, ExpiresOn, RefreshOn, ExtendedExpiresOn, Scopes, CorrelationId, source, isExtendedLifetime);
+
+    /// <summary>Describes the token without revealing it: type, expiry, source and a short fingerprint.</summary>
+    public override string ToString() =>
+        $"{TokenType} token {TokenFingerprint.Of(Token)} for [{string.Join(' ', Scopes)}], expires {ExpiresOn:u}, from {Source}" +
+        (IsExtendedLifetime ? " (extended lifetime)" : string.Empty);
+}
+
+/// <summary>Where an <see cref="AccessToken"/> result came from.</summary>
+public enum TokenSource
+{
+    /// <summary>A network request to the token endpoint returned it.</summary>
+    IdentityProvider,
+
+    /// <summary>The token cache returned it without a network request.</summary>
+    Cache,
+}

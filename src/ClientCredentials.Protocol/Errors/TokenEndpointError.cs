@@ -1,0 +1,55 @@
+using System.Net;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// The fields of a token endpoint error response (RFC 6749 §5.2) with AAD's additions. Immutable; holds nothing
+/// secret (error bodies carry no tokens).
+/// </summary>
+public sealed record TokenEndpointError
+{
+    /// <summary>The HTTP status of the response.</summary>
+    public required HttpStatusCode StatusCode { get; init; }
+
+    /// <summary>The <c>error</c> code; <c>invalid_response</c> when the body was not an OAuth error.</summary>
+    public required string Error { get; init; }
+
+    /// <summary>The <c>error_description</c>.</summary>
+    public string? ErrorDescription { get; init; }
+
+    /// <summary>AAD's numeric <c>error_codes</c>.</summary>
+    public IReadOnlyList<int> ErrorCodes { get; init; } = [];
+
+    /// <summary>AAD's <c>suberror</c>.</summary>
+    public string? SubError { get; init; }
+
+    /// <summary>A claims challenge.</summary>
+    public string? Claims { get; init; }
+
+    /// <summary>AAD's <c>trace_id</c>; parsed from the description when the field is absent.</summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>AAD's <c>correlation_id</c>; the sent <c>client-request-id</c> when absent.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>AAD's <c>timestamp</c>.</summary>
+    public string? Timestamp { get; init; }
+
+    /// <summary>The <c>error_uri</c>.</summary>
+    public string? ErrorUri { get; init; }
+
+    /// <summary>The parsed <c>Retry-After</c> header (delta-seconds or HTTP-date, RFC 9110 §10.2.3).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>A sanitized excerpt (at most 512 characters) of a body that was not a JSON error.</summary>
+    public string? ResponseSnippet { get; init; }
+
+    /// <summary>A one-line remedy for a known AADSTS code.</summary>
+    public string? Remedy { get; init; }
+
+    /// <summary>5xx, 408, 429 and <c>temporarily_unavailable</c> are transient.</summary>
+    public bool IsTransient =>
+        (int)StatusCode >= 500 || StatusCode == HttpStatusCode.RequestTimeout || StatusCode == HttpStatusCode.TooManyRequests ||
+        string.Equals(Error, "temporarily_unavailable", StringComparison.Ordinal) ||
+        string.Equals(Error, "server_error", StringComparison.Ordinal);
+}

@@ -1,0 +1,44 @@
+using System.Text;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>Builds the one-paragraph message of a <see cref="TokenEndpointException"/>.</summary>
+internal static class TokenEndpointErrorMessage
+{
+    public static string Format(TokenEndpointError error)
+    {
+        var text = new StringBuilder();
+        text.Append("The token endpoint answered HTTP ").Append((int)error.StatusCode).Append(' ').Append(error.Error);
+        if (error.ErrorCodes.Count > 0)
+        {
+            text.Append(" (AADSTS").Append(string.Join(", AADSTS", error.ErrorCodes)).Append(')');
+        }
+
+        var summary = TokenEndpointErrorDescription.FirstLine(error.ErrorDescription);
+        if (summary is not null)
+        {
+            text.Append(": ").Append(summary);
+        }
+        else if (error.ResponseSnippet is not null)
+        {
+            text.Append(": the body was not an OAuth error response: \"").Append(error.ResponseSnippet).Append('"');
+        }
+
+        if (error.Remedy is not null)
+        {
+            text.Append(" Fix: ").Append(error.Remedy);
+        }
+
+        if (error.RetryAfter is { } wait)
+        {
+            text.Append(" Retry after ").Append(Math.Ceiling(wait.TotalSeconds)).Append(" s.");
+        }
+
+        if (error.TraceId is not null || error.CorrelationId is not null)
+        {
+            text.Append(" (trace_id ").Append(error.TraceId ?? "-").Append(", correlation_id ").Append(error.CorrelationId ?? "-").Append(')');
+        }
+
+        return text.ToString();
+    }
+}

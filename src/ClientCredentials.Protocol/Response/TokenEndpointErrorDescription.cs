@@ -1,0 +1,72 @@
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// Reads AAD's <c>error_description</c>, which ends in trace lines. Older AAD separates them with <c>\r\n</c>
+/// ("...\r\nTrace ID: x\r\nCorrelation ID: y\r\nTimestamp: z"); newer AAD with single spaces
+/// ("... Trace ID: x Correlation ID: y Timestamp: z"). Both layouts parse.
+/// </summary>
+internal static class TokenEndpointErrorDescription
+{
+    private const string TraceLabel = "Trace ID:";
+    private const string CorrelationLabel = "Correlation ID:";
+    private const string TimestampLabel = "Timestamp:";
+
+    /// <summary>The human part of the description: everything before "Trace ID:", whitespace collapsed.</summary>
+    public static string? FirstLine(string? description)
+    {
+        if (string.IsNullOrWhiteSpace(description))
+        {
+            return null;
+        }
+
+        var end = description.IndexOf(TraceLabel, StringComparison.Ordinal);
+        var head = end >= 0 ? description[..end] : description;
+        var collapsed = string.Join(' ', head.Split((char[])[' ', '\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        return collapsed.Length == 0 ? null : collapsed;
+    }
+
+    /// <summary>The value after "Trace ID:" in the description.</summary>
+    public static string? TraceId(string? description) => ValueAfter(description, TraceLabel);
+
+    /// <summary>The value after "Correlation ID:" in the description.</summary>
+    public static string? CorrelationId(string? description) => ValueAfter(description, CorrelationLabel);
+
+    /// <summary>The value after "Timestamp:" in the description (runs to the end of the line).</summary>
+    public static string? Timestamp(string? description)
+    {
+        if (description is null)
+        {
+            return null;
+        }
+
+        var start = description.IndexOf(TimestampLabel, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var rest = description[(start + TimestampLabel.Length)..];
+        var lineEnd = rest.IndexOfAny(['\r', '\n']);
+        var value = (lineEnd >= 0 ? rest[..lineEnd] : rest).Trim();
+        return value.Length == 0 ? null : value;
+    }
+
+    private static string? ValueAfter(string? description, string label)
+    {
+        if (description is null)
+        {
+            return null;
+        }
+
+        var start = description.IndexOf(label, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var rest = description.AsSpan(start + label.Length).TrimStart();
+        var end = rest.IndexOfAny([' ', '\r', '\n', '\t']);
+        var value = (end >= 0 ? rest[..end] : rest).ToString();
+        return value.Length == 0 ? null : value;
+    }
+}
