@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// The names under which this library publishes metrics (<see cref="Meter"/>) and traces
+/// (<see cref="ActivitySource"/>). Subscribe with OpenTelemetry's <c>AddMeter</c>/<c>AddSource</c> using <see cref="Name"/>.
+/// </summary>
+public static class ClientCredentialsTelemetry
+{
+    /// <summary>The Meter and ActivitySource name: <c>ClientCredentials.Protocol</c>.</summary>
+    public const string Name = "ClientCredentials.Protocol";
+
+    /// <summary>Counter: token requests answered from the cache.</summary>
+    public const string CacheHits = "clientcredentials.cache.hits";
+
+    /// <summary>Counter: token requests the cache could not answer (a network request followed or was joined).</summary>
+    public const string CacheMisses = "clientcredentials.cache.misses";
+
+    /// <summary>Counter: background refresh-ahead requests started.</summary>
+    public const string CacheRefreshes = "clientcredentials.cache.refreshes";
+
+    /// <summary>Counter: token requests that failed (tag <c>transient</c>: true or false; tag <c>refresh</c>: whether it was a background refresh).</summary>
+    public const string Failures = "clientcredentials.token.failures";
+
+    /// <summary>Histogram (seconds): duration of each HTTP request to the token endpoint (tag <c>http.response.status_code</c>).</summary>
+    public const string RequestDuration = "clientcredentials.token.request.duration";
+
+    /// <summary>Counter: calls refused by client-side throttling without a network request.</summary>
+    public const string Throttled = "clientcredentials.token.throttled";
+
+    /// <summary>Activity name of the span around each token endpoint request.</summary>
+    public const string TokenRequestActivity = "ClientCredentials.TokenRequest";
+
+    internal static readonly ActivitySource ActivitySource = new(Name, typeof(ClientCredentialsTelemetry).Assembly.GetName().Version?.ToString());
+
+    internal static readonly Meter Meter = new(Name, typeof(ClientCredentialsTelemetry).Assembly.GetName().Version?.ToString());
+
+    internal static readonly Counter<long> CacheHitCounter = Meter.CreateCounter<long>(CacheHits, "{request}", "Token requests answered from the cache.");
+
+    internal static readonly Counter<long> CacheMissCounter = Meter.CreateCounter<long>(CacheMisses, "{request}", "Token requests the cache could not answer.");
+
+    internal static readonly Counter<long> CacheRefreshCounter = Meter.CreateCounter<long>(CacheRefreshes, "{request}", "Background refresh-ahead requests started.");
+
+    internal static readonly Counter<long> FailureCounter = Meter.CreateCounter<long>(Failures, "{request}", "Token requests that failed.");
+
+    internal static readonly Counter<long> ThrottledCounter = Meter.CreateCounter<long>(Throttled, "{request}", "Calls refused by client-side throttling.");
+
+    internal static readonly Histogram<double> RequestDurationHistogram = Meter.CreateHistogram<double>(RequestDuration, "s", "Duration of token endpoint HTTP requests.");
+}
