@@ -51,6 +51,24 @@ internal static class TokenEndpointErrorDescription
         return value.Length == 0 ? null : value;
     }
 
+    /// <summary>The AADSTS codes at the start of the description ("AADSTS7000215: ..."), for bodies without <c>error_codes</c>.</summary>
+    public static IReadOnlyList<int> AadstsCodes(string? description)
+    {
+        if (description is null || !description.StartsWith("AADSTS", StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        var digits = description.AsSpan(6);
+        var length = 0;
+        while (length < digits.Length && char.IsAsciiDigit(digits[length]))
+        {
+            length++;
+        }
+
+        return length > 0 && int.TryParse(digits[..length], out var code) ? [code] : [];
+    }
+
     private static string? ValueAfter(string? description, string label)
     {
         if (description is null)

@@ -1,0 +1,77 @@
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// Scopes for the client credentials grant. Entra ID issues app-only tokens for one resource at a time, asked for as
+/// <c>{resource}/.default</c>; AAD takes everything before the last <c>/</c> as the audience.
+/// </summary>
+public static class ClientCredentialsScope
+{
+    /// <summary>The suffix that asks Entra ID for all application permissions granted on a resource.</summary>
+    public const string DefaultSuffix = "/.default";
+
+    /// <summary>
+    /// Turns a resource (app id URI or application id) into its client-credentials scope:
+    /// <c>https://graph.microsoft.com</c> → <c>https://graph.microsoft.com/.default</c>. A resource ending in <c>/</c>
+    /// keeps it, giving the double slash that v1 resources need:
+    /// <c>https://database.windows.net/</c> → <c>https://database.windows.net//.default</c>.
+    /// </summary>
+    public static string FromResource(string resource)
+    {
+        if (string.IsNullOrWhiteSpace(resource))
+        {
+            throw new ClientCredentialsConfigurationException("Resource", "Resource is empty; give the resource's app id URI (for example https://graph.microsoft.com) or application id.");
+        }
+
+        if (resource.Any(char.IsWhiteSpace))
+        {
+            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' contains white space; give one app id URI or application id.");
+        }
+
+        if (resource.EndsWith(DefaultSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' is already a scope; pass it as a scope, or drop '{DefaultSuffix}'.");
+        }
+
+        return resource + DefaultSuffix;
+    }
+
+    /// <summary>
+    /// Checks scopes before anything is sent. Entra ID and ADFS: exactly one scope, ending in <c>/.default</c>
+    /// (AAD answers AADSTS70011 otherwise). Other servers: any non-empty scope tokens (RFC 6749 §3.3), or none.
+    /// Returns the scopes de-duplicated, in their given order.
+    /// </summary>
+    internal static IReadOnlyList<string> Validate(IReadOnlyList<string>? scopes, AuthorityKind kind)
+    {
+        scopes ??= [];
+        var distinct = new List<string>(scopes.Count);
+        foreach (var scope in scopes)
+        {
+            if (string.IsNullOrWhiteSpace(scope) || scope.Any(c => c is ' ' or '"' or '\\' || c < 0x21 || c == 0x7f))
+            {
+                throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{scope}' is not a valid scope token (RFC 6749 §3.3: no spaces, quotes or backslashes); pass each scope as its own entry.");
+            }
+
+            var comparer = kind == AuthorityKind.Generic ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+            if (!distinct.Contains(scope, comparer))
+            {
+                distinct.Add(scope);
+            }
+        }
+
+        if (kind == AuthorityKind.Generic)
+        {
+            return distinct;
+        }
+
+        if (distinct.Count != 1 || !distinct[0].EndsWith(DefaultSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            var given = distinct.Count == 0 ? "no scope" : "'" + string.Join(' ', distinct) + "'";
+            throw new ClientCredentialsConfigurationException(
+                "Scopes",
+                $"{kind} issues app-only tokens for exactly one scope of the form '{{resource}}/.default' (for example https://graph.microsoft.com/.default); got {given}. " +
+                "Permissions are granted to the application, not requested per call; Entra ID answers AADSTS70011 for anything else. Use ClientCredentialsScope.FromResource(resource).");
+        }
+
+        return distinct;
+    }
+}

@@ -1,0 +1,96 @@
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// A Microsoft Entra ID tenant. The token endpoint is <c>{instance}/{tenant}/oauth2/v2.0/token</c>; the cache identity
+/// maps the public cloud's aliases (login.windows.net, login.microsoft.com, sts.windows.net) to
+/// login.microsoftonline.com so that tokens are shared across them.
+/// </summary>
+internal sealed class EntraAuthority : TokenAuthority
+{
+    private static readonly string[] MultiTenantAliases = ["common", "organizations", "consumers"];
+
+    private static readonly string[] PublicCloudAliases = ["login.windows.net", "login.microsoft.com", "sts.windows.net"];
+
+    private readonly Uri _tokenEndpoint;
+
+    public EntraAuthority(string tenant, string? instance)
+    {
+        Tenant = ValidateTenant(tenant);
+        var baseUri = ParseInstance(instance);
+        _tokenEndpoint = new Uri(baseUri, $"{Tenant}/oauth2/v2.0/token");
+        var host = baseUri.IsDefaultPort ? baseUri.Host.ToLowerInvariant() : $"{baseUri.Host.ToLowerInvariant()}:{baseUri.Port}";
+        if (Array.IndexOf(PublicCloudAliases, host) >= 0)
+        {
+            host = EntraInstance.Public;
+        }
+
+        CacheIdentity = $"{baseUri.Scheme}://{host}/{Tenant.ToLowerInvariant()}";
+    }
+
+    public override AuthorityKind Kind => AuthorityKind.Entra;
+
+    public override string Tenant { get; }
+
+    public override string CacheIdentity { get; }
+
+    internal override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken) => new(_tokenEndpoint);
+
+    private static string ValidateTenant(string? tenant)
+    {
+        if (string.IsNullOrWhiteSpace(tenant))
+        {
+            throw new ClientCredentialsConfigurationException("Tenant", "Tenant is required for Entra ID: give the tenant id (a GUID) or a verified domain such as contoso.onmicrosoft.com.");
+        }
+
+        tenant = tenant.Trim();
+        foreach (var alias in MultiTenantAliases)
+        {
+            if (string.Equals(tenant, alias, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ClientCredentialsConfigurationException(
+                    "Tenant",
+                    $"Tenant '{tenant}' cannot issue app-only tokens: the client credentials grant needs the tenant id (GUID) or a verified domain of the tenant that holds the application's service principal. Entra ID answers AADSTS90010 for /{tenant}.");
+            }
+        }
+
+        foreach (var c in tenant)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
+            {
+                throw new ClientCredentialsConfigurationException("Tenant", $"Tenant '{tenant}' is not a tenant id (GUID) or domain name: it contains '{c}'. Give only the tenant, not a URL or path.");
+            }
+        }
+
+        return tenant;
+    }
+
+    private static Uri ParseInstance(string? instance)
+    {
+        if (string.IsNullOrWhiteSpace(instance))
+        {
+            return new Uri($"https://{EntraInstance.Public}/");
+        }
+
+        instance = instance.Trim();
+        Uri? parsed;
+        if (instance.Contains("://", StringComparison.Ordinal))
+        {
+            if (!Uri.TryCreate(instance, UriKind.Absolute, out parsed))
+            {
+                throw new ClientCredentialsConfigurationException("Instance", $"Instance '{instance}' is not a valid URL; give a host such as {EntraInstance.Public} or a URL such as https://{EntraInstance.Public}/.");
+            }
+        }
+        else if (Uri.CheckHostName(instance.Split(':')[0]) == UriHostNameType.Unknown || !Uri.TryCreate($"https://{instance}/", UriKind.Absolute, out parsed))
+        {
+            throw new ClientCredentialsConfigurationException("Instance", $"Instance '{instance}' is not a host name; give a host such as {EntraInstance.Public}.");
+        }
+
+        AuthorityUri.Validate(parsed, "Instance");
+        if (parsed.AbsolutePath is not "/" and not "")
+        {
+            throw new ClientCredentialsConfigurationException("Instance", $"Instance '{instance}' has a path ('{parsed.AbsolutePath}'); give only the host and put the tenant in Tenant.");
+        }
+
+        return new Uri(parsed.GetLeftPart(UriPartial.Authority) + "/");
+    }
+}

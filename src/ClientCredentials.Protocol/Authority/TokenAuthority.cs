@@ -1,0 +1,65 @@
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// Where tokens come from: an Entra tenant, an ADFS farm, an explicit token endpoint, or an OIDC issuer whose
+/// discovery document names the token endpoint. Create one with the static factories; each validates its input
+/// and throws <see cref="ClientCredentialsConfigurationException"/> before any request is sent.
+/// </summary>
+public abstract class TokenAuthority
+{
+    private protected TokenAuthority()
+    {
+    }
+
+    /// <summary>The kind of server.</summary>
+    public abstract AuthorityKind Kind { get; }
+
+    /// <summary>The Entra tenant (GUID or domain) as given; null for other kinds.</summary>
+    public virtual string? Tenant => null;
+
+    /// <summary>
+    /// A canonical identity of the authority for cache keys: lower-case host and tenant for Entra, the token endpoint
+    /// or issuer URL otherwise.
+    /// </summary>
+    public abstract string CacheIdentity { get; }
+
+    /// <summary>True when scopes compare case-insensitively (Entra, ADFS); ordinal for other servers.</summary>
+    internal virtual bool ScopesAreCaseInsensitive => Kind != AuthorityKind.Generic;
+
+    /// <summary>Returns the token endpoint to POST to, fetching the discovery document when needed.</summary>
+    internal abstract ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken);
+
+    /// <summary>Forgets a discovered token endpoint so that the next request fetches discovery again.</summary>
+    internal virtual void ForgetDiscoveredEndpoint()
+    {
+    }
+
+    /// <summary>
+    /// Microsoft Entra ID: <c>https://{instance}/{tenant}/oauth2/v2.0/token</c>. <paramref name="tenant"/> is the
+    /// tenant id (GUID) or a verified domain; <c>common</c>, <c>organizations</c> and <c>consumers</c> are refused
+    /// because AAD rejects the client credentials grant there (AADSTS90010).
+    /// </summary>
+    /// <param name="tenant">Tenant id or domain, for example <c>contoso.onmicrosoft.com</c>.</param>
+    /// <param name="instance">Cloud host (see <see cref="EntraInstance"/>) or a full base URL such as
+    /// <c>http://127.0.0.1:5000</c> for a local emulator. Default: the public cloud.</param>
+    public static TokenAuthority Entra(string tenant, string? instance = null) => new EntraAuthority(tenant, instance);
+
+    /// <summary>
+    /// ADFS (2019 and later): the authority <c>https://host/adfs</c> gives the token endpoint
+    /// <c>https://host/adfs/oauth2/token</c>.
+    /// </summary>
+    public static TokenAuthority Adfs(Uri authority) => new AdfsAuthority(authority);
+
+    /// <summary>Any OAuth 2.0 server, by its token endpoint (RFC 6749 §3.2).</summary>
+    public static TokenAuthority TokenEndpoint(Uri tokenEndpoint) => new TokenEndpointAuthority(tokenEndpoint);
+
+    /// <summary>
+    /// Any OpenID Provider, by its issuer: the token endpoint is read from
+    /// <c>{issuer}/.well-known/openid-configuration</c> (OpenID Connect Discovery 1.0 §4), fetched once and cached;
+    /// the document's <c>issuer</c> must equal <paramref name="issuer"/> (§4.3).
+    /// </summary>
+    public static TokenAuthority OidcIssuer(Uri issuer, TimeProvider? timeProvider = null) => new OidcIssuerAuthority(issuer, timeProvider ?? TimeProvider.System);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Kind} {CacheIdentity}";
+}

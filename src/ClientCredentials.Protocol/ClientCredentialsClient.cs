@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Timeout;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// Gets app-only access tokens with the OAuth 2.0 client credentials grant (RFC 6749 §4.4) and caches them. Thread-safe;
+/// create one per application registration and reuse it. A cache hit answers synchronously without allocating.
+/// </summary>
+public sealed class ClientCredentialsClient : ITokenAcquirer
+{
+    private static readonly Lazy<HttpClient> SharedHttpClient = new(() => new HttpClient(
+        new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    });
+
+    private readonly TokenCache _cache;
+    private readonly TokenEndpointClient _endpoint;
+    private readonly ResiliencePipeline<AccessToken> _pipeline;
+    private readonly ThrottleGate _throttle;
+    private readonly TokenCacheKey? _defaultKey;
+
+    /// <summary>Creates the client, validating every option; throws <see cref="ClientCredentialsConfigurationException"/> on a mistake.</summary>
+    public ClientCredentialsClient(ClientCredentialsClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Authority is null)
+        {
+            throw new ClientCredentialsConfigurationException("Authority", "Authority is required: TokenAuthority.Entra(tenant), .Adfs(uri), .TokenEndpoint(uri) or .OidcIssuer(uri).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            throw new ClientCredentialsConfigurationException("ClientId", "ClientId is required: the application (client) id of the app registration.");
+        }
+
+        if (options.Credential is null)
+        {
+            throw new ClientCredentialsConfigurationException("Credential", "Credential is required: a ClientSecretCredential, CertificateCredential, ClientAssertionCredential or FederatedTokenFileCredential.");
+        }
+
+        if (options.DefaultTokenLifetime is { } lifetime && lifetime <= TimeSpan.Zero)
+        {
+            throw new ClientCredentialsConfigurationException("DefaultTokenLifetime", "DefaultTokenLifetime must be positive, or null to require expires_in.");
+        }
+
+        options.Resilience.Validate();
+        var timeProvider = options.TimeProvider ?? TimeProvider.System;
+        options.Credential.Validate(options.Authority, timeProvider);
+        Authority = options.Authority;
+        ClientId = options.ClientId.Trim();
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        _cache = options.Cache ?? new TokenCache(options.CacheOptions, timeProvider, loggerFactory.CreateLogger<TokenCache>());
+        _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>());
+        _pipeline = options.ResiliencePipeline ?? TokenRequestPipeline.Build(options.Resilience, timeProvider);
+        _throttle = new ThrottleGate(options.Resilience, timeProvider);
+        if (options.Scopes.Count > 0)
+        {
+            _defaultKey = KeyFor(new TokenRequestParameters(options.Scopes));
+        }
+    }
+
+    /// <summary>The authorization server.</summary>
+    public TokenAuthority Authority { get; }
+
+    /// <summary>The client id.</summary>
+    public string ClientId { get; }
+
+    /// <summary>Gets a token for the configured <see cref="ClientCredentialsClientOptions.Scopes"/>, from the cache when it holds a usable one.</summary>
+    public ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_defaultKey is null)
+        {
+            throw new ClientCredentialsConfigurationException("Scopes", "No default scopes are configured; set ClientCredentialsClientOptions.Scopes or pass TokenRequestParameters.");
+        }
+
+        return _cache.GetTokenAsync(_defaultKey, this, forceRefresh: false, cancellationToken);
+    }
+
+    /// <summary>Gets a token for <paramref name="parameters"/>, from the cache when it holds a usable one.</summary>
+    public ValueTask<AccessToken> GetTokenAsync(TokenRequestParameters parameters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var key = KeyFor(parameters);
+        ITokenAcquirer acquirer = parameters.CorrelationId is { Length: > 0 } id ? new CorrelatedAcquirer(this, id) : this;
+        return _cache.GetTokenAsync(key, acquirer, parameters.ForceRefresh, cancellationToken);
+    }
+
+    /// <summary>
+    /// Drops <paramref name="rejected"/> from the cache if it is still the cached token for the default scopes (for
+    /// example after a resource answered 401), so the next call gets a new one. A burst of such calls causes one refresh.
+    /// </summary>
+    public bool InvalidateToken(AccessToken rejected) =>
+        _defaultKey is not null && _cache.Invalidate(_defaultKey, rejected);
+
+    /// <summary>Drops <paramref name="rejected"/> from the cache if it is still the cached token for <paramref name="parameters"/>.</summary>
+    public bool InvalidateToken(TokenRequestParameters parameters, AccessToken rejected) => _cache.Invalidate(KeyFor(parameters), rejected);
+
+    /// <inheritdoc />
+    public override string ToString() => $"ClientCredentialsClient {ClientId} at {Authority}";
+
+    Task<AccessToken> ITokenAcquirer.AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
+        AcquireAsync(key, Guid.NewGuid().ToString(), cancellationToken);
+
+    internal TokenCacheKey KeyFor(TokenRequestParameters parameters)
+    {
+        var scopes = ClientCredentialsScope.Validate(parameters.Scopes, Authority.Kind);
+        foreach (var (name, _) in parameters.ExtraParameters)
+        {
+            if (string.IsNullOrWhiteSpace(name) || Array.IndexOf(OAuthParameters.Reserved, name) >= 0)
+            {
+                throw new ClientCredentialsConfigurationException("ExtraParameters", $"Extra parameter '{name}' would replace a parameter the library writes itself ({string.Join(", ", OAuthParameters.Reserved)}); use the dedicated option instead.");
+            }
+        }
+
+        if (parameters.Claims is { Length: > 0 } claims)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(claims);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new ClientCredentialsConfigurationException("Claims", "Claims must be a JSON object (the claims request parameter of OIDC Core §5.5, as AAD sends in a claims challenge).");
+                }
+            }
+            catch (JsonException ex)
+            {
+                throw new ClientCredentialsConfigurationException("Claims", $"Claims is not valid JSON: {ex.Message}", ex);
+            }
+        }
+
+        return TokenCacheKey.Create(Authority.CacheIdentity, ClientId, scopes, Authority.ScopesAreCaseInsensitive, "Bearer", parameters.Claims, parameters.ExtraParameters);
+    }
+
+    private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)
+    {
+        _throttle.ThrowIfThrottled(key);
+        var parameters = new TokenRequestParameters(key.Scopes) { Claims = key.Claims, ExtraParameters = key.ExtraParameters };
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Parameters, state.CorrelationId, ct)),
+                (Endpoint: _endpoint, Parameters: parameters, CorrelationId: correlationId),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            var endpoint = _endpoint.LastTokenEndpoint ?? new Uri(Authority.CacheIdentity);
+            throw new TokenEndpointUnreachableException(endpoint, correlationId, timedOut: true, $"No token from {endpoint} within {ex.Timeout.TotalSeconds:0.#} s (client-request-id {correlationId}).", ex);
+        }
+        catch (TokenAcquisitionException ex)
+        {
+            _throttle.Observe(key, ex);
+            throw;
+        }
+    }
+
+    /// <summary>Sends the caller's <c>client-request-id</c> instead of a new one.</summary>
+    private sealed class CorrelatedAcquirer(ClientCredentialsClient client, string correlationId) : ITokenAcquirer
+    {
+        public Task<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) => client.AcquireAsync(key, correlationId, cancellationToken);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// Builds and signs the compact JWS of a certificate client assertion (RFC 7515 §7.1, RFC 7523). The header is
+/// <c>{"alg","typ":"JWT", "x5t#S256" | "x5t", "kid"?, "x5c"?}</c>: Entra gets PS256 with <c>x5t#S256</c>; other servers
+/// RS256 with <c>x5t</c> or ES256. When a key cannot sign PSS (some HSM and CNG keys), it falls back to RS256 with
+/// <c>x5t</c> once and remembers that.
+/// </summary>
+internal sealed class AssertionSigner
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly X509Certificate2 _certificate;
+    private readonly CertificateCredentialOptions _options;
+    private readonly string _x5t;
+    private readonly string _x5tS256;
+    private readonly string[]? _x5c;
+    private volatile bool _pssUnavailable;
+
+    public AssertionSigner(X509Certificate2 certificate, CertificateCredentialOptions options)
+    {
+        _certificate = certificate;
+        _options = options;
+        _x5t = CertificateThumbprints.X5t(certificate);
+        _x5tS256 = CertificateThumbprints.X5tS256(certificate);
+        if (options.SendCertificateChain)
+        {
+            _x5c = [Convert.ToBase64String(certificate.RawData), .. options.Chain.Select(c => Convert.ToBase64String(c.RawData))];
+        }
+    }
+
+    public string Sign(AssertionClaims claims, AuthorityKind kind)
+    {
+        var algorithm = Choose(kind);
+        if (algorithm != ClientAssertionAlgorithm.PS256)
+        {
+            return Build(algorithm, claims);
+        }
+
+        try
+        {
+            return Build(ClientAssertionAlgorithm.PS256, claims);
+        }
+        catch (CryptographicException) when (_options.Algorithm == ClientAssertionAlgorithm.Automatic)
+        {
+            _pssUnavailable = true;
+            return Build(ClientAssertionAlgorithm.RS256, claims);
+        }
+    }
+
+    private ClientAssertionAlgorithm Choose(AuthorityKind kind)
+    {
+        if (_options.Algorithm != ClientAssertionAlgorithm.Automatic)
+        {
+            return _options.Algorithm;
+        }
+
+        using (var ec = _certificate.GetECDsaPublicKey())
+        {
+            if (ec is not null)
+            {
+                return ClientAssertionAlgorithm.ES256;
+            }
+        }
+
+        return kind == AuthorityKind.Entra && !_pssUnavailable ? ClientAssertionAlgorithm.PS256 : ClientAssertionAlgorithm.RS256;
+    }
+
+    private string Build(ClientAssertionAlgorithm algorithm, AssertionClaims claims)
+    {
+        var signingInput = Base64UrlEncoder.Encode(WriteHeader(algorithm)) + "." + Base64UrlEncoder.Encode(Write(claims.WriteTo));
+        var signature = SignBytes(algorithm, Encoding.ASCII.GetBytes(signingInput));
+        return signingInput + "." + Base64UrlEncoder.Encode(signature);
+    }
+
+    private byte[] WriteHeader(ClientAssertionAlgorithm algorithm) => Write(writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteString("alg", algorithm.ToString());
+        writer.WriteString("typ", "JWT");
+        if (algorithm == ClientAssertionAlgorithm.PS256)
+        {
+            writer.WriteString("x5t#S256", _x5tS256);
+        }
+        else
+        {
+            writer.WriteString("x5t", _x5t);
+        }
+
+        if (_options.KeyId is { Length: > 0 } kid)
+        {
+            writer.WriteString("kid", kid);
+        }
+
+        if (_x5c is not null)
+        {
+            writer.WriteStartArray("x5c");
+            foreach (var der in _x5c)
+            {
+                writer.WriteStringValue(der);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    });
+
+    private byte[] SignBytes(ClientAssertionAlgorithm algorithm, byte[] data)
+    {
+        if (algorithm == ClientAssertionAlgorithm.ES256)
+        {
+            using var ec = _certificate.GetECDsaPrivateKey() ?? throw NoKey();
+            return ec.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+
+        using var rsa = _certificate.GetRSAPrivateKey() ?? throw NoKey();
+        var padding = algorithm == ClientAssertionAlgorithm.PS256 ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+        return rsa.SignData(data, HashAlgorithmName.SHA256, padding);
+    }
+
+    private ClientCredentialsConfigurationException NoKey() =>
+        new("Certificate", $"Certificate '{_certificate.Subject}' (thumbprint {_certificate.Thumbprint}) has no usable private key.");
+
+    private static byte[] Write(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream(512);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(writer);
+        }
+
+        return buffer.ToArray();
+    }
+}

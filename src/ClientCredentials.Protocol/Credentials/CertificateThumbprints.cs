@@ -1,0 +1,18 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// The certificate thumbprints that JWS headers carry (RFC 7515 §4.1.7–4.1.8): Base64url of the SHA-1
+/// (<c>x5t</c>) or SHA-256 (<c>x5t#S256</c>) digest of the certificate's DER encoding.
+/// </summary>
+public static class CertificateThumbprints
+{
+    /// <summary>The <c>x5t</c> header value: Base64url(SHA-1(DER)).</summary>
+    public static string X5t(X509Certificate2 certificate) => Base64UrlEncoder.Encode(SHA1.HashData(certificate.RawData));
+
+    /// <summary>The <c>x5t#S256</c> header value: Base64url(SHA-256(DER)).</summary>
+    public static string X5tS256(X509Certificate2 certificate) => Base64UrlEncoder.Encode(SHA256.HashData(certificate.RawData));
+}

@@ -1,0 +1,64 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// A client secret (RFC 6749 §2.3.1), sent in the body (<c>client_secret_post</c>, the default) or as HTTP Basic
+/// (<c>client_secret_basic</c>). The secret is never shown by <see cref="ToString"/>.
+/// </summary>
+public sealed class ClientSecretCredential : ClientCredential
+{
+    private readonly string _secret;
+
+    /// <summary>Creates the credential.</summary>
+    /// <param name="secret">The secret value (not its id).</param>
+    /// <param name="transport">Where the secret travels.</param>
+    public ClientSecretCredential(string secret, ClientSecretTransport transport = ClientSecretTransport.RequestBody)
+    {
+        if (string.IsNullOrEmpty(secret))
+        {
+            throw new ClientCredentialsConfigurationException("ClientSecret", "The client secret is empty. Use the secret's Value from the app registration (Certificates & secrets), not its Secret ID.");
+        }
+
+        if (!Enum.IsDefined(transport))
+        {
+            throw new ClientCredentialsConfigurationException("ClientSecretTransport", $"Unknown client secret transport {(int)transport}.");
+        }
+
+        _secret = secret;
+        Transport = transport;
+    }
+
+    /// <summary>Where the secret travels.</summary>
+    public ClientSecretTransport Transport { get; }
+
+    internal override bool AuthenticatesInHeader => Transport == ClientSecretTransport.BasicAuthentication;
+
+    internal override ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken)
+    {
+        if (Transport == ClientSecretTransport.BasicAuthentication)
+        {
+            message.Authorization = new AuthenticationHeaderValue("Basic", BasicCredentials.Encode(context.ClientId, _secret));
+        }
+        else
+        {
+            message.Form.Add(new(OAuthParameters.ClientSecret, _secret));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"client secret {TokenFingerprint.Of(_secret)} ({(Transport == ClientSecretTransport.RequestBody ? "client_secret_post" : "client_secret_basic")})";
+}
+
+/// <summary>
+/// RFC 6749 §2.3.1: the client id and secret are each encoded with application/x-www-form-urlencoded
+/// (Appendix B) before being joined with <c>:</c> and Base64-encoded for HTTP Basic (RFC 7617).
+/// </summary>
+internal static class BasicCredentials
+{
+    public static string Encode(string clientId, string secret) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(FormUrlEncoding.Encode(clientId) + ":" + FormUrlEncoding.Encode(secret)));
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// Sends one token request and reads its answer: the only place where this library talks HTTP to a token endpoint.
+/// It builds a fresh request (and assertion) per attempt, caps the body at 1 MiB, records the request duration and a
+/// trace span, and turns network failures into <see cref="TokenEndpointUnreachableException"/>. Retries belong to the
+/// resilience pipeline around it.
+/// </summary>
+internal sealed partial class TokenEndpointClient
+{
+    private readonly HttpClient _httpClient;
+    private readonly TokenAuthority _authority;
+    private readonly string _clientId;
+    private readonly ClientCredential _credential;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan? _defaultLifetime;
+    private readonly ILogger _logger;
+
+    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger)
+    {
+        _httpClient = httpClient;
+        _authority = authority;
+        _clientId = clientId;
+        _credential = credential;
+        _timeProvider = timeProvider;
+        _defaultLifetime = defaultLifetime;
+        _logger = logger;
+    }
+
+    /// <summary>The token endpoint of the latest attempt, for errors raised outside an attempt (overall timeouts).</summary>
+    public Uri? LastTokenEndpoint { get; private set; }
+
+    public async Task<AccessToken> SendAsync(TokenRequestParameters parameters, string correlationId, CancellationToken cancellationToken)
+    {
+        var tokenEndpoint = await _authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        LastTokenEndpoint = tokenEndpoint;
+        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider);
+        using var request = await TokenRequestFactory.CreateAsync(context, _credential, parameters, correlationId, cancellationToken).ConfigureAwait(false);
+        using var activity = ClientCredentialsTelemetry.ActivitySource.StartActivity(ClientCredentialsTelemetry.TokenRequestActivity, ActivityKind.Client);
+        activity?.SetTag("server.address", tokenEndpoint.Host);
+        activity?.SetTag("oauth.client_id", _clientId);
+        activity?.SetTag("client_request_id", correlationId);
+
+        var requestedAt = _timeProvider.GetUtcNow();
+        var started = _timeProvider.GetTimestamp();
+        int? statusCode = null;
+        try
+        {
+            LogSending(_logger, tokenEndpoint, _clientId, correlationId);
+            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            statusCode = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", statusCode);
+            byte[] body;
+            try
+            {
+                body = await ResponseBodyReader.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ResponseTooLargeException ex)
+            {
+                throw new TokenEndpointException(new TokenEndpointError { StatusCode = response.StatusCode, Error = TokenResponseReader.InvalidResponse, ErrorDescription = ex.Message, CorrelationId = correlationId }, ex);
+            }
+
+            var token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(parameters.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime));
+            LogReceived(_logger, statusCode.Value, TokenFingerprint.Of(token.Token), token.ExpiresOn, correlationId);
+            return token;
+        }
+        catch (TokenEndpointException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Error);
+            LogEndpointError(_logger, ex.Details.StatusCode is var s ? (int)s : 0, ex.Error, string.Join(",", ex.ErrorCodes), ex.TraceId, correlationId);
+            throw;
+        }
+        catch (Exception ex) when (IsNetworkFailure(ex, cancellationToken))
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            _authority.ForgetDiscoveredEndpoint();
+            var timedOut = ex is OperationCanceledException;
+            LogUnreachable(_logger, tokenEndpoint, timedOut, ex.Message, correlationId);
+            throw new TokenEndpointUnreachableException(
+                tokenEndpoint,
+                correlationId,
+                timedOut,
+                timedOut
+                    ? $"The token endpoint {tokenEndpoint} did not answer before the HttpClient timeout (client-request-id {correlationId})."
+                    : $"The token endpoint {tokenEndpoint} could not be reached: {ex.Message} (client-request-id {correlationId}).",
+                ex);
+        }
+        finally
+        {
+            var elapsed = _timeProvider.GetElapsedTime(started);
+            ClientCredentialsTelemetry.RequestDurationHistogram.Record(
+                elapsed.TotalSeconds,
+                new KeyValuePair<string, object?>("http.response.status_code", statusCode),
+                new KeyValuePair<string, object?>("server.address", tokenEndpoint.Host));
+        }
+    }
+
+    /// <summary>Network errors, and an HttpClient.Timeout (a cancellation the caller did not ask for).</summary>
+    private static bool IsNetworkFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Requesting a token from {TokenEndpoint} for client {ClientId} (client-request-id {CorrelationId}).")]
+    private static partial void LogSending(ILogger logger, Uri tokenEndpoint, string clientId, string correlationId);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Token endpoint answered HTTP {StatusCode}: token {TokenFingerprint} expires {ExpiresOn:u} (client-request-id {CorrelationId}).")]
+    private static partial void LogReceived(ILogger logger, int statusCode, string tokenFingerprint, DateTimeOffset expiresOn, string correlationId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Token endpoint answered HTTP {StatusCode} {Error} (codes {ErrorCodes}, trace_id {TraceId}, client-request-id {CorrelationId}).")]
+    private static partial void LogEndpointError(ILogger logger, int statusCode, string error, string errorCodes, string? traceId, string correlationId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Token endpoint {TokenEndpoint} unreachable (timed out: {TimedOut}): {Reason} (client-request-id {CorrelationId}).")]
+    private static partial void LogUnreachable(ILogger logger, Uri tokenEndpoint, bool timedOut, string reason, string correlationId);
+}

@@ -1,0 +1,54 @@
+using System.Text;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// Writes one client credentials token request (RFC 6749 §4.4.2): form fields in the order
+/// <c>client_id</c>, credential, <c>scope</c>, <c>claims</c>, <c>grant_type</c>, then caller extras; empty values
+/// are dropped. A new request, and for assertion credentials a new assertion, is made for every attempt.
+/// </summary>
+internal static class TokenRequestFactory
+{
+    public static async ValueTask<HttpRequestMessage> CreateAsync(
+        ClientAuthenticationContext context,
+        ClientCredential credential,
+        TokenRequestParameters parameters,
+        string correlationId,
+        CancellationToken cancellationToken)
+    {
+        var message = new TokenRequestMessage();
+        if (!credential.AuthenticatesInHeader)
+        {
+            message.Form.Add(new(OAuthParameters.ClientId, context.ClientId));
+        }
+
+        await credential.ApplyAsync(context, message, cancellationToken).ConfigureAwait(false);
+        if (parameters.Scopes.Count > 0)
+        {
+            message.Form.Add(new(OAuthParameters.Scope, string.Join(' ', parameters.Scopes)));
+        }
+
+        if (!string.IsNullOrEmpty(parameters.Claims))
+        {
+            message.Form.Add(new(OAuthParameters.Claims, parameters.Claims));
+        }
+
+        message.Form.Add(new(OAuthParameters.GrantType, OAuthParameters.ClientCredentialsGrant));
+        foreach (var extra in parameters.ExtraParameters)
+        {
+            if (!string.IsNullOrEmpty(extra.Value))
+            {
+                message.Form.Add(extra);
+            }
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, context.TokenEndpoint)
+        {
+            Content = new StringContent(FormUrlEncoding.EncodeForm(message.Form), Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Content.Headers.ContentType!.CharSet = null;
+        request.Headers.Authorization = message.Authorization;
+        TokenRequestHeaders.Apply(request, correlationId);
+        return request;
+    }
+}

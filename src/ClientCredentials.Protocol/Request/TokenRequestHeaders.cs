@@ -1,0 +1,29 @@
+using System.Reflection;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// Headers of a token request: <c>Accept: application/json</c>; AAD's correlation headers
+/// <c>client-request-id</c> and <c>return-client-request-id: true</c>; and <c>x-client-SKU</c>/<c>x-client-Ver</c>
+/// naming this library, as MSAL names itself.
+/// </summary>
+internal static class TokenRequestHeaders
+{
+    public const string ClientRequestId = "client-request-id";
+    public const string ReturnClientRequestId = "return-client-request-id";
+    public const string ClientSku = "x-client-SKU";
+    public const string ClientVersion = "x-client-Ver";
+    public const string Sku = "ClientCredentials.Protocol";
+
+    public static readonly string Version =
+        typeof(TokenRequestHeaders).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static void Apply(HttpRequestMessage request, string correlationId)
+    {
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.TryAddWithoutValidation(ClientRequestId, correlationId);
+        request.Headers.TryAddWithoutValidation(ReturnClientRequestId, "true");
+        request.Headers.TryAddWithoutValidation(ClientSku, Sku);
+        request.Headers.TryAddWithoutValidation(ClientVersion, Version);
+    }
+}

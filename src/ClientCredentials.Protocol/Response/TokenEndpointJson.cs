@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// The JSON members of a token endpoint response: success (RFC 6749 §5.1), error (§5.2), and AAD's additions
+/// (v1 <c>expires_on</c>/<c>not_before</c>/<c>resource</c>, <c>ext_expires_in</c>, <c>refresh_in</c>,
+/// <c>error_codes</c>, <c>trace_id</c>, ...). Numbers may arrive as strings; unknown members are kept.
+/// </summary>
+internal sealed class TokenEndpointJson
+{
+    [JsonPropertyName("access_token")] public string? AccessToken { get; set; }
+    [JsonPropertyName("token_type")] public string? TokenType { get; set; }
+    [JsonPropertyName("expires_in")] public long? ExpiresIn { get; set; }
+    [JsonPropertyName("ext_expires_in")] public long? ExtExpiresIn { get; set; }
+    [JsonPropertyName("refresh_in")] public long? RefreshIn { get; set; }
+    [JsonPropertyName("expires_on")] public long? ExpiresOn { get; set; }
+    [JsonPropertyName("not_before")] public long? NotBefore { get; set; }
+    [JsonPropertyName("resource")] public string? Resource { get; set; }
+    [JsonPropertyName("scope")] public string? Scope { get; set; }
+    [JsonPropertyName("error")] public string? Error { get; set; }
+    [JsonPropertyName("error_description")] public string? ErrorDescription { get; set; }
+    [JsonPropertyName("error_codes")] public int[]? ErrorCodes { get; set; }
+    [JsonPropertyName("suberror")] public string? SubError { get; set; }
+    [JsonPropertyName("claims")] public string? Claims { get; set; }
+    [JsonPropertyName("trace_id")] public string? TraceId { get; set; }
+    [JsonPropertyName("correlation_id")] public string? CorrelationId { get; set; }
+    [JsonPropertyName("timestamp")] public string? Timestamp { get; set; }
+    [JsonPropertyName("error_uri")] public string? ErrorUri { get; set; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+}
+
+/// <summary>The members of an OpenID Provider configuration document that this client reads (OIDC Discovery §3).</summary>
+internal sealed class OidcDiscoveryJson
+{
+    [JsonPropertyName("issuer")] public string? Issuer { get; set; }
+    [JsonPropertyName("token_endpoint")] public string? TokenEndpoint { get; set; }
+}
+
+/// <summary>System.Text.Json source generation for the response types: no reflection, AOT-safe.</summary>
+[JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowReadingFromString, ReadCommentHandling = JsonCommentHandling.Disallow)]
+[JsonSerializable(typeof(TokenEndpointJson))]
+[JsonSerializable(typeof(OidcDiscoveryJson))]
+internal sealed partial class TokenEndpointJsonContext : JsonSerializerContext
+{
+}

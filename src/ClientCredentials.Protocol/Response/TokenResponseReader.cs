@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// Turns a token endpoint response into an <see cref="AccessToken"/> or a <see cref="TokenEndpointException"/>.
+/// Success (RFC 6749 §5.1) needs <c>access_token</c> and a lifetime: <c>expires_in</c>, or v1 <c>expires_on</c>;
+/// numbers may be strings. A 200 that carries <c>error</c> is an error. Lifetimes that are negative, or longer than
+/// 10 years (MSAL ignores those too), are errors; Entra must send one, other servers fall back to a configured default.
+/// </summary>
+internal static class TokenResponseReader
+{
+    /// <summary>The error code used when the body is not a valid OAuth response.</summary>
+    public const string InvalidResponse = "invalid_response";
+
+    private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3650);
+
+    public static AccessToken Read(HttpStatusCode status, HttpResponseHeaders headers, byte[] body, TokenResponseContext context)
+    {
+        TokenEndpointJson? json = null;
+        JsonException? parseError = null;
+        try
+        {
+            json = body.Length == 0 ? null : JsonSerializer.Deserialize(body, TokenEndpointJsonContext.Default.TokenEndpointJson);
+        }
+        catch (JsonException ex)
+        {
+            parseError = ex;
+        }
+
+        var success = (int)status is >= 200 and < 300;
+        if (json?.Error is { Length: > 0 })
+        {
+            throw new TokenEndpointException(ErrorFrom(status, headers, json, context));
+        }
+
+        if (!success || json is null)
+        {
+            throw new TokenEndpointException(
+                new TokenEndpointError
+                {
+                    StatusCode = status,
+                    Error = InvalidResponse,
+                    ErrorDescription = success
+                        ? (parseError is null ? "The response body is empty." : $"The response body is not valid JSON ({parseError.Message}).")
+                        : $"HTTP {(int)status} without an OAuth error response.",
+                    ResponseSnippet = body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
+                    CorrelationId = context.CorrelationId,
+                    RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
+                },
+                parseError);
+        }
+
+        if (string.IsNullOrEmpty(json.AccessToken))
+        {
+            throw Invalid(status, context, "The response has no access_token.");
+        }
+
+        var expiresOn = ExpiresOn(status, json, context);
+        var refreshOn = json.RefreshIn is > 0 ? context.RequestedAt.AddSeconds(json.RefreshIn.Value) : (DateTimeOffset?)null;
+        var extendedExpiresOn = json.ExtExpiresIn is > 0 ? context.RequestedAt.AddSeconds(Math.Min(json.ExtExpiresIn.Value, (long)MaxLifetime.TotalSeconds)) : (DateTimeOffset?)null;
+        return new AccessToken(
+            json.AccessToken,
+            string.IsNullOrEmpty(json.TokenType) ? "Bearer" : json.TokenType,
+            expiresOn,
+            refreshOn is { } r && r < expiresOn ? r : null,
+            extendedExpiresOn,
+            context.Scopes,
+            context.CorrelationId,
+            TokenSource.IdentityProvider);
+    }
+
+    private static DateTimeOffset ExpiresOn(HttpStatusCode status, TokenEndpointJson json, TokenResponseContext context)
+    {
+        TimeSpan lifetime;
+        if (json.ExpiresIn is { } seconds)
+        {
+            lifetime = TimeSpan.FromSeconds(seconds);
+        }
+        else if (json.ExpiresOn is { } epoch)
+        {
+            lifetime = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(epoch, 0, 253402300799)) - context.RequestedAt;
+        }
+        else if (context.AuthorityKind != AuthorityKind.Entra && context.DefaultLifetime is { } fallback)
+        {
+            lifetime = fallback;
+        }
+        else
+        {
+            throw Invalid(status, context, "The response has no expires_in (nor v1 expires_on), so the token's lifetime is unknown.");
+        }
+
+        if (lifetime < TimeSpan.Zero)
+        {
+            throw Invalid(status, context, $"The response gives a negative lifetime ({lifetime.TotalSeconds} s).");
+        }
+
+        if (lifetime > MaxLifetime)
+        {
+            throw Invalid(status, context, $"The response claims a lifetime over 10 years ({lifetime.TotalSeconds} s); refusing to cache such a token.");
+        }
+
+        return context.RequestedAt + lifetime;
+    }
+
+    private static TokenEndpointException Invalid(HttpStatusCode status, TokenResponseContext context, string description) =>
+        new(new TokenEndpointError { StatusCode = status, Error = InvalidResponse, ErrorDescription = description, CorrelationId = context.CorrelationId });
+
+    private static TokenEndpointError ErrorFrom(HttpStatusCode status, HttpResponseHeaders headers, TokenEndpointJson json, TokenResponseContext context)
+    {
+        IReadOnlyList<int> codes = json.ErrorCodes is { Length: > 0 } sent ? sent : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription);
+        return new TokenEndpointError
+        {
+            StatusCode = status,
+            Error = json.Error!,
+            ErrorDescription = json.ErrorDescription,
+            ErrorCodes = codes,
+            SubError = json.SubError,
+            Claims = json.Claims,
+            TraceId = json.TraceId ?? TokenEndpointErrorDescription.TraceId(json.ErrorDescription),
+            CorrelationId = json.CorrelationId ?? TokenEndpointErrorDescription.CorrelationId(json.ErrorDescription) ?? context.CorrelationId,
+            Timestamp = json.Timestamp ?? TokenEndpointErrorDescription.Timestamp(json.ErrorDescription),
+            ErrorUri = json.ErrorUri,
+            RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
+            Remedy = AadErrorRemedies.For(codes),
+        };
+    }
+}
