@@ -22,7 +22,9 @@ internal sealed class EmulatorSigningKey : IDisposable
         Thumbprint = Base64UrlEncoder.Encode(SHA1.HashData(certificate.RawData));
         KeyId = Thumbprint;
         SecurityKey = new RsaSecurityKey(rsa) { KeyId = KeyId };
-        SigningCredentials = new SigningCredentials(SecurityKey, SecurityAlgorithms.RsaSha256);
+        // X509 credentials make the token handler write both kid and x5t into the header.
+        SigningCredentials = new X509SigningCredentials(certificate, SecurityAlgorithms.RsaSha256);
+        SigningCredentials.Key.KeyId = KeyId;
         var parameters = rsa.ExportParameters(includePrivateParameters: false);
         Modulus = Base64UrlEncoder.Encode(parameters.Modulus);
         Exponent = Base64UrlEncoder.Encode(parameters.Exponent);

@@ -51,7 +51,6 @@ internal sealed class AccessTokenIssuer(EmulatorSigningKey signingKey, TimeProvi
             Claims = claims,
             SigningCredentials = signingKey.SigningCredentials,
             TokenType = "JWT",
-            AdditionalHeaderClaims = new Dictionary<string, object> { ["x5t"] = signingKey.Thumbprint },
         };
         return new IssuedToken(handler.CreateToken(descriptor), now, expires);
     }
