@@ -5,13 +5,9 @@ using ClientCredentials.Emulator.Tests.Infrastructure;
 
 namespace ClientCredentials.Emulator.Tests;
 
-public sealed class SecretAuthenticationTests : IAsyncLifetime
+public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
-    private EmulatorHarness emulator = null!;
-
-    public async Task InitializeAsync() => emulator = await EmulatorHarness.StartAsync();
-
-    public async Task DisposeAsync() => await emulator.DisposeAsync();
+    private readonly EmulatorHarness emulator = fixture.Emulator;
 
     [Fact]
     public async Task Secret_in_body_gets_a_v2_token_response()

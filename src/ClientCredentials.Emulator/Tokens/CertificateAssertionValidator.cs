@@ -69,7 +69,7 @@ internal sealed class CertificateAssertionValidator(AssertionReplayCache replayC
                 certificate = leaf!;
             }
 
-            if (!await AssertionChecks.SignatureVerifiesAsync(assertion, [new X509SecurityKey(certificate)]).ConfigureAwait(false))
+            if (!await AssertionChecks.SignatureVerifiesAsync(assertion, [PublicKeyOf(certificate)]).ConfigureAwait(false))
             {
                 return AadErrors.InvalidSignature(assertion.ThumbprintForDisplay);
             }
@@ -77,6 +77,10 @@ internal sealed class CertificateAssertionValidator(AssertionReplayCache replayC
 
         return CheckClaims(application, assertion, acceptedAudiences);
     }
+
+    /// <summary>The certificate's public key: ECDsa for EC certificates (ES256), else RSA.</summary>
+    private static SecurityKey PublicKeyOf(X509Certificate2 certificate) =>
+        certificate.GetECDsaPublicKey() is { } ecdsa ? new ECDsaSecurityKey(ecdsa) : new X509SecurityKey(certificate);
 
     private AadError? CheckClaims(RegisteredApplication application, ClientAssertion assertion, IReadOnlyCollection<string> acceptedAudiences)
     {

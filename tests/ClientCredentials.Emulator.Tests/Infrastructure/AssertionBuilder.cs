@@ -65,8 +65,12 @@ internal sealed class AssertionBuilder
         Sign(new X509SecurityKey(certificate), SecurityAlgorithms.RsaSsaPssSha256).Header("x5t#S256", Base64UrlEncoder.Encode(SHA256.HashData(certificate.RawData)));
 
     /// <summary>RS256 with <c>x5t</c> (SHA-1), as MSAL signs for ADFS and generic servers.</summary>
-    public AssertionBuilder SignRs256(X509Certificate2 certificate) =>
-        Sign(new X509SecurityKey(certificate), SecurityAlgorithms.RsaSha256).Header("x5t", Base64UrlEncoder.Encode(SHA1.HashData(certificate.RawData)));
+    public AssertionBuilder SignRs256(X509Certificate2 certificate)
+    {
+        // X509 signing credentials make the handler write x5t (SHA-1) itself.
+        credentials = new X509SigningCredentials(certificate, SecurityAlgorithms.RsaSha256);
+        return this;
+    }
 
     public AssertionBuilder SignEs256(X509Certificate2 certificate) =>
         Sign(new ECDsaSecurityKey(certificate.GetECDsaPrivateKey()!), SecurityAlgorithms.EcdsaSha256).Header("x5t#S256", Base64UrlEncoder.Encode(SHA256.HashData(certificate.RawData)));
