@@ -64,6 +64,11 @@ internal static class EmulatorOptionsValidator
             throw Fail($"faults.latencyMilliseconds must be between 0 and {MaxLatencyMilliseconds}; found {faults.LatencyMilliseconds}.");
         }
 
+        if (faults.ForcedStatusCodes is null)
+        {
+            throw Fail("faults.forcedStatusCodes must not be null; omit it or use [] for none.");
+        }
+
         for (var i = 0; i < faults.ForcedStatusCodes.Count; i++)
         {
             if (faults.ForcedStatusCodes[i] is < 200 or > 599)
