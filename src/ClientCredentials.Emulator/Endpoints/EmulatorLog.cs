@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace ClientCredentials.Emulator.Endpoints;
+
+/// <summary>The emulator's log events. They carry ids and codes only: never secrets, assertions or tokens.</summary>
+internal static partial class EmulatorLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Emulator listening on {BaseAddress}")]
+    public static partial void Started(ILogger logger, Uri baseAddress);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Token issued: tenant {TenantId}, client {ClientId}, resource {Resource}, credential {Method}, roles {RoleCount}")]
+    public static partial void TokenIssued(ILogger logger, string tenantId, string clientId, string resource, string method, int roleCount);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Token request rejected: tenant {Tenant}, client {ClientId}, HTTP {Status} {Error} AADSTS{Code}")]
+    public static partial void TokenRejected(ILogger logger, string tenant, string? clientId, int status, string error, int code);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Fault injected: tenant {Tenant}, HTTP {Status}")]
+    public static partial void FaultInjected(ILogger logger, string tenant, int status);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Application registered: client {ClientId} in tenant {TenantId}")]
+    public static partial void ApplicationRegistered(ILogger logger, string clientId, string tenantId);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Protected API answered {Status} ({Reason})")]
+    public static partial void ProtectedApiAnswered(ILogger logger, int status, string reason);
+}

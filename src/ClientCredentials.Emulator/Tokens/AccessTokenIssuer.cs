@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using ClientCredentials.Emulator.Directory;
+using ClientCredentials.Emulator.Endpoints;
+using ClientCredentials.Emulator.Signing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ClientCredentials.Emulator.Tokens;
+
+/// <summary>An issued access token and its times.</summary>
+internal sealed record IssuedToken(string AccessToken, DateTimeOffset NotBefore, DateTimeOffset ExpiresOn);
+
+/// <summary>
+/// Issues RS256 v2 app-only access tokens as AAD does: <c>aud</c> is the resource's app id (GUID, as in AAD v2
+/// tokens), <c>iss</c> = <c>{base}/{tenantId}/v2.0</c>, <c>tid</c>, <c>roles</c> (omitted when none),
+/// <c>azp</c>, <c>azpacr</c>, <c>oid</c> = <c>sub</c> (the service principal), <c>idtyp</c>=app, <c>ver</c>=2.0,
+/// <c>uti</c>, <c>iat</c>/<c>nbf</c>/<c>exp</c>; header <c>kid</c> and <c>x5t</c>.
+/// </summary>
+internal sealed class AccessTokenIssuer(EmulatorSigningKey signingKey, TimeProvider timeProvider, EmulatorOptions options)
+{
+    private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public IssuedToken Issue(RegisteredApplication application, RegisteredResource resource, ClientAuthentication authentication, string baseAddress)
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(timeProvider.GetUtcNow().ToUnixTimeSeconds());
+        var expires = now + options.AccessTokenLifetime;
+        var claims = new Dictionary<string, object>
+        {
+            ["tid"] = application.Tenant.Id,
+            ["azp"] = application.ClientId,
+            ["azpacr"] = authentication.Azpacr,
+            ["oid"] = application.ObjectId,
+            ["sub"] = application.ObjectId,
+            ["idtyp"] = "app",
+            ["ver"] = "2.0",
+            ["uti"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
+        };
+        var roles = application.RolesOn(resource);
+        if (roles.Count > 0)
+        {
+            claims["roles"] = roles.ToArray();
+        }
+
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = EmulatorUrls.Issuer(baseAddress, application.Tenant.Id),
+            Audience = resource.AppId,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = claims,
+            SigningCredentials = signingKey.SigningCredentials,
+            TokenType = "JWT",
+        };
+        return new IssuedToken(handler.CreateToken(descriptor), now, expires);
+    }
+}

@@ -1,0 +1,46 @@
+using ClientCredentials.Emulator.Directory;
+using ClientCredentials.Emulator.Errors;
+
+namespace ClientCredentials.Emulator.Tokens;
+
+/// <summary>
+/// Validates an assertion from a trusted external issuer (workload identity federation): a federated credential
+/// must match <c>iss</c> (AADSTS700211), <c>sub</c> (AADSTS700213) and <c>aud</c> (AADSTS700212) exactly, the
+/// signature must verify with that issuer's keys, and the time window must hold. External tokens may be reused
+/// until they expire (AAD accepts the same GitHub or Kubernetes token for several scopes), so no replay check.
+/// </summary>
+internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, EmulatorOptions options)
+{
+    public async Task<AadError?> ValidateAsync(RegisteredApplication application, ClientAssertion assertion)
+    {
+        if (AssertionChecks.CheckAlgorithm(assertion) is { } algorithmError)
+        {
+            return algorithmError;
+        }
+
+        var byIssuer = application.FederatedCredentials.Where(c => string.Equals(c.Issuer, assertion.Issuer, StringComparison.Ordinal)).ToList();
+        if (byIssuer.Count == 0)
+        {
+            return AadErrors.FederatedIssuerNotFound(assertion.Issuer ?? "(none)");
+        }
+
+        var bySubject = byIssuer.Where(c => string.Equals(c.Subject, assertion.Subject, StringComparison.Ordinal)).ToList();
+        if (bySubject.Count == 0)
+        {
+            return AadErrors.FederatedSubjectNotFound(assertion.Subject ?? "(none)");
+        }
+
+        var matching = bySubject.Where(c => assertion.Audiences.Contains(c.Audience, StringComparer.Ordinal)).ToList();
+        if (matching.Count == 0)
+        {
+            return AadErrors.FederatedAudienceNotFound(string.Join(", ", assertion.Audiences));
+        }
+
+        if (!await AssertionChecks.SignatureVerifiesAsync(assertion, matching.SelectMany(c => c.Keys)).ConfigureAwait(false))
+        {
+            return AadErrors.InvalidSignature("(federated issuer key)");
+        }
+
+        return AssertionChecks.CheckTimes(assertion, timeProvider.GetUtcNow(), options.ClockSkew, maxLifetime: null);
+    }
+}
