@@ -1,0 +1,283 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// An in-memory cache of access tokens obtained with the client credentials grant (RFC 6749 §4.4), safe to share
+/// between many clients. A hit takes no lock and allocates nothing. A token is served until
+/// <c>ExpiresOn − </c><see cref="TokenCacheOptions.ExpiryBuffer"/>; after its refresh point a hit still returns it
+/// and starts one background refresh. Concurrent misses for one key share one request to the token endpoint.
+/// </summary>
+public sealed class TokenCache
+{
+    /// <summary>The least wait before a failed background refresh is tried again, when the server gave no <c>Retry-After</c>.</summary>
+    internal static readonly TimeSpan RefreshRetryDelay = TimeSpan.FromSeconds(30);
+
+    private static readonly KeyValuePair<string, object?> RefreshTag = new("refresh", true);
+    private static readonly KeyValuePair<string, object?> ForegroundTag = new("refresh", false);
+
+    private readonly TokenCacheOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TokenCacheStore _store;
+    private readonly ConcurrentDictionary<TokenCacheKey, TaskCompletionSource<AccessToken>> _flights = new();
+
+    /// <summary>
+    /// Creates an empty cache. <paramref name="options"/> defaults to <see cref="TokenCacheOptions"/>' defaults and is
+    /// checked here (<see cref="ClientCredentialsConfigurationException"/> names a bad option); every clock read
+    /// uses <paramref name="timeProvider"/> (default <see cref="TimeProvider.System"/>).
+    /// </summary>
+    public TokenCache(TokenCacheOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        _options = options ?? new TokenCacheOptions();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _store = new TokenCacheStore(_options.MaxEntries, _logger);
+    }
+
+    /// <summary>The options this cache was created with.</summary>
+    public TokenCacheOptions Options => _options;
+
+    /// <summary>The number of tokens held, including ones kept only as an extended-lifetime fallback.</summary>
+    public int Count => _store.Count;
+
+    /// <summary>Removes every cached token. Requests already under way still store their result.</summary>
+    public void Clear() => _store.Clear();
+
+    /// <summary>
+    /// Returns a token for <paramref name="key"/>: the cached one while fresh (synchronously, no allocation), or
+    /// the result of the one shared request to <paramref name="acquirer"/>. With <paramref name="forceRefresh"/>
+    /// the cached token is skipped (a request already under way is still joined). <paramref name="cancellationToken"/>
+    /// stops only this caller's wait, never the shared request.
+    /// </summary>
+    internal ValueTask<AccessToken> GetTokenAsync(TokenCacheKey key, ITokenAcquirer acquirer, bool forceRefresh, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(acquirer);
+
+        if (!forceRefresh && _store.TryGet(key, out var entry))
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            if (entry.IsFresh(now))
+            {
+                entry.Touch(now);
+                if (entry.TryBeginRefresh(now))
+                {
+                    StartBackgroundRefresh(key, acquirer, entry);
+                }
+
+                ClientCredentialsTelemetry.CacheHitCounter.Add(1);
+                return new ValueTask<AccessToken>(entry.CachedToken);
+            }
+        }
+
+        return new ValueTask<AccessToken>(AcquireAsync(key, acquirer, forceRefresh, cancellationToken));
+    }
+
+    /// <summary>
+    /// Removes the cached token for <paramref name="key"/> only when it is <paramref name="seen"/> (same token
+    /// string), so that a burst of 401 responses to one token causes one refresh. Returns true when it removed it.
+    /// </summary>
+    internal bool Invalidate(TokenCacheKey key, AccessToken seen)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(seen);
+        return _store.TryGet(key, out var entry)
+            && string.Equals(entry.CachedToken.Token, seen.Token, StringComparison.Ordinal)
+            && _store.Remove(key, entry);
+    }
+
+    private async Task<AccessToken> AcquireAsync(TokenCacheKey key, ITokenAcquirer acquirer, bool forceRefresh, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ClientCredentialsTelemetry.CacheMissCounter.Add(1);
+        var flight = StartOrJoinFlight(key, acquirer, reuse: forceRefresh ? FlightReuse.None : FlightReuse.AnyFreshEntry, replacing: null);
+        try
+        {
+            return await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenAcquisitionException failure) when (!forceRefresh && failure.IsTransient && TryGetFallback(key, out var fallback))
+        {
+            TokenCacheLog.ServingExtendedLifetime(_logger, failure, key, TokenFingerprint.Of(fallback.Token), fallback.ExpiresOn, fallback.ExtendedExpiresOn);
+            return fallback;
+        }
+    }
+
+    /// <summary>
+    /// The extended-lifetime fallback (AAD resilience guidance): a cached token past its fresh window but not yet
+    /// expired, or — with <see cref="TokenCacheOptions.UseExtendedLifetime"/> — not yet past <c>ext_expires_in</c>.
+    /// </summary>
+    private bool TryGetFallback(TokenCacheKey key, out AccessToken fallback)
+    {
+        if (_store.TryGet(key, out var entry) && entry.IsUsable(_time.GetUtcNow().UtcTicks))
+        {
+            fallback = entry.CachedToken.With(TokenSource.Cache, isExtendedLifetime: true);
+            return true;
+        }
+
+        fallback = null!;
+        return false;
+    }
+
+    private void StartBackgroundRefresh(TokenCacheKey key, ITokenAcquirer acquirer, TokenCacheEntry entry)
+    {
+        ClientCredentialsTelemetry.CacheRefreshCounter.Add(1);
+
+        // The refresh serves every future caller, so it must not run inside this caller's context (its Activity,
+        // logging scopes), and must not delay this hit with the acquirer's synchronous work.
+        var restoreFlow = !ExecutionContext.IsFlowSuppressed();
+        AsyncFlowControl? suppressed = restoreFlow ? ExecutionContext.SuppressFlow() : null;
+        try
+        {
+            _ = Task.Run(() => RefreshInBackgroundAsync(key, acquirer, entry));
+        }
+        finally
+        {
+            suppressed?.Undo();
+        }
+    }
+
+    private async Task RefreshInBackgroundAsync(TokenCacheKey key, ITokenAcquirer acquirer, TokenCacheEntry entry)
+    {
+        try
+        {
+            await StartOrJoinFlight(key, acquirer, FlightReuse.FreshEntryOtherThanReplaced, replacing: entry).ConfigureAwait(false);
+        }
+        catch (Exception failure)
+        {
+            // Keep serving the old token until its fresh window ends; try again later, not on the very next hit.
+            var now = _time.GetUtcNow();
+            var wait = failure is TokenAcquisitionException { RetryAfter: { } retryAfter } && retryAfter > RefreshRetryDelay ? retryAfter : RefreshRetryDelay;
+            var retryAt = now + wait;
+            entry.EndFailedRefresh(retryAt.UtcTicks);
+            TokenCacheLog.BackgroundRefreshFailed(
+                _logger,
+                failure,
+                key,
+                failure is TokenAcquisitionException { IsTransient: true },
+                TokenFingerprint.Of(entry.CachedToken.Token),
+                new DateTimeOffset(entry.FreshUntilTicks, TimeSpan.Zero),
+                retryAt);
+        }
+    }
+
+    private Task<AccessToken> StartOrJoinFlight(TokenCacheKey key, ITokenAcquirer acquirer, FlightReuse reuse, TokenCacheEntry? replacing)
+    {
+        while (true)
+        {
+            if (_flights.TryGetValue(key, out var running))
+            {
+                return running.Task;
+            }
+
+            var flight = new TaskCompletionSource<AccessToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_flights.TryAdd(key, flight))
+            {
+                _ = RunFlightAsync(key, acquirer, flight, reuse, replacing);
+                return flight.Task;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one shared request and completes <paramref name="flight"/>; never throws. The result is stored before
+    /// the flight is removed, so a caller arriving after removal finds it; a failure is not stored.
+    /// </summary>
+    private async Task RunFlightAsync(TokenCacheKey key, ITokenAcquirer acquirer, TaskCompletionSource<AccessToken> flight, FlightReuse reuse, TokenCacheEntry? replacing)
+    {
+        try
+        {
+            // A request that finished between this caller's miss and its registration already stored a fresh token.
+            if (reuse != FlightReuse.None && _store.TryGet(key, out var current) && current != replacing && current.IsFresh(_time.GetUtcNow().UtcTicks))
+            {
+                Complete(key, flight, current.CachedToken);
+                return;
+            }
+
+            var acquired = await AcquireWithTimeoutAsync(key, acquirer).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            var entry = TokenCacheEntry.Create(acquired, now, _options, out var returned);
+            if (entry.IsFresh(now.UtcTicks))
+            {
+                _store.Store(key, entry, now.UtcTicks);
+            }
+            else
+            {
+                TokenCacheLog.NotCachedAlreadyExpiring(_logger, key, TokenFingerprint.Of(acquired.Token), acquired.ExpiresOn);
+            }
+
+            Complete(key, flight, returned);
+        }
+        catch (Exception failure)
+        {
+            ClientCredentialsTelemetry.FailureCounter.Add(
+                1,
+                new KeyValuePair<string, object?>("transient", failure is TokenAcquisitionException { IsTransient: true }),
+                reuse == FlightReuse.FreshEntryOtherThanReplaced ? RefreshTag : ForegroundTag);
+            _flights.TryRemove(new KeyValuePair<TokenCacheKey, TaskCompletionSource<AccessToken>>(key, flight));
+            flight.TrySetException(failure);
+        }
+    }
+
+    private void Complete(TokenCacheKey key, TaskCompletionSource<AccessToken> flight, AccessToken result)
+    {
+        _flights.TryRemove(new KeyValuePair<TokenCacheKey, TaskCompletionSource<AccessToken>>(key, flight));
+        flight.TrySetResult(result);
+    }
+
+    /// <summary>
+    /// Calls the acquirer with a token that only <see cref="TokenCacheOptions.SharedRequestTimeout"/> cancels, and
+    /// stops waiting when it elapses even if the acquirer ignores cancellation.
+    /// </summary>
+    private async Task<AccessToken> AcquireWithTimeoutAsync(TokenCacheKey key, ITokenAcquirer acquirer)
+    {
+        var timeout = _options.SharedRequestTimeout;
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        Task<AccessToken> acquisition;
+        try
+        {
+            acquisition = acquirer.AcquireAsync(key, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw TimedOut(key, timeout, inner: null);
+        }
+
+        try
+        {
+            return await acquisition.WaitAsync(deadline.Token).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The token acquirer returned no token for {key}.");
+        }
+        catch (OperationCanceledException cancelled) when (deadline.IsCancellationRequested)
+        {
+            ObserveAbandoned(acquisition);
+            throw TimedOut(key, timeout, cancelled);
+        }
+    }
+
+    private TokenRequestTimeoutException TimedOut(TokenCacheKey key, TimeSpan timeout, Exception? inner)
+    {
+        TokenCacheLog.SharedRequestTimedOut(_logger, key, timeout);
+        return new TokenRequestTimeoutException(timeout, inner);
+    }
+
+    /// <summary>An acquisition abandoned at the timeout may still fail later; observe it so nothing goes unobserved.</summary>
+    private static void ObserveAbandoned(Task<AccessToken> acquisition) =>
+        acquisition.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    /// <summary>Which cached entry lets a new flight finish without a request.</summary>
+    private enum FlightReuse
+    {
+        /// <summary>Force refresh: always ask the identity provider.</summary>
+        None,
+
+        /// <summary>A miss: any fresh entry stored since the miss.</summary>
+        AnyFreshEntry,
+
+        /// <summary>A background refresh: a fresh entry other than the one being refreshed.</summary>
+        FreshEntryOtherThanReplaced,
+    }
+}
