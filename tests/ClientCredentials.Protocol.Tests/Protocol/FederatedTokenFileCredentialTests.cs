@@ -16,7 +16,7 @@ public sealed class FederatedTokenFileCredentialTests : IDisposable
 
     private void Write(string content, DateTime? stamp = null)
     {
-        File.WriteAllText(_path, content, Encoding.UTF8);
+        File.WriteAllText(_path, content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         File.SetLastWriteTimeUtc(_path, stamp ?? DateTime.UtcNow);
     }
 
@@ -29,8 +29,7 @@ public sealed class FederatedTokenFileCredentialTests : IDisposable
         Assert.Equal(first, credential.ReadAssertion(Now));
 
         // Same size and timestamp: the held assertion is used without reading the file again.
-        File.WriteAllText(_path, Jwt(Now.AddHours(1), "two"));
-        File.SetLastWriteTimeUtc(_path, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        Write(Jwt(Now.AddHours(1), "two"), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         Assert.Equal(first, credential.ReadAssertion(Now.AddMinutes(1)));
     }
 
