@@ -165,4 +165,26 @@ public class TokenCacheRefreshAheadTests
 
         await Assert.ThrowsAsync<TokenEndpointException>(async () => await context.Get());
     }
+
+    private static readonly AsyncLocal<string?> CallerContext = new();
+
+    [Fact]
+    public async Task A_background_refresh_does_not_run_in_the_context_of_the_hit_that_started_it()
+    {
+        var context = new CacheTestContext();
+        context.Acquirer.RefreshIn = TimeSpan.FromMinutes(10);
+        var first = await context.Get();
+        string? seenByRefresh = "not called";
+        context.Acquirer.OnCall = () => seenByRefresh = CallerContext.Value;
+        context.Acquirer.CloseGate();
+        context.Time.SetUtcNow(first.RefreshOn!.Value);
+
+        CallerContext.Value = "request-scoped";
+        context.Hit();
+        await context.Acquirer.WaitForCallsAsync(2);
+        context.Acquirer.OpenGate();
+
+        Assert.Equal("request-scoped", CallerContext.Value);
+        Assert.Null(seenByRefresh);
+    }
 }

@@ -32,6 +32,9 @@ internal sealed class FakeTokenAcquirer(ManualTimeProvider time) : ITokenAcquire
     /// <summary>The keys the cache asked for, one per call.</summary>
     public List<TokenCacheKey> ReceivedKeys { get; } = [];
 
+    /// <summary>Runs at the start of every call, on the thread and in the execution context the cache called from.</summary>
+    public Action? OnCall { get; set; }
+
     /// <summary>The token string the next successful call issues.</summary>
     public static string TokenText(int call) => $"token-{call}-eyJhbGciOiJSUzI1NiJ9.secret-part";
 
@@ -67,6 +70,7 @@ internal sealed class FakeTokenAcquirer(ManualTimeProvider time) : ITokenAcquire
             ReceivedKeys.Add(key);
         }
 
+        OnCall?.Invoke();
         _callStarted.Release();
         var gate = _gate;
         if (gate is not null)
