@@ -44,6 +44,9 @@ public sealed class TokenCache
     /// <summary>The number of tokens held, including ones kept only as an extended-lifetime fallback.</summary>
     public int Count => _store.Count;
 
+    /// <summary>The number of shared requests under way; each removes itself when it ends.</summary>
+    internal int InFlightCount => _flights.Count;
+
     /// <summary>Removes every cached token. Requests already under way still store their result.</summary>
     public void Clear() => _store.Clear();
 
@@ -127,24 +130,34 @@ public sealed class TokenCache
         ClientCredentialsTelemetry.CacheRefreshCounter.Add(1);
 
         // The refresh serves every future caller, so it must not run inside this caller's context (its Activity,
-        // logging scopes), and must not delay this hit with the acquirer's synchronous work.
-        var restoreFlow = !ExecutionContext.IsFlowSuppressed();
-        AsyncFlowControl? suppressed = restoreFlow ? ExecutionContext.SuppressFlow() : null;
+        // logging scopes). The flight is registered here, so later misses join it; the acquirer runs on the pool.
+        var restoreFlow = false;
+        if (!ExecutionContext.IsFlowSuppressed())
+        {
+            ExecutionContext.SuppressFlow();
+            restoreFlow = true;
+        }
+
         try
         {
-            _ = Task.Run(() => RefreshInBackgroundAsync(key, acquirer, entry));
+            var refresh = StartOrJoinFlight(key, acquirer, FlightReuse.FreshEntryOtherThanReplaced, replacing: entry);
+            _ = ObserveBackgroundRefreshAsync(refresh, key, entry);
         }
         finally
         {
-            suppressed?.Undo();
+            if (restoreFlow)
+            {
+                ExecutionContext.RestoreFlow();
+            }
         }
     }
 
-    private async Task RefreshInBackgroundAsync(TokenCacheKey key, ITokenAcquirer acquirer, TokenCacheEntry entry)
+    /// <summary>Handles the end of a background refresh; never throws, so nothing goes unobserved.</summary>
+    private async Task ObserveBackgroundRefreshAsync(Task<AccessToken> refresh, TokenCacheKey key, TokenCacheEntry entry)
     {
         try
         {
-            await StartOrJoinFlight(key, acquirer, FlightReuse.FreshEntryOtherThanReplaced, replacing: entry).ConfigureAwait(false);
+            await refresh.ConfigureAwait(false);
         }
         catch (Exception failure)
         {
@@ -176,11 +189,23 @@ public sealed class TokenCache
             var flight = new TaskCompletionSource<AccessToken>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_flights.TryAdd(key, flight))
             {
-                _ = RunFlightAsync(key, acquirer, flight, reuse, replacing);
+                if (reuse == FlightReuse.FreshEntryOtherThanReplaced)
+                {
+                    // A background refresh: do not make the hit that triggered it wait for the acquirer's synchronous work.
+                    RunFlightOnThreadPool(key, acquirer, flight, reuse, replacing);
+                }
+                else
+                {
+                    _ = RunFlightAsync(key, acquirer, flight, reuse, replacing);
+                }
+
                 return flight.Task;
             }
         }
     }
+
+    private void RunFlightOnThreadPool(TokenCacheKey key, ITokenAcquirer acquirer, TaskCompletionSource<AccessToken> flight, FlightReuse reuse, TokenCacheEntry? replacing) =>
+        _ = Task.Run(() => RunFlightAsync(key, acquirer, flight, reuse, replacing));
 
     /// <summary>
     /// Runs one shared request and completes <paramref name="flight"/>; never throws. The result is stored before
