@@ -133,7 +133,11 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             }
         }
 
-        return TokenCacheKey.Create(Authority.CacheIdentity, ClientId, scopes, Authority.ScopesAreCaseInsensitive, "Bearer", parameters.Claims, parameters.ExtraParameters);
+        // Empty extra values are not sent (TokenRequestFactory), so they must not split the cache key either.
+        var extras = parameters.ExtraParameters.Any(p => string.IsNullOrEmpty(p.Value))
+            ? parameters.ExtraParameters.Where(p => !string.IsNullOrEmpty(p.Value)).ToList()
+            : parameters.ExtraParameters;
+        return TokenCacheKey.Create(Authority.CacheIdentity, ClientId, scopes, Authority.ScopesAreCaseInsensitive, "Bearer", parameters.Claims, extras);
     }
 
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)

@@ -46,9 +46,9 @@ public static class ClientCredentialsScope
         var distinct = new List<string>(scopes.Count);
         foreach (var scope in scopes)
         {
-            if (string.IsNullOrWhiteSpace(scope) || scope.Any(c => c is ' ' or '"' or '\\' || c < 0x21 || c == 0x7f))
+            if (string.IsNullOrWhiteSpace(scope) || scope.Any(c => c is ' ' or '"' or '\\' || c < 0x21 || c > 0x7e))
             {
-                throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{scope}' is not a valid scope token (RFC 6749 §3.3: no spaces, quotes or backslashes); pass each scope as its own entry.");
+                throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{scope}' is not a valid scope token (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes); pass each scope as its own entry.");
             }
 
             var comparer = kind == AuthorityKind.Generic ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;

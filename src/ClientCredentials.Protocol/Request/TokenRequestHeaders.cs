@@ -5,7 +5,8 @@ namespace ClientCredentials.Protocol;
 /// <summary>
 /// Headers of a token request: <c>Accept: application/json</c>; AAD's correlation headers
 /// <c>client-request-id</c> and <c>return-client-request-id: true</c>; and <c>x-client-SKU</c>/<c>x-client-Ver</c>
-/// naming this library, as MSAL names itself.
+/// naming this library, as MSAL names itself; and <c>x-ms-lib-capability: retry-after, h429</c>, which tells AAD that
+/// this client honours <c>Retry-After</c> and HTTP 429, so AAD may throttle with 429 rather than fail the request.
 /// </summary>
 internal static class TokenRequestHeaders
 {
@@ -13,7 +14,9 @@ internal static class TokenRequestHeaders
     public const string ReturnClientRequestId = "return-client-request-id";
     public const string ClientSku = "x-client-SKU";
     public const string ClientVersion = "x-client-Ver";
+    public const string LibraryCapability = "x-ms-lib-capability";
     public const string Sku = "ClientCredentials.Protocol";
+    public const string Capabilities = "retry-after, h429";
 
     public static readonly string Version =
         typeof(TokenRequestHeaders).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -25,5 +28,6 @@ internal static class TokenRequestHeaders
         request.Headers.TryAddWithoutValidation(ReturnClientRequestId, "true");
         request.Headers.TryAddWithoutValidation(ClientSku, Sku);
         request.Headers.TryAddWithoutValidation(ClientVersion, Version);
+        request.Headers.TryAddWithoutValidation(LibraryCapability, Capabilities);
     }
 }

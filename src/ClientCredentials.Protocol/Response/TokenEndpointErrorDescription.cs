@@ -45,7 +45,7 @@ internal static class TokenEndpointErrorDescription
             return null;
         }
 
-        var rest = description[(start + TimestampLabel.Length)..];
+        var rest = description[(start + TimestampLabel.Length)..].TrimStart(' ', '\t');
         var lineEnd = rest.IndexOfAny(['\r', '\n']);
         var value = (lineEnd >= 0 ? rest[..lineEnd] : rest).Trim();
         return value.Length == 0 ? null : value;
@@ -82,7 +82,8 @@ internal static class TokenEndpointErrorDescription
             return null;
         }
 
-        var rest = description.AsSpan(start + label.Length).TrimStart();
+        // The value is the next word on the same line; an empty "Trace ID: \r\n" has none.
+        var rest = description.AsSpan(start + label.Length).TrimStart([' ', '\t']);
         var end = rest.IndexOfAny([' ', '\r', '\n', '\t']);
         var value = (end >= 0 ? rest[..end] : rest).ToString();
         return value.Length == 0 ? null : value;

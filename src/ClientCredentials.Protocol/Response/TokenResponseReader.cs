@@ -60,7 +60,7 @@ internal static class TokenResponseReader
 
         var expiresOn = ExpiresOn(status, json, context);
         var refreshOn = json.RefreshIn is > 0 ? context.RequestedAt.AddSeconds(json.RefreshIn.Value) : (DateTimeOffset?)null;
-        var extendedExpiresOn = json.ExtExpiresIn is > 0 ? context.RequestedAt.AddSeconds(Math.Min(json.ExtExpiresIn.Value, (long)MaxLifetime.TotalSeconds)) : (DateTimeOffset?)null;
+        var extendedExpiresOn = json.ExtExpiresIn is >= 0 ? context.RequestedAt.AddSeconds(Math.Min(json.ExtExpiresIn.Value, (long)MaxLifetime.TotalSeconds)) : (DateTimeOffset?)null;
         return new AccessToken(
             json.AccessToken,
             string.IsNullOrEmpty(json.TokenType) ? "Bearer" : json.TokenType,
@@ -105,6 +105,8 @@ internal static class TokenResponseReader
         return context.RequestedAt + lifetime;
     }
 
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
     private static TokenEndpointException Invalid(HttpStatusCode status, TokenResponseContext context, string description) =>
         new(new TokenEndpointError { StatusCode = status, Error = InvalidResponse, ErrorDescription = description, CorrelationId = context.CorrelationId });
 
@@ -117,12 +119,12 @@ internal static class TokenResponseReader
             Error = json.Error!,
             ErrorDescription = json.ErrorDescription,
             ErrorCodes = codes,
-            SubError = json.SubError,
-            Claims = json.Claims,
-            TraceId = json.TraceId ?? TokenEndpointErrorDescription.TraceId(json.ErrorDescription),
-            CorrelationId = json.CorrelationId ?? TokenEndpointErrorDescription.CorrelationId(json.ErrorDescription) ?? context.CorrelationId,
-            Timestamp = json.Timestamp ?? TokenEndpointErrorDescription.Timestamp(json.ErrorDescription),
-            ErrorUri = json.ErrorUri,
+            SubError = NonEmpty(json.SubError),
+            Claims = NonEmpty(json.Claims),
+            TraceId = NonEmpty(json.TraceId) ?? TokenEndpointErrorDescription.TraceId(json.ErrorDescription),
+            CorrelationId = NonEmpty(json.CorrelationId) ?? TokenEndpointErrorDescription.CorrelationId(json.ErrorDescription) ?? context.CorrelationId,
+            Timestamp = NonEmpty(json.Timestamp) ?? TokenEndpointErrorDescription.Timestamp(json.ErrorDescription),
+            ErrorUri = NonEmpty(json.ErrorUri),
             RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
             Remedy = AadErrorRemedies.For(codes),
         };

@@ -53,6 +53,7 @@ public class ScopeTests
     [InlineData("read write")]
     [InlineData("a\"b")]
     [InlineData("")]
+    [InlineData("lecture-é")]
     public void A_scope_that_is_not_a_scope_token_is_refused(string scope)
     {
         Assert.Throws<ClientCredentialsConfigurationException>(() => ClientCredentialsScope.Validate([scope], AuthorityKind.Generic));

@@ -66,6 +66,7 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
         Assert.Equal("true", request.GetHeader("return-client-request-id"));
         Assert.Equal("ClientCredentials.Protocol", request.GetHeader("x-client-SKU"));
         Assert.False(string.IsNullOrEmpty(request.GetHeader("x-client-Ver")));
+        Assert.Equal("retry-after, h429", request.GetHeader("x-ms-lib-capability"));
         Assert.Contains("%3A", request.Body); // ':' of the secret is form-encoded on the wire
     }
 

@@ -187,3 +187,33 @@ public class TokenResponseReaderTests
         Assert.Contains(TokenFingerprint.Of("super-secret-token-value"), token.ToString());
     }
 }
+
+public class TokenResponseReaderEdgeTests
+{
+    private static TokenEndpointException Fail(string body) =>
+        Assert.Throws<TokenEndpointException>(() =>
+        {
+            using var response = new HttpResponseMessage(HttpStatusCode.BadRequest);
+            TokenResponseReader.Read(HttpStatusCode.BadRequest, response.Headers, Encoding.UTF8.GetBytes(body), new TokenResponseContext(["s/.default"], "sent-id", DateTimeOffset.UnixEpoch, AuthorityKind.Entra, null));
+        });
+
+    [Fact]
+    public void Empty_trace_fields_and_empty_trace_lines_read_as_absent_not_as_the_next_label()
+    {
+        var error = Fail("""{"error":"invalid_resource","error_description":"AADSTS500011: The resource principal was not found.\r\nTrace ID: \r\nCorrelation ID: \r\nTimestamp: 2020-01-01 00:00:00Z","error_codes":[500011],"trace_id":"","correlation_id":""}""");
+        Assert.Null(error.TraceId);
+        Assert.Equal("sent-id", error.CorrelationId);
+        Assert.Equal("2020-01-01 00:00:00Z", error.Timestamp);
+    }
+
+    [Fact]
+    public void Ext_expires_in_zero_differs_from_absent()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        var context = new TokenResponseContext(["s/.default"], "id", DateTimeOffset.UnixEpoch, AuthorityKind.Entra, null);
+        var zero = TokenResponseReader.Read(HttpStatusCode.OK, response.Headers, Encoding.UTF8.GetBytes("""{"access_token":"t","expires_in":60,"ext_expires_in":"0"}"""), context);
+        var absent = TokenResponseReader.Read(HttpStatusCode.OK, response.Headers, Encoding.UTF8.GetBytes("""{"access_token":"t","expires_in":60}"""), context);
+        Assert.Equal(DateTimeOffset.UnixEpoch, zero.ExtendedExpiresOn);
+        Assert.Null(absent.ExtendedExpiresOn);
+    }
+}
