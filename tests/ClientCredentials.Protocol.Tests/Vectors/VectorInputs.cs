@@ -40,7 +40,7 @@ internal static class TokenEndpointCases
 internal static class TokenRequestCases
 {
     /// <summary>Headers the vectors pin. <c>x-client-Ver</c> (the build's version) and transport headers are not pinned.</summary>
-    public static readonly string[] ComparedHeaders = ["Content-Type", "Accept", "Authorization", "client-request-id", "return-client-request-id", "x-client-SKU"];
+    public static readonly string[] ComparedHeaders = ["Content-Type", "Accept", "Authorization", "client-request-id", "return-client-request-id", "x-client-SKU", "x-ms-lib-capability"];
 
     public static HttpRequestMessage Create(JsonObject input)
     {
