@@ -18,8 +18,8 @@ public sealed record WireMockServerOptions
     /// <summary>Path of the <c>java</c> executable. Default: <c>JAVA_HOME/bin/java</c>, else <c>java</c> on <c>PATH</c>.</summary>
     public string? JavaPath { get; init; }
 
-    /// <summary>How long to wait for <c>GET /__admin/health</c> to answer before giving up. Default 30 s.</summary>
-    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long to wait for <c>GET /__admin/health</c> to answer before giving up. Default 120 s: a JVM starting beside a parallel build on 2 cores can take far longer than its usual 2 s.</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
     /// <summary>
     /// Jetty worker threads. Each in-flight stub response holds one, so the default (100) serves 32+ concurrent
