@@ -23,6 +23,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private readonly ResiliencePipeline<AccessToken> _pipeline;
     private readonly ThrottleGate _throttle;
     private readonly TokenCacheKey? _defaultKey;
+    private readonly string _cacheAuthority;
 
     /// <summary>Creates the client, validating every option; throws <see cref="ClientCredentialsConfigurationException"/> on a mistake.</summary>
     public ClientCredentialsClient(ClientCredentialsClientOptions options)
@@ -53,6 +54,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         options.Credential.Validate(options.Authority, timeProvider);
         Authority = options.Authority;
         ClientId = options.ClientId.Trim();
+        _cacheAuthority = string.IsNullOrWhiteSpace(options.CachePartition) ? Authority.CacheIdentity : $"{Authority.CacheIdentity}#{options.CachePartition.Trim()}";
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions, timeProvider, loggerFactory.CreateLogger<TokenCache>());
         _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>());
@@ -137,7 +139,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         var extras = parameters.ExtraParameters.Any(p => string.IsNullOrEmpty(p.Value))
             ? parameters.ExtraParameters.Where(p => !string.IsNullOrEmpty(p.Value)).ToList()
             : parameters.ExtraParameters;
-        return TokenCacheKey.Create(Authority.CacheIdentity, ClientId, scopes, Authority.ScopesAreCaseInsensitive, "Bearer", parameters.Claims, extras);
+        return TokenCacheKey.Create(_cacheAuthority, ClientId, scopes, Authority.ScopesAreCaseInsensitive, "Bearer", parameters.Claims, extras);
     }
 
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)

@@ -27,6 +27,12 @@ public sealed record ClientCredentialsClientOptions
     /// <summary>A cache shared with other clients; by default the client has its own.</summary>
     public TokenCache? Cache { get; init; }
 
+    /// <summary>
+    /// Keeps this client's tokens apart from other clients that share <see cref="Cache"/> with the same authority,
+    /// client id and scopes (for example named clients registered through dependency injection). Null: no partition.
+    /// </summary>
+    public string? CachePartition { get; init; }
+
     /// <summary>Options of the client's own cache (ignored when <see cref="Cache"/> is set).</summary>
     public TokenCacheOptions? CacheOptions { get; init; }
 

@@ -1,0 +1,43 @@
+namespace ClientCredentials.Protocol.Extensions;
+
+/// <summary>
+/// One named client as configured under <c>ClientCredentials:{name}</c>: where tokens come from, who the client is,
+/// its default scopes and the credentials to try. Set exactly one of <see cref="TenantId"/> (Entra ID, with an
+/// optional <see cref="Instance"/>), <see cref="Authority"/> (AD FS), <see cref="TokenEndpoint"/> or
+/// <see cref="Issuer"/> (any OAuth 2.0 / OpenID server). Checked at start-up by the options validator.
+/// </summary>
+public sealed class ClientCredentialsOptions
+{
+    /// <summary>The configuration path the options were bound from; validation messages name keys under it. Default <c>ClientCredentials:{name}</c>.</summary>
+    public string ConfigurationPath { get; set; } = string.Empty;
+
+    /// <summary>Entra ID cloud host or base URL (for example <c>login.microsoftonline.us</c>); default the public cloud.</summary>
+    public string? Instance { get; set; }
+
+    /// <summary>Entra ID tenant id (GUID) or verified domain; not <c>common</c>, <c>organizations</c> or <c>consumers</c> (AADSTS90010).</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>AD FS authority, for example <c>https://adfs.contoso.com/adfs</c>.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Token endpoint of any OAuth 2.0 server (RFC 6749 §3.2).</summary>
+    public string? TokenEndpoint { get; set; }
+
+    /// <summary>Issuer of an OpenID Provider; its token endpoint is read from discovery.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>The application (client) id.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Default scopes; for Entra ID and AD FS exactly one <c>{resource}/.default</c>.</summary>
+    public IList<string> Scopes { get; set; } = new List<string>();
+
+    /// <summary>Credentials tried in order when the client is created; the first that loads and suits the authority is used.</summary>
+    public IList<CredentialSourceOptions> Credentials { get; set; } = new List<CredentialSourceOptions>();
+
+    /// <summary>A credential built in code; when set, <see cref="Credentials"/> must be empty. Not bindable from configuration.</summary>
+    public ClientCredential? Credential { get; set; }
+
+    /// <summary>Timeouts, retries and throttling of token requests. Not bound from configuration.</summary>
+    public TokenRequestResilienceOptions Resilience { get; set; } = new();
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Configuration;
+
+namespace ClientCredentials.Protocol.Extensions.Configuration;
+
+/// <summary>
+/// Binds <see cref="ClientCredentialsOptions"/> from a configuration section by hand: no reflection, so it is safe
+/// under trimming and native AOT. Only keys present in the section overwrite values; text that is not a valid enum
+/// value is kept for the validator to report with its key.
+/// </summary>
+internal static class ClientCredentialsConfigurationReader
+{
+    public static void Bind(IConfiguration section, ClientCredentialsOptions options)
+    {
+        if (section is IConfigurationSection named)
+        {
+            options.ConfigurationPath = named.Path;
+        }
+
+        options.Instance = section[nameof(ClientCredentialsOptions.Instance)] ?? options.Instance;
+        options.TenantId = section[nameof(ClientCredentialsOptions.TenantId)] ?? options.TenantId;
+        options.Authority = section[nameof(ClientCredentialsOptions.Authority)] ?? options.Authority;
+        options.TokenEndpoint = section[nameof(ClientCredentialsOptions.TokenEndpoint)] ?? options.TokenEndpoint;
+        options.Issuer = section[nameof(ClientCredentialsOptions.Issuer)] ?? options.Issuer;
+        options.ClientId = section[nameof(ClientCredentialsOptions.ClientId)] ?? options.ClientId;
+
+        var scopes = section.GetSection(nameof(ClientCredentialsOptions.Scopes));
+        if (scopes.Value is { } spaceSeparated)
+        {
+            // A single string holds space-separated scopes, as in the scope parameter (RFC 6749 §3.3).
+            options.Scopes = spaceSeparated.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        }
+        else if (scopes.GetChildren().Any())
+        {
+            options.Scopes = scopes.GetChildren().Select(child => child.Value ?? string.Empty).ToList();
+        }
+
+        var credentials = section.GetSection(nameof(ClientCredentialsOptions.Credentials)).GetChildren().ToList();
+        if (credentials.Count > 0)
+        {
+            options.Credentials = credentials.Select(ReadSource).ToList();
+        }
+    }
+
+    private static CredentialSourceOptions ReadSource(IConfigurationSection entry)
+    {
+        var source = new CredentialSourceOptions
+        {
+            ClientSecret = entry[nameof(CredentialSourceOptions.ClientSecret)],
+            CertificatePath = entry[nameof(CredentialSourceOptions.CertificatePath)],
+            CertificateBase64 = entry[nameof(CredentialSourceOptions.CertificateBase64)],
+            CertificatePassword = entry[nameof(CredentialSourceOptions.CertificatePassword)],
+            CertificateThumbprint = entry[nameof(CredentialSourceOptions.CertificateThumbprint)],
+            CertificateSubject = entry[nameof(CredentialSourceOptions.CertificateSubject)],
+            TokenFilePath = entry[nameof(CredentialSourceOptions.TokenFilePath)],
+            ProviderKey = entry[nameof(CredentialSourceOptions.ProviderKey)],
+        };
+
+        var sourceType = entry[nameof(CredentialSourceOptions.SourceType)];
+        if (Enum.TryParse<CredentialSourceType>(sourceType, ignoreCase: true, out var type) && Enum.IsDefined(type) && !int.TryParse(sourceType, out _))
+        {
+            source.SourceType = type;
+        }
+        else
+        {
+            source.UnrecognizedSourceType = sourceType ?? string.Empty;
+        }
+
+        source.ClientSecretTransport = ReadEnum(entry, nameof(CredentialSourceOptions.ClientSecretTransport), source.ClientSecretTransport, source);
+        source.StoreLocation = ReadEnum(entry, nameof(CredentialSourceOptions.StoreLocation), source.StoreLocation, source);
+        source.StoreName = ReadEnum(entry, nameof(CredentialSourceOptions.StoreName), source.StoreName, source);
+        if (entry[nameof(CredentialSourceOptions.SendCertificateChain)] is { } send)
+        {
+            if (bool.TryParse(send, out var value))
+            {
+                source.SendCertificateChain = value;
+            }
+            else
+            {
+                source.InvalidValues.Add((nameof(CredentialSourceOptions.SendCertificateChain), $"'{send}' is not true or false"));
+            }
+        }
+
+        return source;
+    }
+
+    private static TEnum ReadEnum<TEnum>(IConfigurationSection entry, string key, TEnum current, CredentialSourceOptions source)
+        where TEnum : struct, Enum
+    {
+        var text = entry[key];
+        if (text is null)
+        {
+            return current;
+        }
+
+        if (Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _))
+        {
+            return value;
+        }
+
+        source.InvalidValues.Add((key, $"'{text}' is not one of {string.Join(", ", Enum.GetNames<TEnum>())}"));
+        return current;
+    }
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Options;
+
+namespace ClientCredentials.Protocol.Extensions.Configuration;
+
+/// <summary>
+/// Checks a named client's options before the host starts (<c>ValidateOnStart</c>): authority, client id, scopes
+/// and the shape of every credential entry. Each failure names the configuration key to fix, for example
+/// <c>ClientCredentials:graph:TenantId</c>. Whether a certificate file or store entry exists is checked when the
+/// client is created, because the credentials list is a fallback chain.
+/// </summary>
+internal sealed class ClientCredentialsOptionsValidator(IEnumerable<ClientCredentialsRegistration> registrations, TimeProvider timeProvider)
+    : IValidateOptions<ClientCredentialsOptions>
+{
+    private readonly HashSet<string> _names = registrations.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+
+    public ValidateOptionsResult Validate(string? name, ClientCredentialsOptions options)
+    {
+        if (name is null || !_names.Contains(name))
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        var path = options.ConfigurationPath;
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            failures.Add($"{path}:ClientId is required: the application (client) id of the app registration.");
+        }
+
+        TokenAuthority? authority = null;
+        try
+        {
+            authority = ConfiguredAuthority.Create(options, timeProvider);
+        }
+        catch (ClientCredentialsConfigurationException ex)
+        {
+            failures.Add(ex.Message);
+        }
+
+        if (authority is not null && options.Scopes.Count > 0)
+        {
+            try
+            {
+                ClientCredentialsScope.Validate(options.Scopes.ToList(), authority.Kind);
+            }
+            catch (ClientCredentialsConfigurationException ex)
+            {
+                failures.Add($"{path}:Scopes: {ex.Message}");
+            }
+        }
+
+        ValidateCredentials(options, path, failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateCredentials(ClientCredentialsOptions options, string path, List<string> failures)
+    {
+        if (options.Credential is not null)
+        {
+            if (options.Credentials.Count > 0)
+            {
+                failures.Add($"{path}:Credentials is set together with a Credential object given in code; use one or the other.");
+            }
+
+            return;
+        }
+
+        if (options.Credentials.Count == 0)
+        {
+            failures.Add($"{path}:Credentials is empty: list at least one credential, for example {{ \"SourceType\": \"ClientSecret\", \"ClientSecret\": \"...\" }} or a certificate.");
+            return;
+        }
+
+        for (var i = 0; i < options.Credentials.Count; i++)
+        {
+            var key = $"{path}:Credentials:{i}";
+            var source = options.Credentials[i];
+            if (source is null)
+            {
+                failures.Add($"{key} is empty.");
+                continue;
+            }
+
+            foreach (var (name, problem) in source.InvalidValues)
+            {
+                failures.Add($"{key}:{name}: {problem}.");
+            }
+
+            if (source.SourceType == CredentialSourceType.Unspecified)
+            {
+                var given = string.IsNullOrEmpty(source.UnrecognizedSourceType) ? "is required" : $"'{source.UnrecognizedSourceType}' is not a credential source";
+                failures.Add($"{key}:SourceType {given}; use one of {string.Join(", ", Enum.GetNames<CredentialSourceType>().Skip(1))}.");
+                continue;
+            }
+
+            var missing = source.SourceType switch
+            {
+                CredentialSourceType.ClientSecret when string.IsNullOrEmpty(source.ClientSecret) => "ClientSecret",
+                CredentialSourceType.CertificateFile when string.IsNullOrWhiteSpace(source.CertificatePath) => "CertificatePath",
+                CredentialSourceType.CertificateBase64 when string.IsNullOrWhiteSpace(source.CertificateBase64) => "CertificateBase64",
+                CredentialSourceType.CertificateStore when string.IsNullOrWhiteSpace(source.CertificateThumbprint) && string.IsNullOrWhiteSpace(source.CertificateSubject) => "CertificateThumbprint",
+                _ => null,
+            };
+            if (missing is not null)
+            {
+                var hint = missing == "CertificateThumbprint" ? $" (or {key}:CertificateSubject)" : string.Empty;
+                failures.Add($"{key}:{missing}{hint} is required for SourceType {source.SourceType}.");
+            }
+        }
+    }
+}
+
+/// <summary>Marks a name registered with <c>AddClientCredentials</c>.</summary>
+internal sealed record ClientCredentialsRegistration(string Name);

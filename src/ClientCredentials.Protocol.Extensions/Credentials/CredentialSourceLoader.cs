@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClientCredentials.Protocol.Extensions.Credentials;
+
+/// <summary>
+/// Loads one <see cref="CredentialSourceOptions"/> into a <see cref="ClientCredential"/>, or throws
+/// <see cref="CredentialSourceUnavailableException"/> saying why it cannot (a missing file, a wrong password, no
+/// matching certificate, an unset variable, an unregistered provider). Messages never include secrets or passwords.
+/// </summary>
+internal sealed class CredentialSourceLoader(IServiceProvider services, TimeProvider timeProvider)
+{
+    public ClientCredential Load(string clientName, CredentialSourceOptions source) => source.SourceType switch
+    {
+        CredentialSourceType.ClientSecret => new ClientSecretCredential(source.ClientSecret ?? string.Empty, source.ClientSecretTransport),
+        CredentialSourceType.CertificateFile => Certificate(source, LoadFile(source)),
+        CredentialSourceType.CertificateBase64 => Certificate(source, LoadBase64(source)),
+        CredentialSourceType.CertificateStore => Certificate(source, new CertificateStoreSearch(timeProvider).Find(source)),
+        CredentialSourceType.FederatedTokenFile => FederatedTokenFile(source),
+        CredentialSourceType.AssertionProvider => AssertionProvider(clientName, source),
+        _ => throw new CredentialSourceUnavailableException($"SourceType '{source.SourceType}' is not a credential source."),
+    };
+
+    private static CertificateCredential Certificate(CredentialSourceOptions source, X509Certificate2 certificate) =>
+        new(certificate, new CertificateCredentialOptions { SendCertificateChain = source.SendCertificateChain });
+
+    private static X509Certificate2 LoadFile(CredentialSourceOptions source)
+    {
+        var path = Path.GetFullPath(source.CertificatePath!);
+        if (!File.Exists(path))
+        {
+            throw new CredentialSourceUnavailableException($"the certificate file '{path}' does not exist.");
+        }
+
+        try
+        {
+#if NET9_0_OR_GREATER
+            return X509CertificateLoader.LoadPkcs12FromFile(path, source.CertificatePassword);
+#else
+            return new X509Certificate2(path, source.CertificatePassword);
+#endif
+        }
+        catch (CryptographicException ex)
+        {
+            throw new CredentialSourceUnavailableException($"the certificate file '{path}' is not a PKCS#12 (PFX) file that opens with the configured CertificatePassword: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialSourceUnavailableException($"the certificate file '{path}' could not be read: {ex.Message}", ex);
+        }
+    }
+
+    private static X509Certificate2 LoadBase64(CredentialSourceOptions source)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(source.CertificateBase64!.Trim());
+        }
+        catch (FormatException ex)
+        {
+            throw new CredentialSourceUnavailableException("CertificateBase64 is not valid Base64; give the PFX file's bytes encoded as Base64.", ex);
+        }
+
+        try
+        {
+#if NET9_0_OR_GREATER
+            return X509CertificateLoader.LoadPkcs12(bytes, source.CertificatePassword);
+#else
+            return new X509Certificate2(bytes, source.CertificatePassword);
+#endif
+        }
+        catch (CryptographicException ex)
+        {
+            throw new CredentialSourceUnavailableException($"CertificateBase64 is not a PKCS#12 (PFX) that opens with the configured CertificatePassword: {ex.Message}", ex);
+        }
+    }
+
+    private static FederatedTokenFileCredential FederatedTokenFile(CredentialSourceOptions source)
+    {
+        var path = source.TokenFilePath;
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            path = Environment.GetEnvironmentVariable(FederatedTokenFileCredential.TokenFileVariable);
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                throw new CredentialSourceUnavailableException($"no TokenFilePath is configured and {FederatedTokenFileCredential.TokenFileVariable} is not set.");
+            }
+        }
+
+        var credential = new FederatedTokenFileCredential(path);
+        if (!File.Exists(credential.TokenFilePath))
+        {
+            throw new CredentialSourceUnavailableException($"the federated token file '{credential.TokenFilePath}' does not exist.");
+        }
+
+        return credential;
+    }
+
+    private ClientAssertionCredential AssertionProvider(string clientName, CredentialSourceOptions source)
+    {
+        var key = string.IsNullOrWhiteSpace(source.ProviderKey) ? clientName : source.ProviderKey;
+        var provider = services.GetKeyedService<IClientAssertionProvider>(key)
+            ?? (string.IsNullOrWhiteSpace(source.ProviderKey) ? services.GetService<IClientAssertionProvider>() : null)
+            ?? throw new CredentialSourceUnavailableException($"no {nameof(IClientAssertionProvider)} is registered under the key '{key}'; register one with services.AddKeyedSingleton<{nameof(IClientAssertionProvider)}, YourProvider>(\"{key}\").");
+        return new ClientAssertionCredential(provider.GetAssertionAsync);
+    }
+}
+
+/// <summary>A credential source that cannot be loaded here and now; the next source is tried.</summary>
+internal sealed class CredentialSourceUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -1,0 +1,91 @@
+using ClientCredentials.Protocol;
+using ClientCredentials.Protocol.Extensions;
+using ClientCredentials.Protocol.Extensions.Configuration;
+using ClientCredentials.Protocol.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Registers named OAuth 2.0 client credentials clients (RFC 6749 §4.4). Options are validated when the host starts;
+/// resolve a client with <see cref="IClientCredentialsClientFactory.Get"/> or as a keyed
+/// <see cref="ClientCredentialsClient"/>, or let <c>AddClientCredentialsHandler</c> attach its tokens to an HttpClient.
+/// </summary>
+public static class ClientCredentialsServiceCollectionExtensions
+{
+    /// <summary>Registers the client <paramref name="name"/>, bound from the host configuration section <c>ClientCredentials:{name}</c>.</summary>
+    public static IServiceCollection AddClientCredentials(this IServiceCollection services, string name)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        Register(services, name)
+            .Configure<IConfiguration>((options, configuration) =>
+                ClientCredentialsConfigurationReader.Bind(configuration.GetSection(ClientCredentialsDefaults.ConfigurationPathOf(name)), options));
+        return services;
+    }
+
+    /// <summary>Registers the client <paramref name="name"/>, bound from <paramref name="configuration"/> (the client's own section).</summary>
+    public static IServiceCollection AddClientCredentials(this IServiceCollection services, string name, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        Register(services, name).Configure(options => ClientCredentialsConfigurationReader.Bind(configuration, options));
+        return services;
+    }
+
+    /// <summary>Registers the client <paramref name="name"/>, configured in code.</summary>
+    public static IServiceCollection AddClientCredentials(this IServiceCollection services, string name, Action<ClientCredentialsOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        Register(services, name).Configure(configure);
+        return services;
+    }
+
+    private static OptionsBuilder<ClientCredentialsOptions> Register(IServiceCollection services, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        AddSharedServices(services);
+        if (!services.Any(d => d.ServiceType == typeof(ClientCredentialsRegistration) && d.ImplementationInstance is ClientCredentialsRegistration r && r.Name == name))
+        {
+            services.AddSingleton(new ClientCredentialsRegistration(name));
+            services.AddKeyedSingleton<ClientCredentialsClient>(name, static (provider, key) =>
+                provider.GetRequiredService<IClientCredentialsClientFactory>().Get((string)key!));
+        }
+
+        return services.AddOptions<ClientCredentialsOptions>(name)
+            .Configure(options => options.ConfigurationPath = ClientCredentialsDefaults.ConfigurationPathOf(name))
+            .ValidateOnStart();
+    }
+
+    private static void AddSharedServices(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IClientCredentialsClientFactory)))
+        {
+            return;
+        }
+
+        services.AddOptions();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.TryAddSingleton(static provider => new TokenCache(
+            options: null,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<TokenCache>()));
+        services.TryAddSingleton<IClientCredentialsClientFactory, ClientCredentialsClientFactory>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClientCredentialsOptions>, ClientCredentialsOptionsValidator>());
+
+        // Token requests have their own timeouts (TokenRequestResilienceOptions), so the HttpClient has none; the
+        // client holds its HttpClient for life, so connections are recycled to follow DNS changes.
+        services.AddHttpClient(ClientCredentialsDefaults.TokenEndpointHttpClientName)
+            .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+            });
+    }
+}

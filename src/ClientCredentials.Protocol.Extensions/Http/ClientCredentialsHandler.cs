@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Headers;
+using ClientCredentials.Protocol.Extensions.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace ClientCredentials.Protocol.Extensions.Http;
+
+/// <summary>
+/// Attaches <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750 §2.1) from a named client to every request. On a 401
+/// it invalidates exactly the rejected token, gets a new one — with the <c>claims</c> of a <c>WWW-Authenticate</c>
+/// claims challenge when there is one — and sends the request once more if its body can be sent again. When no token
+/// can be had, the token error is thrown and the request is not sent.
+/// </summary>
+internal sealed class ClientCredentialsHandler(
+    IClientCredentialsClientFactory factory,
+    string clientName,
+    Func<TokenRequestParameters> parameters,
+    ILogger logger) : DelegatingHandler
+{
+    private TokenRequestParameters? _parameters;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var host = request.RequestUri?.Host ?? "(no URI)";
+        var client = factory.Get(clientName);
+        var tokenParameters = _parameters ??= parameters();
+        var canResend = await RequestBodyReplay.PrepareAsync(request.Content, cancellationToken).ConfigureAwait(false);
+
+        var token = await GetTokenAsync(client, tokenParameters, host, cancellationToken).ConfigureAwait(false);
+        Attach(request, token, host);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        var challenge = BearerChallenge.From(response);
+        var hasClaims = challenge.Claims is not null;
+        client.InvalidateToken(tokenParameters, token);
+        if (!canResend)
+        {
+            ExtensionsLog.BodyNotResendable(logger, host, TokenFingerprint.Of(token.Token), clientName);
+            HandlerTelemetry.RecordUnauthorized(clientName, HandlerTelemetry.BodyNotResendable, hasClaims);
+            return response;
+        }
+
+        if (challenge.HasUnreadableClaims)
+        {
+            ExtensionsLog.ClaimsChallengeUnreadable(logger, host, clientName);
+        }
+
+        ExtensionsLog.Reauthenticating(logger, host, TokenFingerprint.Of(token.Token), clientName, hasClaims);
+        var retryParameters = hasClaims ? tokenParameters with { Claims = challenge.Claims } : tokenParameters;
+        AccessToken fresh;
+        try
+        {
+            fresh = await GetTokenAsync(client, retryParameters, host, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        if (string.Equals(fresh.Token, token.Token, StringComparison.Ordinal))
+        {
+            ExtensionsLog.TokenUnchanged(logger, host, TokenFingerprint.Of(token.Token), clientName);
+            HandlerTelemetry.RecordUnauthorized(clientName, HandlerTelemetry.TokenUnchanged, hasClaims);
+            return response;
+        }
+
+        response.Dispose();
+        HandlerTelemetry.RecordUnauthorized(clientName, HandlerTelemetry.Resent, hasClaims);
+        Attach(request, fresh, host);
+        var second = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (second.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            ExtensionsLog.NewTokenRejected(logger, host, TokenFingerprint.Of(fresh.Token), clientName);
+        }
+
+        return second;
+    }
+
+    private async ValueTask<AccessToken> GetTokenAsync(ClientCredentialsClient client, TokenRequestParameters tokenParameters, string host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetTokenAsync(tokenParameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClientCredentialsException ex)
+        {
+            ExtensionsLog.TokenUnavailable(logger, ex, clientName, host);
+            throw;
+        }
+    }
+
+    private void Attach(HttpRequestMessage request, AccessToken token, string host)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        ExtensionsLog.TokenAttached(logger, clientName, TokenFingerprint.Of(token.Token), host);
+    }
+}

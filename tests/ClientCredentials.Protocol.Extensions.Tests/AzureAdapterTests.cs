@@ -1,0 +1,163 @@
+using System.Text;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using ClientCredentials.Protocol.Azure;
+using ClientCredentials.Protocol.Extensions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClientCredentials.Protocol.Extensions.Tests;
+
+/// <summary>The Azure.Core TokenCredential and the Kiota access token provider over a named client.</summary>
+[Collection("loopback")]
+public sealed class AzureAdapterTests(LoopbackFixture fixture)
+{
+    private const string ClaimsJson = """{"access_token":{"nbf":{"essential":true,"value":"1726000000"}}}""";
+
+    private async Task<(TestHost Host, ClientCredentialsClient Client)> StartAsync()
+    {
+        fixture.Api.Reset();
+        var host = await TestHost.StartAsync(fixture, TestHost.EntraClient(fixture, LoopbackFixture.SecretClientId, TestHost.Secret(LoopbackFixture.Secret)));
+        return (host, host.Services.GetRequiredService<IClientCredentialsClientFactory>().Get("api"));
+    }
+
+    [Fact]
+    public async Task An_azure_pipeline_with_the_bearer_policy_calls_the_api_with_the_clients_token()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var pipeline = CreatePipeline(new ClientCredentialsTokenCredential(client));
+
+        using var message = pipeline.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(new Uri(fixture.Api.HttpsBaseAddress, "orders"));
+        await pipeline.SendAsync(message, CancellationToken.None);
+
+        Assert.Equal(200, message.Response.Status);
+        var call = Assert.Single(fixture.Api.Calls);
+        var cached = await client.GetTokenAsync();
+        Assert.Equal(cached.Token, call.BearerToken);
+        Assert.Equal(LoopbackFixture.ApiScope, host.TokenRequests.Requests.Single()["scope"].ToString());
+    }
+
+    [Fact]
+    public async Task An_azure_pipeline_answers_a_claims_challenge_with_a_token_requested_with_those_claims()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(ClaimsJson));
+        fixture.Api.Reset(ApiReply.Unauthorized($"Bearer realm=\"\", error=\"insufficient_claims\", claims=\"{encoded}\""));
+        var pipeline = CreatePipeline(new ClientCredentialsTokenCredential(client));
+
+        using var message = pipeline.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(new Uri(fixture.Api.HttpsBaseAddress, "orders"));
+        await pipeline.SendAsync(message, CancellationToken.None);
+
+        Assert.Equal(200, message.Response.Status);
+        var requests = host.TokenRequests.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.Equal(ClaimsJson, requests[1]["claims"].ToString());
+        Assert.Equal(2, fixture.Api.Calls.Count);
+    }
+
+    [Fact]
+    public async Task The_credential_maps_expiry_refresh_time_and_type_sync_and_async()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var credential = new ClientCredentialsTokenCredential(client);
+        var context = new TokenRequestContext([LoopbackFixture.ApiScope]);
+
+        var asyncToken = await credential.GetTokenAsync(context, CancellationToken.None);
+        var syncToken = credential.GetToken(context, CancellationToken.None);
+        var source = await client.GetTokenAsync();
+
+        Assert.Equal(source.Token, asyncToken.Token);
+        Assert.Equal(source.Token, syncToken.Token);
+        Assert.Equal(source.ExpiresOn, asyncToken.ExpiresOn);
+        Assert.Equal(source.RefreshOn, asyncToken.RefreshOn);
+        Assert.Equal("Bearer", asyncToken.TokenType);
+        Assert.Equal(1, host.TokenRequests.Count);
+    }
+
+    [Fact]
+    public async Task The_credential_refuses_a_token_for_another_tenant()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var credential = new ClientCredentialsTokenCredential(client);
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(async () =>
+            await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope], tenantId: "22222222-2222-2222-2222-222222222222"), CancellationToken.None));
+
+        Assert.Equal("TenantId", error.Setting);
+        Assert.Equal(0, host.TokenRequests.Count);
+    }
+
+    [Fact]
+    public async Task The_kiota_provider_returns_a_token_for_allowed_hosts_and_an_empty_string_for_others()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var provider = new ClientCredentialsAccessTokenProvider(client, ["127.0.0.1"], [LoopbackFixture.ApiScope]);
+
+        var token = await provider.GetAuthorizationTokenAsync(new Uri(fixture.Api.BaseAddress, "orders"));
+        var foreign = await provider.GetAuthorizationTokenAsync(new Uri("https://graph.example.com/v1.0/users"));
+
+        Assert.Equal((await client.GetTokenAsync()).Token, token);
+        Assert.Equal(string.Empty, foreign);
+        Assert.Equal(1, host.TokenRequests.Count);
+        Assert.Equal(["127.0.0.1"], provider.AllowedHostsValidator.AllowedHosts);
+    }
+
+    [Fact]
+    public async Task The_kiota_provider_refuses_plain_http_to_a_host_that_is_not_loopback()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var provider = new ClientCredentialsAccessTokenProvider(client, ["graph.example.com"]);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => provider.GetAuthorizationTokenAsync(new Uri("http://graph.example.com/v1.0/users")));
+
+        Assert.Equal(0, host.TokenRequests.Count);
+    }
+
+    [Fact]
+    public async Task The_kiota_provider_forwards_a_claims_challenge_from_the_authentication_context()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var provider = new ClientCredentialsAccessTokenProvider(client, ["127.0.0.1"], [LoopbackFixture.ApiScope]);
+
+        await provider.GetAuthorizationTokenAsync(
+            fixture.Api.BaseAddress,
+            new Dictionary<string, object> { [ClientCredentialsAccessTokenProvider.ClaimsKey] = Convert.ToBase64String(Encoding.UTF8.GetBytes(ClaimsJson)) });
+
+        Assert.Equal(ClaimsJson, host.TokenRequests.Requests.Single()["claims"].ToString());
+    }
+
+    [Fact]
+    public async Task The_kiota_provider_needs_at_least_one_allowed_host()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new ClientCredentialsAccessTokenProvider(client, []));
+
+        Assert.Equal("AllowedHosts", error.Setting);
+    }
+
+    private HttpPipeline CreatePipeline(TokenCredential credential)
+    {
+        var pinned = fixture.Api.TlsCertificate.Thumbprint;
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.Thumbprint == pinned,
+        };
+        var options = new TestClientOptions { Transport = new HttpClientTransport(handler) };
+        options.Retry.MaxRetries = 0;
+        return HttpPipelineBuilder.Build(options, new BearerTokenAuthenticationPolicy(credential, LoopbackFixture.ApiScope));
+    }
+
+    private sealed class TestClientOptions : ClientOptions;
+}

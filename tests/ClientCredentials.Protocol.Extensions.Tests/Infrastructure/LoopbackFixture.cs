@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ClientCredentials.Emulator;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ClientCredentials.Protocol.Extensions.Tests.Infrastructure;
+
+/// <summary>
+/// The emulator (token endpoint) and the sample API, both on 127.0.0.1, shared by every test. Tests run one at a
+/// time in the <c>loopback</c> collection, so the API script and the process-wide metrics belong to one test.
+/// </summary>
+public sealed class LoopbackFixture : IAsyncLifetime
+{
+    public const string TenantId = "11111111-1111-1111-1111-111111111111";
+    public const string SecretClientId = "aaaaaaaa-0000-0000-0000-000000000001";
+    public const string Secret = "ext-test-secret~value";
+    public const string MixedClientId = "aaaaaaaa-0000-0000-0000-000000000002";
+    public const string MixedSecret = "mixed-app-secret-value";
+    public const string FederatedClientId = "aaaaaaaa-0000-0000-0000-000000000003";
+    public const string FederatedIssuer = "https://issuer.workload.test";
+    public const string FederatedSubject = "system:serviceaccount:default:orders";
+    public const string ApiResource = "api://sample-api";
+    public const string ApiScope = ApiResource + "/.default";
+    public const string CertificatePassword = "pfx-pass-42";
+
+    public EmulatorServer Emulator { get; private set; } = null!;
+
+    public TestApi Api { get; private set; } = null!;
+
+    /// <summary>An RSA certificate registered for <see cref="MixedClientId"/>, with an exportable private key.</summary>
+    public X509Certificate2 Certificate { get; } = CreateCertificate($"CN=cc-ext-tests-{Guid.NewGuid():N}");
+
+    public RSA FederatedKey { get; } = RSA.Create(2048);
+
+    public string CertificatePfxBase64 => Convert.ToBase64String(Certificate.Export(X509ContentType.Pfx, CertificatePassword));
+
+    public async Task InitializeAsync()
+    {
+        var options = new EmulatorOptions
+        {
+            Tenants = [new EmulatorTenant { Id = TenantId, Domains = ["contoso.onmicrosoft.com"] }],
+            Resources = [new EmulatorResource { AppIdUri = ApiResource, Roles = ["Data.Read"] }],
+            Applications =
+            [
+                new EmulatorApplication
+                {
+                    ClientId = SecretClientId,
+                    Secrets = [new EmulatorSecret { Value = Secret }],
+                    Roles = new Dictionary<string, IReadOnlyList<string>> { [ApiResource] = ["Data.Read"] },
+                },
+                new EmulatorApplication
+                {
+                    ClientId = MixedClientId,
+                    Secrets = [new EmulatorSecret { Value = MixedSecret }],
+                    Certificates = [new EmulatorCertificate { Certificate = Convert.ToBase64String(Certificate.RawData) }],
+                    Roles = new Dictionary<string, IReadOnlyList<string>> { [ApiResource] = ["Data.Read"] },
+                },
+                new EmulatorApplication
+                {
+                    ClientId = FederatedClientId,
+                    FederatedCredentials = [new EmulatorFederatedCredential { Issuer = FederatedIssuer, Subject = FederatedSubject, SigningKeys = [FederatedKey.ExportSubjectPublicKeyInfoPem()] }],
+                    Roles = new Dictionary<string, IReadOnlyList<string>> { [ApiResource] = ["Data.Read"] },
+                },
+            ],
+        };
+        Emulator = await EmulatorServer.StartAsync(options);
+        Api = await TestApi.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        await Emulator.DisposeAsync();
+        Certificate.Dispose();
+        FederatedKey.Dispose();
+    }
+
+    /// <summary>A projected-service-account-style token the emulator accepts for <see cref="FederatedClientId"/>.</summary>
+    public string CreateFederatedToken() => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = FederatedIssuer,
+        Audience = "api://AzureADTokenExchange",
+        Claims = new Dictionary<string, object> { ["sub"] = FederatedSubject, ["jti"] = Guid.NewGuid().ToString() },
+        IssuedAt = DateTime.UtcNow,
+        NotBefore = DateTime.UtcNow.AddMinutes(-1),
+        Expires = DateTime.UtcNow.AddMinutes(30),
+        SigningCredentials = new SigningCredentials(new RsaSecurityKey(FederatedKey), SecurityAlgorithms.RsaSha256),
+    });
+
+    private static X509Certificate2 CreateCertificate(string subject)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null, X509KeyStorageFlags.Exportable);
+    }
+}
+
+[CollectionDefinition("loopback")]
+public sealed class LoopbackCollection : ICollectionFixture<LoopbackFixture>;
