@@ -35,6 +35,12 @@ internal static class CliApplication
     /// <summary>Parses and runs one command line; returns the process exit code (see <see cref="ExitCodes"/>).</summary>
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
+        if (SecretArgumentGuard.FindSecretArgument(args) is { } secretOption)
+        {
+            context.Error.WriteLine("error: usage_error: " + SecretArgumentGuard.Explain(secretOption));
+            return ExitCodes.Usage;
+        }
+
         var parse = Build(context).Parse(args);
         var configuration = new InvocationConfiguration
         {
