@@ -212,4 +212,18 @@ public sealed class TokenCommandTests(EmulatorFixture emulator) : IClassFixture<
 
         Assert.Contains("--secret-env", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Issuer_discovery_finds_the_token_endpoint_and_a_certificate_assertion_is_accepted()
+    {
+        var issuer = emulator.Server.GetIssuer(EmulatorFixture.TenantId).AbsoluteUri;
+
+        var result = await CcToken.RunAsync(
+            ["token", "--issuer", issuer, "--client-id", EmulatorFixture.AppId, "--scope", "api://orders/.default", "--certificate", emulator.PfxWithoutPasswordPath, "-v"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"> GET {issuer}/.well-known/openid-configuration", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"> POST {emulator.TokenEndpoint}", result.Stderr, StringComparison.Ordinal);
+        await IssuedTokens.ValidateAsync(emulator, result.Stdout.Trim());
+    }
 }
