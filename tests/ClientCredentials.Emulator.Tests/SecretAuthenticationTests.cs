@@ -92,11 +92,15 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [InlineData("common")]
     [InlineData("organizations")]
     [InlineData("consumers")]
-    public async Task Multi_tenant_endpoints_refuse_client_credentials_with_AADSTS9001023(string alias)
+    public async Task Multi_tenant_endpoints_refuse_client_credentials_with_AADSTS90010(string alias)
     {
         var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(), tenant: alias);
 
-        AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 9001023);
+        AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 90010);
+        Assert.StartsWith(
+            "AADSTS90010: The grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.",
+            response.String("error_description"),
+            StringComparison.Ordinal);
     }
 
     [Fact]

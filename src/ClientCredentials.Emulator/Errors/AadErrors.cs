@@ -17,9 +17,12 @@ internal static class AadErrors
     /// <summary>AADSTS90002 as the discovery endpoints answer it (<c>invalid_tenant</c>).</summary>
     public static AadError DiscoveryTenantNotFound(string tenant) => TenantNotFound(tenant) with { Error = "invalid_tenant" };
 
-    /// <summary>AADSTS9001023: client credentials over <c>/common</c>, <c>/organizations</c> or <c>/consumers</c>.</summary>
-    public static AadError MultiTenantEndpoint(string alias) => new(400, "invalid_request", 9001023,
-        $"The grant type is not supported over the /{alias} endpoint. Please use the tenant-specific endpoint (tenant id or verified domain).");
+    /// <summary>
+    /// AADSTS90010: client credentials over <c>/common</c>, <c>/organizations</c> or <c>/consumers</c>. AAD answers the
+    /// same message for all three, though it names only /common and /consumers.
+    /// </summary>
+    public static AadError MultiTenantEndpoint() => new(400, "invalid_request", 90010,
+        "The grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.");
 
     /// <summary>AADSTS900144: a required body parameter is missing.</summary>
     public static AadError MissingParameter(string name) => new(400, "invalid_request", 900144,

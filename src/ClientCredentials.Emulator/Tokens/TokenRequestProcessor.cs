@@ -22,7 +22,7 @@ internal sealed class TokenRequestProcessor(
         var snapshot = directory();
         if (DirectorySnapshot.MultiTenantAliases.Contains(request.TenantSegment))
         {
-            return TokenOutcome.Failed(AadErrors.MultiTenantEndpoint(request.TenantSegment.ToLowerInvariant()));
+            return TokenOutcome.Failed(AadErrors.MultiTenantEndpoint());
         }
 
         var tenant = snapshot.FindTenant(request.TenantSegment);

@@ -1,0 +1,13 @@
+namespace ClientCredentials.Cli.Acquisition;
+
+/// <summary>The authority and client id options as typed; null when absent.</summary>
+internal sealed record AuthorityInput(string? Tenant, string? Instance, string? Authority, string? TokenEndpoint, string? Issuer, string? ClientId);
+
+/// <summary>The certificate options as typed.</summary>
+internal sealed record CertificateInput(string? Path, string? PasswordEnv, bool PasswordStdin, bool SendX5c);
+
+/// <summary>The credential options as typed: exactly one of them (or the workload identity variables) must apply.</summary>
+internal sealed record CredentialInput(string? SecretEnv, bool SecretStdin, CertificateInput Certificate, string? AssertionFile);
+
+/// <summary>The scope options as typed.</summary>
+internal sealed record ScopeInput(IReadOnlyList<string> Scopes, string? Resource);

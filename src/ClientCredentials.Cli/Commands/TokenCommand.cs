@@ -1,0 +1,63 @@
+using System.CommandLine;
+using ClientCredentials.Cli.Acquisition;
+using ClientCredentials.Cli.Hosting;
+using ClientCredentials.Cli.Output;
+
+namespace ClientCredentials.Cli.Commands;
+
+/// <summary><c>cc-token token</c>: gets an app-only access token with the client credentials grant and prints it.</summary>
+internal static class TokenCommand
+{
+    public static Command Create(CliContext context, GlobalOptions global)
+    {
+        var authority = new AuthorityOptions();
+        var certificate = new CertificateOptions();
+        var scopes = new Option<string[]>("--scope") { Description = "A scope to ask for; repeat for several (Entra: exactly one {resource}/.default).", HelpName = "scope", Arity = ArgumentArity.OneOrMore };
+        var resource = new Option<string>("--resource") { Description = "The resource (app id URI or app id); asks for {resource}/.default.", HelpName = "uri" };
+        var secretEnv = new Option<string>("--secret-env") { Description = "Name of the environment variable holding the client secret (never the secret itself).", HelpName = "NAME" };
+        var secretStdin = new Option<bool>("--secret-stdin") { Description = "Read the client secret from standard input." };
+        var assertionFile = new Option<string>("--assertion-file") { Description = "A file holding a signed client assertion (JWT), sent as is; read again for every request.", HelpName = "path" };
+        var output = new Option<string>("--output", "-o") { Description = "token: the bare token; json: token and metadata (errors as one JSON object too); header: 'Authorization: Bearer ...'.", DefaultValueFactory = _ => "token" };
+        output.AcceptOnlyFromAmong("token", "json", "header");
+        var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds, retries included.", HelpName = "seconds", DefaultValueFactory = _ => 30 };
+        timeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 600)
+            {
+                result.AddError("--timeout must be between 1 and 600 seconds.");
+            }
+        });
+
+        var command = new Command("token", "Get an app-only access token with the OAuth 2.0 client credentials grant (RFC 6749 §4.4).\n" +
+            "Without authority, client id or credential options, the workload identity variables AZURE_TENANT_ID, AZURE_AUTHORITY_HOST, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE are used.");
+        authority.AddTo(command);
+        command.Add(scopes);
+        command.Add(resource);
+        command.Add(secretEnv);
+        command.Add(secretStdin);
+        certificate.AddTo(command);
+        command.Add(assertionFile);
+        command.Add(output);
+        command.Add(timeout);
+
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var format = TokenWriter.ParseFormat(parse.GetValue(output));
+            return CommandRunner.RunAsync(context, format == TokenOutputFormat.Json, async () =>
+            {
+                var authorityInput = authority.Read(parse);
+                var tokenAuthority = AuthorityResolver.Resolve(authorityInput, context);
+                var clientId = AuthorityResolver.ResolveClientId(authorityInput, context);
+                var requested = ScopeResolver.Resolve(new ScopeInput(parse.GetValue(scopes) ?? [], parse.GetValue(resource)));
+                using var credential = CredentialResolver.Resolve(
+                    new CredentialInput(parse.GetValue(secretEnv), parse.GetValue(secretStdin), certificate.Read(parse), parse.GetValue(assertionFile)),
+                    context);
+                var settings = new TokenRequestSettings(tokenAuthority, clientId, requested, credential, TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                var token = await TokenAcquisition.AcquireAsync(settings, context, parse.GetValue(global.Verbose), cancellationToken).ConfigureAwait(false);
+                TokenWriter.Write(context.Out, format, token, context.TimeProvider.GetUtcNow());
+                return ExitCodes.Success;
+            });
+        });
+        return command;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using ClientCredentials.Protocol;
+
+namespace ClientCredentials.Cli.Hosting;
+
+/// <summary>
+/// For <c>--verbose</c>: writes each request (method, URL, headers, form field names and values) and each response
+/// (status, headers, duration) to standard error. Credentials are redacted to a fingerprint: <c>client_secret</c>,
+/// <c>client_assertion</c>, <c>assertion</c>, <c>password</c> fields and the <c>Authorization</c> header. Response bodies
+/// are never printed (they carry tokens).
+/// </summary>
+internal sealed class VerboseHttpHandler(TextWriter log, TimeProvider timeProvider) : DelegatingHandler
+{
+    private static readonly string[] SecretFields = ["client_secret", "client_assertion", "assertion", "password", "refresh_token", "access_token"];
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        await WriteRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var elapsed = timeProvider.GetElapsedTime(started);
+            Write(string.Create(CultureInfo.InvariantCulture, $"< HTTP {(int)response.StatusCode} {response.ReasonPhrase} after {elapsed.TotalMilliseconds:0.0} ms"));
+            WriteHeaders("<", response.Headers);
+            WriteHeaders("<", response.Content.Headers);
+            return response;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            var elapsed = timeProvider.GetElapsedTime(started);
+            Write(string.Create(CultureInfo.InvariantCulture, $"< no response after {elapsed.TotalMilliseconds:0.0} ms: {ex.GetType().Name}: {ex.Message}"));
+            throw;
+        }
+    }
+
+    private async Task WriteRequestAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Write($"> {request.Method} {request.RequestUri}");
+        WriteHeaders(">", request.Headers);
+        if (request.Content is null)
+        {
+            return;
+        }
+
+        WriteHeaders(">", request.Content.Headers);
+        if (request.Content.Headers.ContentType?.MediaType == "application/x-www-form-urlencoded")
+        {
+            var body = await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            Write("> form: " + string.Join(", ", body.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(DescribeField)));
+        }
+    }
+
+    private static string DescribeField(string pair)
+    {
+        var separator = pair.IndexOf('=', StringComparison.Ordinal);
+        var name = Uri.UnescapeDataString((separator < 0 ? pair : pair[..separator]).Replace('+', ' '));
+        var value = separator < 0 ? string.Empty : Uri.UnescapeDataString(pair[(separator + 1)..].Replace('+', ' '));
+        return SecretFields.Contains(name, StringComparer.OrdinalIgnoreCase)
+            ? $"{name}=<redacted {TokenFingerprint.Of(value)}>"
+            : $"{name}={value}";
+    }
+
+    private void WriteHeaders(string direction, HttpHeaders headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            var shown = string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase)
+                ? $"<redacted {TokenFingerprint.Of(string.Join(",", values))}>"
+                : string.Join(", ", values);
+            Write($"{direction} {name}: {shown}");
+        }
+    }
+
+    private void Write(string line)
+    {
+        lock (log)
+        {
+            log.WriteLine(line);
+        }
+    }
+}

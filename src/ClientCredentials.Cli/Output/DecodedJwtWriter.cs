@@ -1,0 +1,40 @@
+using System.Text.Json;
+using ClientCredentials.Cli.Jwt;
+
+namespace ClientCredentials.Cli.Output;
+
+/// <summary>Prints a decoded JWT for a person: header, claims, then a summary with times in UTC and relative, and warnings.</summary>
+internal static class DecodedJwtWriter
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static void Write(TextWriter output, TextWriter warnings, JwtDocument jwt, TokenInsights insights, DateTimeOffset now)
+    {
+        output.WriteLine("Signature NOT validated: this only decodes the token. Never trust a decoded token's claims without validating it.");
+        output.WriteLine();
+        output.WriteLine("Header:");
+        output.WriteLine(JsonSerializer.Serialize(jwt.Header, Indented));
+        output.WriteLine();
+        output.WriteLine("Claims:");
+        output.WriteLine(JsonSerializer.Serialize(jwt.Payload, Indented));
+        output.WriteLine();
+        output.WriteLine("Summary:");
+        WriteRow(output, "aud", insights.Audiences.Count == 0 ? "(none)" : string.Join(", ", insights.Audiences));
+        WriteRow(output, "iss", insights.Issuer ?? "(none)");
+        WriteRow(output, "kind", insights.IsAppOnly ? "app-only token (client credentials)" : "delegated token (a user signed in)");
+        WriteRow(output, "roles", insights.Roles.Count == 0 ? "(none)" : string.Join(", ", insights.Roles));
+        WriteRow(output, "scp", insights.Scopes.Count == 0 ? "(none)" : string.Join(", ", insights.Scopes));
+        WriteTime(output, "iat", insights.IssuedAt, now);
+        WriteTime(output, "nbf", insights.NotBefore, now);
+        WriteTime(output, "exp", insights.ExpiresOn, now);
+        foreach (var warning in insights.Warnings)
+        {
+            warnings.WriteLine("warning: " + warning);
+        }
+    }
+
+    private static void WriteTime(TextWriter output, string claim, DateTimeOffset? moment, DateTimeOffset now) =>
+        WriteRow(output, claim, moment is { } at ? RelativeTime.WithUtc(at, now) : "(none)");
+
+    private static void WriteRow(TextWriter output, string name, string value) => output.WriteLine($"  {name,-6} {value}");
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ClientCredentials.Cli.Output;
+
+/// <summary>
+/// Prints a <see cref="CliError"/>: as one JSON object on standard output (for <c>--output json</c>), or as one
+/// paragraph on standard error for a person.
+/// </summary>
+internal static class ErrorWriter
+{
+    public static void WriteJson(TextWriter output, CliError error)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("error", error.Error);
+            json.WriteString("error_description", error.Description);
+            json.WriteStartArray("error_codes");
+            foreach (var code in error.ErrorCodes)
+            {
+                json.WriteNumberValue(code);
+            }
+
+            json.WriteEndArray();
+            WriteStringOrNull(json, "trace_id", error.TraceId);
+            WriteStringOrNull(json, "correlation_id", error.CorrelationId);
+            if (error.Status is { } status)
+            {
+                json.WriteNumber("status", status);
+            }
+            else
+            {
+                json.WriteNull("status");
+            }
+
+            if (error.RetryAfter is { } wait)
+            {
+                json.WriteNumber("retry_after", (long)Math.Ceiling(wait.TotalSeconds));
+            }
+            else
+            {
+                json.WriteNull("retry_after");
+            }
+
+            WriteStringOrNull(json, "hint", error.Hint);
+            json.WriteNumber("exit_code", error.ExitCode);
+            json.WriteEndObject();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    public static void WriteText(TextWriter output, CliError error)
+    {
+        var text = new StringBuilder("error: ");
+        text.Append(error.Status is { } status ? $"HTTP {status} {error.Error}" : error.Error);
+        if (error.ErrorCodes.Count > 0)
+        {
+            text.Append(" (AADSTS").AppendJoin(", AADSTS", error.ErrorCodes).Append(')');
+        }
+
+        text.Append(": ").Append(FirstLine(error.Description));
+        if (error.Hint is { } hint)
+        {
+            text.Append(" Hint: ").Append(hint);
+        }
+
+        if (error.RetryAfter is { } wait)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Retry after {Math.Ceiling(wait.TotalSeconds)} s.");
+        }
+
+        if (error.TraceId is not null || error.CorrelationId is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" [trace_id {error.TraceId ?? "-"}, correlation_id {error.CorrelationId ?? "-"}]");
+        }
+
+        output.WriteLine(text.ToString());
+    }
+
+    /// <summary>AAD appends "Trace ID: ... Correlation ID: ... Timestamp: ..." lines; they are printed separately.</summary>
+    private static string FirstLine(string description)
+    {
+        var end = description.IndexOfAny(['\r', '\n']);
+        return (end < 0 ? description : description[..end]).Trim();
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+}

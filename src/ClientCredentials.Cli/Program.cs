@@ -1,0 +1,4 @@
+using ClientCredentials.Cli;
+using ClientCredentials.Cli.Hosting;
+
+return await CliApplication.RunAsync(args, CliContext.FromProcess());

@@ -1,0 +1,43 @@
+using System.Text;
+
+namespace ClientCredentials.Cli.Tests.Infrastructure;
+
+/// <summary>A thread-safe string writer: commands running in the background write, the test reads snapshots.</summary>
+internal sealed class CapturedWriter : TextWriter
+{
+    private readonly StringBuilder text = new();
+
+    public override Encoding Encoding => Encoding.UTF8;
+
+    public override void Write(char value)
+    {
+        lock (text)
+        {
+            text.Append(value);
+        }
+    }
+
+    public override void Write(string? value)
+    {
+        lock (text)
+        {
+            text.Append(value);
+        }
+    }
+
+    public override void WriteLine(string? value)
+    {
+        lock (text)
+        {
+            text.Append(value).Append(NewLine);
+        }
+    }
+
+    public override string ToString()
+    {
+        lock (text)
+        {
+            return text.ToString();
+        }
+    }
+}
