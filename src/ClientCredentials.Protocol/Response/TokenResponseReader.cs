@@ -60,7 +60,8 @@ internal static class TokenResponseReader
 
         var expiresOn = ExpiresOn(status, json, context);
         var refreshOn = json.RefreshIn is > 0 ? context.RequestedAt.AddSeconds(json.RefreshIn.Value) : (DateTimeOffset?)null;
-        var extendedExpiresOn = json.ExtExpiresIn is > 0 ? context.RequestedAt.AddSeconds(Math.Min(json.ExtExpiresIn.Value, (long)MaxLifetime.TotalSeconds)) : (DateTimeOffset?)null;
+        // ext_expires_in 0 is a value (no extension), not absence.
+        var extendedExpiresOn = json.ExtExpiresIn is >= 0 ? context.RequestedAt.AddSeconds(Math.Min(json.ExtExpiresIn.Value, (long)MaxLifetime.TotalSeconds)) : (DateTimeOffset?)null;
         return new AccessToken(
             json.AccessToken,
             string.IsNullOrEmpty(json.TokenType) ? "Bearer" : json.TokenType,
@@ -105,12 +106,16 @@ internal static class TokenResponseReader
         return context.RequestedAt + lifetime;
     }
 
+    /// <summary>AAD sends <c>"trace_id":""</c> when it has none; an empty field is absent.</summary>
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
     private static TokenEndpointException Invalid(HttpStatusCode status, TokenResponseContext context, string description) =>
         new(new TokenEndpointError { StatusCode = status, Error = InvalidResponse, ErrorDescription = description, CorrelationId = context.CorrelationId });
 
     private static TokenEndpointError ErrorFrom(HttpStatusCode status, HttpResponseHeaders headers, TokenEndpointJson json, TokenResponseContext context)
     {
-        IReadOnlyList<int> codes = json.ErrorCodes is { Length: > 0 } sent ? sent : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription);
+        // error_codes as sent ([] when absent); the description's AADSTS code only picks the remedy.
+        IReadOnlyList<int> codes = json.ErrorCodes ?? [];
         return new TokenEndpointError
         {
             StatusCode = status,
@@ -119,12 +124,12 @@ internal static class TokenResponseReader
             ErrorCodes = codes,
             SubError = json.SubError,
             Claims = json.Claims,
-            TraceId = json.TraceId ?? TokenEndpointErrorDescription.TraceId(json.ErrorDescription),
-            CorrelationId = json.CorrelationId ?? TokenEndpointErrorDescription.CorrelationId(json.ErrorDescription) ?? context.CorrelationId,
-            Timestamp = json.Timestamp ?? TokenEndpointErrorDescription.Timestamp(json.ErrorDescription),
+            TraceId = NonEmpty(json.TraceId) ?? TokenEndpointErrorDescription.TraceId(json.ErrorDescription),
+            CorrelationId = NonEmpty(json.CorrelationId) ?? TokenEndpointErrorDescription.CorrelationId(json.ErrorDescription) ?? context.CorrelationId,
+            Timestamp = NonEmpty(json.Timestamp) ?? TokenEndpointErrorDescription.Timestamp(json.ErrorDescription),
             ErrorUri = json.ErrorUri,
             RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
-            Remedy = AadErrorRemedies.For(codes),
+            Remedy = AadErrorRemedies.For(codes.Count > 0 ? codes : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription)),
         };
     }
 }
