@@ -4,9 +4,10 @@ namespace ClientCredentials.Protocol;
 
 /// <summary>
 /// Headers of a token request: <c>Accept: application/json</c>; AAD's correlation headers
-/// <c>client-request-id</c> and <c>return-client-request-id: true</c>; and <c>x-client-SKU</c>/<c>x-client-Ver</c>
-/// naming this library, as MSAL names itself; and <c>x-ms-lib-capability: retry-after, h429</c>, which tells AAD that
-/// this client honours <c>Retry-After</c> and HTTP 429, so AAD may throttle with 429 rather than fail the request.
+/// <c>client-request-id</c> and <c>return-client-request-id: true</c>; <c>x-client-SKU</c>/<c>x-client-Ver</c>
+/// naming this library, as MSAL names itself; and <c>x-ms-lib-capability: retry-after, h429</c>, with which MSAL tells
+/// Entra ID that it honours <c>Retry-After</c> and HTTP 429 (so throttling is answered as 429/503 with
+/// <c>Retry-After</c>), which this library does (<see cref="TokenRequestPipeline"/>, <see cref="ThrottleGate"/>).
 /// </summary>
 internal static class TokenRequestHeaders
 {
@@ -15,8 +16,8 @@ internal static class TokenRequestHeaders
     public const string ClientSku = "x-client-SKU";
     public const string ClientVersion = "x-client-Ver";
     public const string LibraryCapability = "x-ms-lib-capability";
-    public const string Sku = "ClientCredentials.Protocol";
     public const string Capabilities = "retry-after, h429";
+    public const string Sku = "ClientCredentials.Protocol";
 
     public static readonly string Version =
         typeof(TokenRequestHeaders).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

@@ -51,7 +51,10 @@ internal static class TokenEndpointErrorDescription
         return value.Length == 0 ? null : value;
     }
 
-    /// <summary>The AADSTS codes at the start of the description ("AADSTS7000215: ..."), for bodies without <c>error_codes</c>.</summary>
+    /// <summary>
+    /// The AADSTS code at the start of the description ("AADSTS7000215: ..."): picks the remedy for bodies without
+    /// <c>error_codes</c>. Not reported as <see cref="TokenEndpointError.ErrorCodes"/>, which holds only what AAD sent.
+    /// </summary>
     public static IReadOnlyList<int> AadstsCodes(string? description)
     {
         if (description is null || !description.StartsWith("AADSTS", StringComparison.Ordinal))
@@ -82,8 +85,15 @@ internal static class TokenEndpointErrorDescription
             return null;
         }
 
-        // The value is the next word on the same line; an empty "Trace ID: \r\n" has none.
+        // Skip the blanks on the label's own line only: an empty value ("Trace ID: \r\nCorrelation ID: c", or
+        // "Trace ID:  Correlation ID: c") is absent, never the next label.
         var rest = description.AsSpan(start + label.Length).TrimStart([' ', '\t']);
+        if (rest.StartsWith(TraceLabel, StringComparison.Ordinal) || rest.StartsWith(CorrelationLabel, StringComparison.Ordinal) ||
+            rest.StartsWith(TimestampLabel, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
         var end = rest.IndexOfAny([' ', '\r', '\n', '\t']);
         var value = (end >= 0 ? rest[..end] : rest).ToString();
         return value.Length == 0 ? null : value;

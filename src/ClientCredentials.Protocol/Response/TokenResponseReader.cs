@@ -60,6 +60,7 @@ internal static class TokenResponseReader
 
         var expiresOn = ExpiresOn(status, json, context);
         var refreshOn = json.RefreshIn is > 0 ? context.RequestedAt.AddSeconds(json.RefreshIn.Value) : (DateTimeOffset?)null;
+        // ext_expires_in 0 is a value (no extension), not absence.
         var extendedExpiresOn = json.ExtExpiresIn is >= 0 ? context.RequestedAt.AddSeconds(Math.Min(json.ExtExpiresIn.Value, (long)MaxLifetime.TotalSeconds)) : (DateTimeOffset?)null;
         return new AccessToken(
             json.AccessToken,
@@ -105,6 +106,7 @@ internal static class TokenResponseReader
         return context.RequestedAt + lifetime;
     }
 
+    /// <summary>AAD sends <c>"trace_id":""</c> when it has none; an empty or blank field is absent.</summary>
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static TokenEndpointException Invalid(HttpStatusCode status, TokenResponseContext context, string description) =>
@@ -112,7 +114,8 @@ internal static class TokenResponseReader
 
     private static TokenEndpointError ErrorFrom(HttpStatusCode status, HttpResponseHeaders headers, TokenEndpointJson json, TokenResponseContext context)
     {
-        IReadOnlyList<int> codes = json.ErrorCodes is { Length: > 0 } sent ? sent : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription);
+        // error_codes as sent ([] when absent); the description's AADSTS code only picks the remedy.
+        IReadOnlyList<int> codes = json.ErrorCodes ?? [];
         return new TokenEndpointError
         {
             StatusCode = status,
@@ -126,7 +129,7 @@ internal static class TokenResponseReader
             Timestamp = NonEmpty(json.Timestamp) ?? TokenEndpointErrorDescription.Timestamp(json.ErrorDescription),
             ErrorUri = NonEmpty(json.ErrorUri),
             RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
-            Remedy = AadErrorRemedies.For(codes),
+            Remedy = AadErrorRemedies.For(codes.Count > 0 ? codes : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription)),
         };
     }
 }

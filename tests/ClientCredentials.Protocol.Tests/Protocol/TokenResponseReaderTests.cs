@@ -106,12 +106,32 @@ public class TokenResponseReaderTests
     public void Trace_lines_in_the_space_separated_layout_parse_when_fields_are_absent()
     {
         var error = Fail("""{"error":"invalid_request","error_description":"AADSTS90002: Tenant 'nope' not found. Check to make sure you have the correct tenant ID. Trace ID: aaaa-1 Correlation ID: bbbb-2 Timestamp: 2025-01-02 03:04:05Z"}""");
-        Assert.Equal([90002], error.ErrorCodes);
+        Assert.Empty(error.ErrorCodes);
         Assert.Equal("aaaa-1", error.TraceId);
         Assert.Equal("bbbb-2", error.CorrelationId);
         Assert.Equal("2025-01-02 03:04:05Z", error.Timestamp);
         Assert.Contains("tenant", error.Remedy);
-        Assert.StartsWith("The token endpoint answered HTTP 400 invalid_request (AADSTS90002): AADSTS90002: Tenant 'nope' not found.", error.Message);
+        Assert.StartsWith("The token endpoint answered HTTP 400 invalid_request: AADSTS90002: Tenant 'nope' not found.", error.Message);
+    }
+
+    [Fact]
+    public void Empty_trace_fields_and_empty_trace_lines_are_absent_never_the_next_label()
+    {
+        var error = Fail("""{"error":"invalid_resource","error_description":"AADSTS500011: The resource principal was not found.\r\nTrace ID: \r\nCorrelation ID: \r\nTimestamp: 2021-06-01 09:55:53Z","error_codes":[500011],"trace_id":"","correlation_id":"","timestamp":""}""");
+        Assert.Null(error.TraceId);
+        Assert.Equal("corr-1", error.CorrelationId);
+        Assert.Equal("2021-06-01 09:55:53Z", error.Timestamp);
+
+        var spaced = Fail("""{"error":"invalid_request","error_description":"AADSTS90002: Tenant 'nope' not found. Trace ID:  Correlation ID: bbbb-2 Timestamp: 2025-01-02 03:04:05Z"}""");
+        Assert.Null(spaced.TraceId);
+        Assert.Equal("bbbb-2", spaced.CorrelationId);
+    }
+
+    [Fact]
+    public void Ext_expires_in_zero_is_a_value_not_absence()
+    {
+        var token = Read("""{"token_type":"Bearer","expires_in":"3599","ext_expires_in":"0","access_token":"t"}""");
+        Assert.Equal(Now, token.ExtendedExpiresOn);
     }
 
     [Theory]

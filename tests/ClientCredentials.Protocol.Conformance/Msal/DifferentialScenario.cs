@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.Identity.Client;
+
+namespace ClientCredentials.Protocol.Conformance.Msal;
+
+/// <summary>
+/// One token request that MSAL.NET and this library are both configured to make, identically: same client id,
+/// authority (on the fictitious https host <c>login.test</c>), scope and credential.
+/// </summary>
+public sealed record DifferentialScenario(string Name, AuthorityKind Kind, bool UsesCertificate, bool SendX5c)
+{
+    public const string ClientId = "6731de76-14a6-49ae-97bc-6eba6914391e";
+    public const string Tenant = "contoso.onmicrosoft.com";
+    public const string Host = "login.test";
+    public const string Scope = "https://graph.microsoft.com/.default";
+    public const string Secret = "differential~secret.value";
+
+    /// <summary>The scenarios of the differential test.</summary>
+    public static IReadOnlyList<DifferentialScenario> All { get; } =
+    [
+        new("secret-entra", AuthorityKind.Entra, UsesCertificate: false, SendX5c: false),
+        new("certificate-entra", AuthorityKind.Entra, UsesCertificate: true, SendX5c: false),
+        new("certificate-adfs", AuthorityKind.Adfs, UsesCertificate: true, SendX5c: false),
+        new("certificate-x5c-entra", AuthorityKind.Entra, UsesCertificate: true, SendX5c: true),
+    ];
+
+    /// <summary>Scenario names as theory rows.</summary>
+    public static TheoryData<string> Names => [.. All.Select(s => s.Name)];
+
+    /// <summary>The token endpoint path both clients post to (before the loopback redirect).</summary>
+    public string TokenPath => Kind == AuthorityKind.Adfs ? "/adfs/oauth2/token" : $"/{Tenant}/oauth2/v2.0/token";
+
+    public static DifferentialScenario Named(string name) => All.Single(s => s.Name == name);
+
+    /// <summary>MSAL's confidential client: no instance discovery, no authority validation, our HttpClient factory.</summary>
+    internal IConfidentialClientApplication CreateMsal(IMsalHttpClientFactory httpClientFactory)
+    {
+        var builder = ConfidentialClientApplicationBuilder.Create(ClientId)
+            .WithHttpClientFactory(httpClientFactory)
+            .WithInstanceDiscovery(false);
+        builder = Kind == AuthorityKind.Adfs
+            ? builder.WithAdfsAuthority($"https://{Host}/adfs/", validateAuthority: false)
+            : builder.WithAuthority($"https://{Host}/{Tenant}/", validateAuthority: false);
+        builder = UsesCertificate ? builder.WithCertificate(TestCertificates.Rsa2048) : builder.WithClientSecret(Secret);
+        return builder.Build();
+    }
+
+    /// <summary>An HttpClient configured as this library's default one (automatic decompression), routed to the mock.</summary>
+    internal static HttpClient CreateOurHttpClient(Uri scopeBaseAddress) =>
+        new(new LoopbackRedirectHandler(scopeBaseAddress, new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All }))
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    /// <summary>This library's client with the same configuration as <see cref="CreateMsal"/>.</summary>
+    internal ClientCredentialsClient CreateOurs(HttpClient httpClient)
+    {
+        return new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = Kind == AuthorityKind.Adfs ? TokenAuthority.Adfs(new Uri($"https://{Host}/adfs")) : TokenAuthority.Entra(Tenant, $"https://{Host}"),
+            ClientId = ClientId,
+            Credential = UsesCertificate
+                ? new CertificateCredential(TestCertificates.Rsa2048, new CertificateCredentialOptions { SendCertificateChain = SendX5c })
+                : new ClientSecretCredential(Secret),
+            Scopes = [Scope],
+            HttpClient = httpClient,
+        });
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

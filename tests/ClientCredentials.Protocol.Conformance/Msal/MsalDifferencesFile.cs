@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+
+namespace ClientCredentials.Protocol.Conformance.Msal;
+
+/// <summary>
+/// Reads spec/msal-differences.json: an array of <c>{"kind", "scenario"?, "name", "msal", "ours", "reason"}</c>. An entry
+/// without <c>scenario</c> stands for every scenario it applies to (assertion kinds: the certificate scenarios).
+/// </summary>
+internal static class MsalDifferencesFile
+{
+    /// <summary>The listed differences, expanded to one per scenario; throws on an entry that breaks the format.</summary>
+    public static IReadOnlyList<RequestDifference> Load(IReadOnlyList<DifferentialScenario> scenarios)
+    {
+        var path = RepositoryPaths.MsalDifferencesFile;
+        var entries = JsonNode.Parse(File.ReadAllText(path)) as JsonArray
+            ?? throw new InvalidDataException($"{path} must hold a JSON array.");
+        var expanded = new List<RequestDifference>();
+        for (var index = 0; index < entries.Count; index++)
+        {
+            var entry = entries[index] as JsonObject ?? throw Invalid(index, "is not an object");
+            var kind = Text(entry, "kind", index);
+            if (Array.IndexOf(RequestDifference.Kinds, kind) < 0)
+            {
+                throw Invalid(index, $"has kind '{kind}'; use one of {string.Join(", ", RequestDifference.Kinds)}");
+            }
+
+            var name = Text(entry, "name", index);
+            if (string.IsNullOrWhiteSpace(Text(entry, "reason", index)))
+            {
+                throw Invalid(index, "has an empty reason");
+            }
+
+            if (!entry.ContainsKey("msal") || !entry.ContainsKey("ours"))
+            {
+                throw Invalid(index, "needs both 'msal' and 'ours' (null = not sent)");
+            }
+
+            var scenarioName = entry["scenario"]?.GetValue<string>();
+            if (scenarioName is not null && scenarios.All(s => s.Name != scenarioName))
+            {
+                throw Invalid(index, $"names scenario '{scenarioName}'; the scenarios are {string.Join(", ", scenarios.Select(s => s.Name))}");
+            }
+
+            foreach (var scenario in scenarios.Where(s => scenarioName is null ? RequestDifference.AppliesTo(kind, s) : s.Name == scenarioName))
+            {
+                expanded.Add(RequestDifference.Of(scenario.Name, kind, name, entry["msal"], entry["ours"]));
+            }
+        }
+
+        return expanded;
+    }
+
+    private static string Text(JsonObject entry, string member, int index) =>
+        entry[member] is JsonValue value && value.TryGetValue<string>(out var text)
+            ? text
+            : throw Invalid(index, $"needs a string '{member}'");
+
+    private static InvalidDataException Invalid(int index, string problem) =>
+        new($"{RepositoryPaths.MsalDifferencesFile}: entry {index} {problem}.");
+}
