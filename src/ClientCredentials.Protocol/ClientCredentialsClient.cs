@@ -18,12 +18,16 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         Timeout = Timeout.InfiniteTimeSpan,
     });
 
+    /// <summary>How much longer than the overall deadline the client's own cache lets a shared request run.</summary>
+    private static readonly TimeSpan SharedRequestGrace = TimeSpan.FromSeconds(5);
+
     private readonly TokenCache _cache;
     private readonly TokenEndpointClient _endpoint;
     private readonly ResiliencePipeline<AccessToken> _pipeline;
     private readonly ThrottleGate _throttle;
     private readonly TokenCacheKey? _defaultKey;
     private readonly string _cacheAuthority;
+    private readonly TokenRequestResilienceOptions _resilience;
 
     /// <summary>Creates the client, validating every option; throws <see cref="ClientCredentialsConfigurationException"/> on a mistake.</summary>
     public ClientCredentialsClient(ClientCredentialsClientOptions options)
@@ -56,7 +60,8 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         ClientId = options.ClientId.Trim();
         _cacheAuthority = string.IsNullOrWhiteSpace(options.CachePartition) ? Authority.CacheIdentity : $"{Authority.CacheIdentity}#{options.CachePartition.Trim()}";
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        _cache = options.Cache ?? new TokenCache(options.CacheOptions, timeProvider, loggerFactory.CreateLogger<TokenCache>());
+        _resilience = options.Resilience;
+        _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
         _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>());
         _pipeline = options.ResiliencePipeline ?? TokenRequestPipeline.Build(options.Resilience, timeProvider);
         _throttle = new ThrottleGate(options.Resilience, timeProvider);
@@ -80,7 +85,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             throw new ClientCredentialsConfigurationException("Scopes", "No default scopes are configured; set ClientCredentialsClientOptions.Scopes or pass TokenRequestParameters.");
         }
 
-        return _cache.GetTokenAsync(_defaultKey, this, forceRefresh: false, cancellationToken);
+        return SurfaceTimeouts(_cache.GetTokenAsync(_defaultKey, this, forceRefresh: false, cancellationToken));
     }
 
     /// <summary>Gets a token for <paramref name="parameters"/>, from the cache when it holds a usable one.</summary>
@@ -89,7 +94,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         ArgumentNullException.ThrowIfNull(parameters);
         var key = KeyFor(parameters);
         ITokenAcquirer acquirer = parameters.CorrelationId is { Length: > 0 } id ? new CorrelatedAcquirer(this, id) : this;
-        return _cache.GetTokenAsync(key, acquirer, parameters.ForceRefresh, cancellationToken);
+        return SurfaceTimeouts(_cache.GetTokenAsync(key, acquirer, parameters.ForceRefresh, cancellationToken));
     }
 
     /// <summary>
@@ -156,7 +161,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         catch (TimeoutRejectedException ex)
         {
             var endpoint = _endpoint.LastTokenEndpoint ?? new Uri(Authority.CacheIdentity);
-            throw new TokenEndpointUnreachableException(endpoint, correlationId, timedOut: true, $"No token from {endpoint} within {ex.Timeout.TotalSeconds:0.#} s (client-request-id {correlationId}).", ex);
+            throw new TokenEndpointUnreachableException(endpoint, correlationId, timedOut: true, $"No token from {endpoint} within {ex.Timeout.TotalSeconds:0.###} s: {DescribeTimeout(ex.Timeout)} elapsed (client-request-id {correlationId}).", ex);
         }
         catch (TokenAcquisitionException ex)
         {
@@ -164,6 +169,49 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             throw;
         }
     }
+
+    /// <summary>
+    /// The options of a cache the client creates itself: defaults, except that the cache's
+    /// <see cref="TokenCacheOptions.SharedRequestTimeout"/> is a backstop that outlasts the pipeline's
+    /// <see cref="TokenRequestResilienceOptions.TotalTimeout"/>, so the overall deadline is what elapses first.
+    /// </summary>
+    private static TokenCacheOptions OwnCacheOptions(TokenRequestResilienceOptions resilience)
+    {
+        var defaults = new TokenCacheOptions();
+        var backstop = resilience.TotalTimeout + SharedRequestGrace;
+        if (backstop > TokenCacheOptions.MaxSharedRequestTimeout)
+        {
+            backstop = TokenCacheOptions.MaxSharedRequestTimeout;
+        }
+
+        return backstop > defaults.SharedRequestTimeout ? defaults with { SharedRequestTimeout = backstop } : defaults;
+    }
+
+    /// <summary>
+    /// Returns a hit as is (no allocation); on a miss reports the cache's <see cref="TokenRequestTimeoutException"/>
+    /// as the same error as the pipeline's deadline: <see cref="TokenEndpointUnreachableException"/> with
+    /// <see cref="TokenEndpointUnreachableException.TimedOut"/> set, the cache's error as its inner exception.
+    /// </summary>
+    private ValueTask<AccessToken> SurfaceTimeouts(ValueTask<AccessToken> pending) =>
+        pending.IsCompletedSuccessfully ? pending : new ValueTask<AccessToken>(SurfaceTimeoutsAsync(pending));
+
+    private async Task<AccessToken> SurfaceTimeoutsAsync(ValueTask<AccessToken> pending)
+    {
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        catch (TokenRequestTimeoutException ex)
+        {
+            var endpoint = _endpoint.LastTokenEndpoint ?? new Uri(Authority.CacheIdentity);
+            throw new TokenEndpointUnreachableException(endpoint, correlationId: null, timedOut: true, $"No token from {endpoint} within {ex.Timeout.TotalSeconds:0.###} s: the token cache's SharedRequestTimeout elapsed and the shared request was cancelled.", ex);
+        }
+    }
+
+    private string DescribeTimeout(TimeSpan timeout) =>
+        timeout == _resilience.TotalTimeout ? "the overall deadline (Resilience.TotalTimeout)"
+        : timeout == _resilience.AttemptTimeout ? "the per-attempt timeout (Resilience.AttemptTimeout) of the last attempt"
+        : "a timeout of the caller's resilience pipeline";
 
     /// <summary>Sends the caller's <c>client-request-id</c> instead of a new one.</summary>
     private sealed class CorrelatedAcquirer(ClientCredentialsClient client, string correlationId) : ITokenAcquirer
