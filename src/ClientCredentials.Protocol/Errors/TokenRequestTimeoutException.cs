@@ -3,7 +3,8 @@ namespace ClientCredentials.Protocol;
 /// <summary>
 /// A shared token request did not complete within <see cref="TokenCacheOptions.SharedRequestTimeout"/>. The
 /// request was cancelled and every caller waiting for it got this error; the next call starts a new request.
-/// Always transient.
+/// Always transient. Callers of <see cref="ClientCredentialsClient"/> see it only as the inner exception of a
+/// <see cref="TokenEndpointUnreachableException"/> with <c>TimedOut</c> true, the one timeout type the client surfaces.
 /// </summary>
 public sealed class TokenRequestTimeoutException : TokenAcquisitionException
 {
