@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,6 +27,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private readonly ResiliencePipeline<AccessToken> _pipeline;
     private readonly ThrottleGate _throttle;
     private readonly TokenCacheKey? _defaultKey;
+
+    // The validated key of each parameters object a caller reuses, so that a hit with explicit parameters builds no
+    // strings; entries go away with the parameters objects.
+    private readonly ConditionalWeakTable<TokenRequestParameters, TokenCacheKey> _keys = new();
     private readonly string _cacheAuthority;
     private readonly TokenRequestResilienceOptions _resilience;
 
@@ -88,11 +93,19 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         return SurfaceTimeouts(_cache.GetTokenAsync(_defaultKey, this, forceRefresh: false, cancellationToken));
     }
 
-    /// <summary>Gets a token for <paramref name="parameters"/>, from the cache when it holds a usable one.</summary>
+    /// <summary>
+    /// Gets a token for <paramref name="parameters"/>, from the cache when it holds a usable one. Reuse one parameters
+    /// object for repeated calls: its validated cache key is kept, so such a hit allocates nothing.
+    /// </summary>
     public ValueTask<AccessToken> GetTokenAsync(TokenRequestParameters parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var key = KeyFor(parameters);
+        if (!_keys.TryGetValue(parameters, out var key))
+        {
+            key = KeyFor(parameters);
+            _keys.AddOrUpdate(parameters, key);
+        }
+
         ITokenAcquirer acquirer = parameters.CorrelationId is { Length: > 0 } id ? new CorrelatedAcquirer(this, id) : this;
         return SurfaceTimeouts(_cache.GetTokenAsync(key, acquirer, parameters.ForceRefresh, cancellationToken));
     }

@@ -25,7 +25,8 @@ public sealed class DemoCommandTests
         Assert.Matches(@"with the token:\s+HTTP 200", result.Stdout);
         Assert.Matches(@"without a token:\s+HTTP 401", result.Stdout);
         Assert.Contains("cache hit (no request sent)", result.Stdout, StringComparison.Ordinal);
-        Assert.Matches(@"cache hit:\s+[\d,]+ µs", result.Stdout);
+        Assert.Matches(@"first cache hit:\s+[\d,]+ µs", result.Stdout);
+        Assert.Matches(@"warm cache hits:\s+[\d,]+ ns each \(mean of 100,000 calls, none sent a request\)", result.Stdout);
         Assert.Contains("Done:", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotMatch(FullJwt, result.All);
     }

@@ -95,7 +95,10 @@ internal sealed class DemoScenario(CliContext context, IDemoNarrator narrator, b
         narrator.Detail("source", cachedToken.Source == TokenSource.Cache ? "cache hit (no request sent)" : "identity provider (unexpected: the cache missed)");
         narrator.Detail("same token", ReferenceEquals(cachedToken.Token, secretToken.Token) || cachedToken.Token == secretToken.Token ? $"yes, {TokenFingerprint.Of(cachedToken.Token)}" : "no");
         narrator.Detail("first request", Microseconds(networkTime));
-        narrator.Detail("cache hit", Microseconds(cacheTime));
+        narrator.Detail("first cache hit", $"{Microseconds(cacheTime)} (includes compiling the hit path)");
+        await TimeWarmHitsAsync(secretClient, cancellationToken).ConfigureAwait(false); // lets the JIT optimise the hit path
+        var (hits, warmTime) = await TimeWarmHitsAsync(secretClient, cancellationToken).ConfigureAwait(false);
+        narrator.Detail("warm cache hits", $"{warmTime.TotalNanoseconds / hits:N0} ns each (mean of {hits:N0} calls, none sent a request)");
 
         narrator.Done("Done: two tokens acquired, one API call authorized, one cache hit.", [
             "cc-token token --tenant <tenant> --client-id <app id> --resource https://graph.microsoft.com --secret-env MY_SECRET",
@@ -120,6 +123,24 @@ internal sealed class DemoScenario(CliContext context, IDemoNarrator narrator, b
         var started = context.TimeProvider.GetTimestamp();
         var token = await acquire().ConfigureAwait(false);
         return (token, context.TimeProvider.GetElapsedTime(started));
+    }
+
+    /// <summary>Times many hits in a row: a hit completes synchronously, so the loop measures the cache, not the scheduler.</summary>
+    private async Task<(int Hits, TimeSpan Elapsed)> TimeWarmHitsAsync(ClientCredentialsClient client, CancellationToken cancellationToken)
+    {
+        const int hits = 100_000;
+        var started = context.TimeProvider.GetTimestamp();
+        for (var i = 0; i < hits; i++)
+        {
+            var pending = client.GetTokenAsync(cancellationToken);
+            var token = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+            if (token.Source != TokenSource.Cache)
+            {
+                throw new InvalidOperationException("The cache missed during the warm-hit loop.");
+            }
+        }
+
+        return (hits, context.TimeProvider.GetElapsedTime(started));
     }
 
     private void DescribeToken(AccessToken token, TimeSpan elapsed)

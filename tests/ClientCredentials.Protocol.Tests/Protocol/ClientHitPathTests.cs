@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text;
+
+namespace ClientCredentials.Protocol.Tests.Protocol;
+
+/// <summary>The client's own layer on the hit path: it must not add allocations on top of the cache's.</summary>
+public class ClientHitPathTests
+{
+    private static ClientCredentialsClient Client(CannedTokenEndpoint endpoint) => new(new ClientCredentialsClientOptions
+    {
+        Authority = TokenAuthority.TokenEndpoint(new Uri("https://idp.example.com/token")),
+        ClientId = "svc",
+        Credential = new ClientSecretCredential("pw"),
+        Scopes = ["default"],
+        HttpClient = new HttpClient(endpoint),
+    });
+
+    private static long AllocatedDuring(int calls, Func<ValueTask<AccessToken>> call)
+    {
+        for (var i = 0; i < 1_000; i++)
+        {
+            Assert.True(call().IsCompletedSuccessfully);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < calls; i++)
+        {
+            var pending = call();
+            Assert.True(pending.IsCompletedSuccessfully);
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public async Task A_hit_with_the_default_scopes_allocates_nothing()
+    {
+        var endpoint = new CannedTokenEndpoint();
+        var client = Client(endpoint);
+        await client.GetTokenAsync();
+        Assert.Equal(0, AllocatedDuring(10_000, () => client.GetTokenAsync()));
+        Assert.Equal(1, endpoint.Requests);
+    }
+
+    [Fact]
+    public async Task A_hit_with_a_reused_parameters_object_allocates_nothing()
+    {
+        var endpoint = new CannedTokenEndpoint();
+        var client = Client(endpoint);
+        var parameters = new TokenRequestParameters("orders.read", "orders.write");
+        await client.GetTokenAsync(parameters);
+        Assert.Equal(0, AllocatedDuring(10_000, () => client.GetTokenAsync(parameters)));
+        Assert.Equal(1, endpoint.Requests);
+    }
+
+    [Fact]
+    public async Task Equal_parameters_in_new_objects_share_one_cached_token()
+    {
+        var endpoint = new CannedTokenEndpoint();
+        var client = Client(endpoint);
+        var first = await client.GetTokenAsync(new TokenRequestParameters("b", "a"));
+        var second = await client.GetTokenAsync(new TokenRequestParameters("a", "b"));
+        Assert.Equal(first.Token, second.Token);
+        Assert.Equal(TokenSource.Cache, second.Source);
+        Assert.Equal(1, endpoint.Requests);
+    }
+
+    private sealed class CannedTokenEndpoint : HttpMessageHandler
+    {
+        private int _requests;
+
+        public int Requests => _requests;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var n = Interlocked.Increment(ref _requests);
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent($$"""{"token_type":"Bearer","expires_in":3599,"access_token":"token-{{n}}"}""", Encoding.UTF8, "application/json"),
+            });
+        }
+    }
+}
