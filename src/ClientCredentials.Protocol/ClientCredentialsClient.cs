@@ -13,8 +13,7 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 public sealed class ClientCredentialsClient : ITokenAcquirer
 {
-    private static readonly Lazy<HttpClient> SharedHttpClient = new(() => new HttpClient(
-        new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All })
+    private static readonly Lazy<HttpClient> SharedHttpClient = new(() => new HttpClient(TokenEndpointHttpHandler.Create())
     {
         Timeout = Timeout.InfiniteTimeSpan,
     });
