@@ -169,12 +169,12 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)
     {
         _throttle.ThrowIfThrottled(key);
-        var parameters = new TokenRequestParameters(key.Scopes) { Claims = key.Claims, ExtraParameters = key.ExtraParameters };
         try
         {
+            // The key is the request: its scopes, claims and extras are the validated, immutable copies.
             return await _pipeline.ExecuteAsync(
-                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Parameters, state.CorrelationId, ct)),
-                (Endpoint: _endpoint, Parameters: parameters, CorrelationId: correlationId),
+                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, ct)),
+                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)

@@ -182,6 +182,11 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
 
     private static KeyValuePair<string, string>[] CanonicalExtraParameters(KeyValuePair<string, string>[] parameters)
     {
+        if (parameters.Length == 0)
+        {
+            return parameters;
+        }
+
         var sorted = (KeyValuePair<string, string>[])parameters.Clone();
         Array.Sort(sorted, static (a, b) =>
         {

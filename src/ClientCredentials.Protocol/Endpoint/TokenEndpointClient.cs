@@ -33,12 +33,12 @@ internal sealed partial class TokenEndpointClient
     /// <summary>The token endpoint of the latest attempt, for errors raised outside an attempt (overall timeouts).</summary>
     public Uri? LastTokenEndpoint { get; private set; }
 
-    public async Task<AccessToken> SendAsync(TokenRequestParameters parameters, string correlationId, CancellationToken cancellationToken)
+    public async Task<AccessToken> SendAsync(TokenCacheKey request, string correlationId, CancellationToken cancellationToken)
     {
         var tokenEndpoint = await _authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
         LastTokenEndpoint = tokenEndpoint;
         var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider);
-        using var request = await TokenRequestFactory.CreateAsync(context, _credential, parameters, correlationId, cancellationToken).ConfigureAwait(false);
+        using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, correlationId, cancellationToken).ConfigureAwait(false);
         using var activity = ClientCredentialsTelemetry.ActivitySource.StartActivity(ClientCredentialsTelemetry.TokenRequestActivity, ActivityKind.Client);
         activity?.SetTag("server.address", tokenEndpoint.Host);
         activity?.SetTag("oauth.client_id", _clientId);
@@ -50,7 +50,7 @@ internal sealed partial class TokenEndpointClient
         try
         {
             LogSending(_logger, tokenEndpoint, _clientId, correlationId);
-            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             statusCode = (int)response.StatusCode;
             activity?.SetTag("http.response.status_code", statusCode);
             byte[] body;
@@ -63,7 +63,7 @@ internal sealed partial class TokenEndpointClient
                 throw new TokenEndpointException(new TokenEndpointError { StatusCode = response.StatusCode, Error = TokenResponseReader.InvalidResponse, ErrorDescription = ex.Message, CorrelationId = correlationId }, ex);
             }
 
-            var token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(parameters.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime));
+            var token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime));
             LogReceived(_logger, statusCode.Value, TokenFingerprint.Of(token.Token), token.ExpiresOn, correlationId);
             return token;
         }

@@ -12,7 +12,7 @@ internal static class TokenRequestFactory
     public static async ValueTask<HttpRequestMessage> CreateAsync(
         ClientAuthenticationContext context,
         ClientCredential credential,
-        TokenRequestParameters parameters,
+        TokenCacheKey requested,
         string correlationId,
         CancellationToken cancellationToken)
     {
@@ -23,18 +23,18 @@ internal static class TokenRequestFactory
         }
 
         await credential.ApplyAsync(context, message, cancellationToken).ConfigureAwait(false);
-        if (parameters.Scopes.Count > 0)
+        if (requested.Scopes.Count > 0)
         {
-            message.Form.Add(new(OAuthParameters.Scope, string.Join(' ', parameters.Scopes)));
+            message.Form.Add(new(OAuthParameters.Scope, string.Join(' ', requested.Scopes)));
         }
 
-        if (!string.IsNullOrEmpty(parameters.Claims))
+        if (!string.IsNullOrEmpty(requested.Claims))
         {
-            message.Form.Add(new(OAuthParameters.Claims, parameters.Claims));
+            message.Form.Add(new(OAuthParameters.Claims, requested.Claims));
         }
 
         message.Form.Add(new(OAuthParameters.GrantType, OAuthParameters.ClientCredentialsGrant));
-        foreach (var extra in parameters.ExtraParameters)
+        foreach (var extra in requested.ExtraParameters)
         {
             if (!string.IsNullOrEmpty(extra.Value))
             {

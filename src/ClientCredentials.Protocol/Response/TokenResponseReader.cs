@@ -68,7 +68,7 @@ internal static class TokenResponseReader
         var extendedExpiresOn = json.ExtExpiresIn is >= 0 ? context.RequestedAt.AddSeconds(Math.Min(json.ExtExpiresIn.Value, MaxLifetimeSeconds)) : (DateTimeOffset?)null;
         return new AccessToken(
             json.AccessToken,
-            string.IsNullOrEmpty(json.TokenType) ? "Bearer" : json.TokenType,
+            TokenTypeOf(json.TokenType),
             expiresOn,
             refreshOn is { } r && r < expiresOn ? r : null,
             extendedExpiresOn,
@@ -79,6 +79,12 @@ internal static class TokenResponseReader
             AdditionalFields = AdditionalFieldsOf(json),
         };
     }
+
+    /// <summary>"Bearer" (the usual answer, and the default when absent) as one shared string, not a copy per cached token.</summary>
+    private static string TokenTypeOf(string? tokenType) =>
+        string.IsNullOrEmpty(tokenType) || string.Equals(tokenType, Bearer, StringComparison.Ordinal) ? Bearer : tokenType;
+
+    private const string Bearer = "Bearer";
 
     /// <summary>Members this reader does not interpret (v1 <c>resource</c>, <c>not_before</c>, vendor fields), as raw JSON.</summary>
     private static IReadOnlyDictionary<string, string> AdditionalFieldsOf(TokenEndpointJson json)

@@ -57,14 +57,16 @@ internal static class TokenRequestCases
         };
 
         var scopes = ClientCredentialsScope.Validate(input["scopes"]!.AsArray().Select(s => (string)s!).ToArray(), authority.Kind);
-        var parameters = new TokenRequestParameters(scopes)
-        {
-            Claims = (string?)input["claims"],
-            ExtraParameters = input["extraParameters"]!.AsArray().Select(p => new KeyValuePair<string, string>((string)p![0]!, (string)p[1]!)).ToArray(),
-        };
         var clientId = (string)input["clientId"]!;
+        var requested = TokenCacheKey.Create(
+            authority.CacheIdentity,
+            clientId,
+            scopes,
+            authority.ScopesAreCaseInsensitive,
+            claims: (string?)input["claims"],
+            extraParameters: input["extraParameters"]!.AsArray().Select(p => new KeyValuePair<string, string>((string)p![0]!, (string)p[1]!)).ToArray());
         var context = new ClientAuthenticationContext(clientId, endpoint, authority, TimeProvider.System);
-        return TokenRequestFactory.CreateAsync(context, credential, parameters, (string)input["correlationId"]!, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return TokenRequestFactory.CreateAsync(context, credential, requested, (string)input["correlationId"]!, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>The header's value as sent, or null when the request does not carry it.</summary>
