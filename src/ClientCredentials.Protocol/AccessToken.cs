@@ -65,9 +65,17 @@ public sealed class AccessToken
     /// </summary>
     public bool IsExtendedLifetime { get; }
 
+    /// <summary>
+    /// Response members this library does not interpret, as raw JSON text by name (RFC 6749 §5.1 allows more
+    /// parameters): for example v1 <c>resource</c> and <c>not_before</c>, or a server's own fields.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AdditionalFields { get; init; } = NoAdditionalFields;
+
+    internal static IReadOnlyDictionary<string, string> NoAdditionalFields { get; } = new Dictionary<string, string>();
+
     /// <summary>Returns a copy that reports a different <see cref="Source"/> and extended-lifetime flag.</summary>
     public AccessToken With(TokenSource source, bool isExtendedLifetime = false) =>
-        new(Token, TokenType, ExpiresOn, RefreshOn, ExtendedExpiresOn, Scopes, CorrelationId, source, isExtendedLifetime);
+        new(Token, TokenType, ExpiresOn, RefreshOn, ExtendedExpiresOn, Scopes, CorrelationId, source, isExtendedLifetime) { AdditionalFields = AdditionalFields };
 
     /// <summary>Describes the token without revealing it: type, expiry, source and a short fingerprint.</summary>
     public override string ToString() =>

@@ -99,12 +99,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     public ValueTask<AccessToken> GetTokenAsync(TokenRequestParameters parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (!_keys.TryGetValue(parameters, out var key))
-        {
-            key = KeyFor(parameters);
-            _keys.AddOrUpdate(parameters, key);
-        }
-
+        var key = KeyOf(parameters);
         ITokenAcquirer acquirer = parameters.CorrelationId is { Length: > 0 } id ? new CorrelatedAcquirer(this, id) : this;
         return SurfaceTimeouts(_cache.GetTokenAsync(key, acquirer, parameters.ForceRefresh, cancellationToken));
     }
@@ -117,13 +112,25 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         _defaultKey is not null && _cache.Invalidate(_defaultKey, rejected);
 
     /// <summary>Drops <paramref name="rejected"/> from the cache if it is still the cached token for <paramref name="parameters"/>.</summary>
-    public bool InvalidateToken(TokenRequestParameters parameters, AccessToken rejected) => _cache.Invalidate(KeyFor(parameters), rejected);
+    public bool InvalidateToken(TokenRequestParameters parameters, AccessToken rejected) => _cache.Invalidate(KeyOf(parameters), rejected);
 
     /// <inheritdoc />
     public override string ToString() => $"ClientCredentialsClient {ClientId} at {Authority}";
 
     Task<AccessToken> ITokenAcquirer.AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
         AcquireAsync(key, Guid.NewGuid().ToString(), cancellationToken);
+
+    /// <summary>The memoised key of a parameters object (validated once per object).</summary>
+    private TokenCacheKey KeyOf(TokenRequestParameters parameters)
+    {
+        if (!_keys.TryGetValue(parameters, out var key))
+        {
+            key = KeyFor(parameters);
+            _keys.AddOrUpdate(parameters, key);
+        }
+
+        return key;
+    }
 
     internal TokenCacheKey KeyFor(TokenRequestParameters parameters)
     {

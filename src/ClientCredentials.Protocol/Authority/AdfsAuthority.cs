@@ -11,7 +11,7 @@ internal sealed class AdfsAuthority : TokenAuthority
         var path = authority.AbsolutePath.TrimEnd('/');
         if (!path.EndsWith("/adfs", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ClientCredentialsConfigurationException("Authority", $"ADFS authority '{authority}' must end in /adfs, for example https://sts.contoso.com/adfs.");
+            throw new ClientCredentialsConfigurationException("Authority", $"ADFS authority '{AuthorityUri.Printable(authority)}' must end in /adfs, for example https://sts.contoso.com/adfs.");
         }
 
         _tokenEndpoint = new Uri(authority.GetLeftPart(UriPartial.Authority) + path + "/oauth2/token");

@@ -158,6 +158,13 @@ public sealed class TokenCache
         try
         {
             await refresh.ConfigureAwait(false);
+
+            // Success normally replaces this entry. If it is still the stored one, the flight it joined stored nothing
+            // (a token already inside its buffer): schedule another attempt rather than leave it marked as refreshing.
+            if (_store.TryGet(key, out var current) && ReferenceEquals(current, entry))
+            {
+                entry.EndUnsuccessfulRefresh((_time.GetUtcNow() + RefreshRetryDelay).UtcTicks);
+            }
         }
         catch (Exception failure)
         {
@@ -165,7 +172,7 @@ public sealed class TokenCache
             var now = _time.GetUtcNow();
             var wait = failure is TokenAcquisitionException { RetryAfter: { } retryAfter } && retryAfter > RefreshRetryDelay ? retryAfter : RefreshRetryDelay;
             var retryAt = now + wait;
-            entry.EndFailedRefresh(retryAt.UtcTicks);
+            entry.EndUnsuccessfulRefresh(retryAt.UtcTicks);
             TokenCacheLog.BackgroundRefreshFailed(
                 _logger,
                 failure,

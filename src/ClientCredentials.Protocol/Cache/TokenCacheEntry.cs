@@ -54,7 +54,7 @@ internal sealed class TokenCacheEntry
         var freshUntil = acquired.ExpiresOn - buffer;
         var refreshOn = acquired.RefreshOn ?? now + lifetime * options.RefreshAheadAt;
         returned = acquired.RefreshOn is null
-            ? new AccessToken(acquired.Token, acquired.TokenType, acquired.ExpiresOn, refreshOn, acquired.ExtendedExpiresOn, acquired.Scopes, acquired.CorrelationId, acquired.Source)
+            ? new AccessToken(acquired.Token, acquired.TokenType, acquired.ExpiresOn, refreshOn, acquired.ExtendedExpiresOn, acquired.Scopes, acquired.CorrelationId, acquired.Source) { AdditionalFields = acquired.AdditionalFields }
             : acquired;
 
         var usableUntil = acquired.ExpiresOn;
@@ -78,7 +78,14 @@ internal sealed class TokenCacheEntry
     public bool IsUsable(long nowTicks) => nowTicks < UsableUntilTicks;
 
     /// <summary>Records a hit for LRU eviction: one volatile write, no lock.</summary>
-    public void Touch(long nowTicks) => Volatile.Write(ref _lastAccessTicks, nowTicks);
+    public void Touch(long nowTicks)
+    {
+        // At most one write a millisecond: a hot entry read on many cores must not bounce its cache line.
+        if (nowTicks - Volatile.Read(ref _lastAccessTicks) >= TimeSpan.TicksPerMillisecond)
+        {
+            Volatile.Write(ref _lastAccessTicks, nowTicks);
+        }
+    }
 
     /// <summary>
     /// True for exactly one caller once the refresh point has passed and no refresh of this entry is running.
@@ -102,10 +109,11 @@ internal sealed class TokenCacheEntry
     }
 
     /// <summary>
-    /// Ends a failed background refresh: the next attempt waits until <paramref name="retryAtTicks"/>. A
-    /// successful refresh never calls this, so a replaced entry can never start another refresh.
+    /// Ends a background refresh that did not replace this entry (it failed, or its token was not stored): the next
+    /// attempt waits until <paramref name="retryAtTicks"/>. A refresh that replaced the entry never calls this, so a
+    /// replaced entry can never start another refresh.
     /// </summary>
-    public void EndFailedRefresh(long retryAtTicks)
+    public void EndUnsuccessfulRefresh(long retryAtTicks)
     {
         Volatile.Write(ref _refreshAtTicks, retryAtTicks);
         Volatile.Write(ref _refreshState, Idle);

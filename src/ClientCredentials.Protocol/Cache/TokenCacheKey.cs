@@ -12,7 +12,7 @@ namespace ClientCredentials.Protocol;
 /// other servers. Extra parameters compare as a set of name/value pairs, ignoring order.
 /// <see cref="ToString"/> shows only the authority, client id and scopes.
 /// </remarks>
-public sealed class TokenCacheKey : IEquatable<TokenCacheKey>
+internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
 {
     private readonly string _canonicalScopes;
     private readonly KeyValuePair<string, string>[] _canonicalExtraParameters;

@@ -50,7 +50,8 @@ public sealed class ClientSecretCredential : ClientCredential
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"client secret {TokenFingerprint.Of(_secret)} ({(Transport == ClientSecretTransport.RequestBody ? "client_secret_post" : "client_secret_basic")})";
+    /// <remarks>Not even a fingerprint: a hash of a weak secret in a log could be checked against guesses offline.</remarks>
+    public override string ToString() => $"client secret ({(Transport == ClientSecretTransport.RequestBody ? "client_secret_post" : "client_secret_basic")})";
 }
 
 /// <summary>

@@ -70,7 +70,7 @@ internal sealed partial class TokenEndpointClient
         catch (TokenEndpointException ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Error);
-            LogEndpointError(_logger, ex.Details.StatusCode is var s ? (int)s : 0, ex.Error, string.Join(",", ex.ErrorCodes), ex.TraceId, correlationId);
+            LogEndpointError(_logger, (int)ex.StatusCode, ex.Error, string.Join(",", ex.ErrorCodes), ex.TraceId, correlationId);
             throw;
         }
         catch (Exception ex) when (IsNetworkFailure(ex, cancellationToken))

@@ -47,6 +47,18 @@ public sealed record TokenEndpointError
     /// <summary>A one-line remedy for a known AADSTS code.</summary>
     public string? Remedy { get; init; }
 
+    /// <summary>
+    /// The wait the server asked for: <see cref="RetryAfter"/> on a 429 or 503 (RFC 9110 §10.2.3, RFC 6585 §4), where
+    /// it means "do not ask again before". The retry pipeline waits for it and client-side throttling honours it.
+    /// </summary>
+    public TimeSpan? ServerRequestedWait =>
+        StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable ? RetryAfter : null;
+
+    /// <summary>AADSTS50196: AAD detected a client calling in a loop and wants it to back off.</summary>
+    public bool IsLoopDetected => ErrorCodes.Contains(LoopDetectedCode);
+
+    internal const int LoopDetectedCode = 50196;
+
     /// <summary>5xx, 408, 429 and <c>temporarily_unavailable</c> are transient.</summary>
     public bool IsTransient =>
         (int)StatusCode >= 500 || StatusCode == HttpStatusCode.RequestTimeout || StatusCode == HttpStatusCode.TooManyRequests ||

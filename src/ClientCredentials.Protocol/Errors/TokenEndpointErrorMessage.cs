@@ -19,9 +19,10 @@ internal static class TokenEndpointErrorMessage
         {
             text.Append(": ").Append(summary);
         }
-        else if (error.ResponseSnippet is not null)
+
+        if (error.ResponseSnippet is not null)
         {
-            text.Append(": the body was not an OAuth error response: \"").Append(error.ResponseSnippet).Append('"');
+            text.Append(" The server sent: \"").Append(error.ResponseSnippet).Append('"');
         }
 
         if (error.Remedy is not null)

@@ -9,17 +9,25 @@ public sealed record TokenRequestParameters
     /// <summary>Creates parameters for <paramref name="scopes"/>.</summary>
     public TokenRequestParameters(params IReadOnlyList<string> scopes)
     {
-        Scopes = scopes ?? [];
+        Scopes = scopes;
     }
 
-    /// <summary>The scopes; for Entra exactly one <c>{resource}/.default</c>.</summary>
-    public IReadOnlyList<string> Scopes { get; init; }
+    /// <summary>The scopes; for Entra exactly one <c>{resource}/.default</c>. Copied, so later changes to the given list have no effect.</summary>
+    public IReadOnlyList<string> Scopes
+    {
+        get;
+        init => field = value is null ? [] : [.. value];
+    }
 
     /// <summary>A claims challenge to send as <c>claims</c> (from a <c>WWW-Authenticate</c> or an error response).</summary>
     public string? Claims { get; init; }
 
     /// <summary>Extra form parameters; they may not replace a parameter the library writes itself.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> ExtraParameters { get; init; } = [];
+    public IReadOnlyList<KeyValuePair<string, string>> ExtraParameters
+    {
+        get;
+        init => field = value is null ? [] : [.. value];
+    } = [];
 
     /// <summary>The <c>client-request-id</c> to send; a new GUID per request when null.</summary>
     public string? CorrelationId { get; init; }

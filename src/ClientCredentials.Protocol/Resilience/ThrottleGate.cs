@@ -10,8 +10,6 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 internal sealed class ThrottleGate
 {
-    private const int LoopDetected = 50196;
-
     private readonly ConcurrentDictionary<TokenCacheKey, Window> _windows = new();
     private readonly TokenRequestResilienceOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -49,7 +47,7 @@ internal sealed class ThrottleGate
             return;
         }
 
-        TimeSpan? wait = error.RetryAfter ?? (error.ErrorCodes.Contains(LoopDetected) ? _options.LoopDetectedWindow : null);
+        TimeSpan? wait = error.Details.ServerRequestedWait ?? (error.Details.IsLoopDetected ? _options.LoopDetectedWindow : null);
         if (wait is not { } duration || duration <= TimeSpan.Zero)
         {
             return;

@@ -45,22 +45,20 @@ internal static class TokenRequestPipeline
         return builder.Build();
     }
 
-    /// <summary>Transient, not a 4xx; a Retry-After only when short enough and not yet honoured in this call.</summary>
+    /// <summary>
+    /// Network failures and attempt timeouts; a server wait only when short enough and not yet honoured in this call;
+    /// otherwise every transient error except 429, which MSAL and AAD treat as "back off", never "try again now".
+    /// </summary>
     private static bool ShouldRetry(Exception? exception, ResilienceContext context, TokenRequestResilienceOptions options) => exception switch
     {
         TimeoutRejectedException => true,
         TokenEndpointUnreachableException => true,
         TokenEndpointException error when RetryAfterOf(error) is { } wait =>
             wait <= options.MaxRetryAfterWait && !context.Properties.GetValue(RetryAfterHonoured, false),
-        TokenEndpointException error => (int)error.StatusCode >= 500 || error.StatusCode == HttpStatusCode.RequestTimeout ||
-                                        (error.IsTransient && error.StatusCode != HttpStatusCode.TooManyRequests && (int)error.StatusCode < 300),
+        TokenEndpointException error => error.IsTransient && error.StatusCode != HttpStatusCode.TooManyRequests,
         _ => false,
     };
 
-    /// <summary>The server's wait, on the statuses that carry one (429, 503).</summary>
     private static TimeSpan? RetryAfterOf(Exception? exception) =>
-        exception is TokenEndpointException { RetryAfter: { } wait } error &&
-        (error.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
-            ? wait
-            : null;
+        exception is TokenEndpointException error ? error.Details.ServerRequestedWait : null;
 }

@@ -6,7 +6,8 @@ namespace ClientCredentials.Protocol;
 /// <summary>
 /// The JSON members of a token endpoint response: success (RFC 6749 §5.1), error (§5.2), and AAD's additions
 /// (v1 <c>expires_on</c>/<c>not_before</c>/<c>resource</c>, <c>ext_expires_in</c>, <c>refresh_in</c>,
-/// <c>error_codes</c>, <c>trace_id</c>, ...). Numbers may arrive as strings; unknown members are kept.
+/// <c>error_codes</c>, <c>trace_id</c>, ...). Numbers may arrive as strings; members read nowhere else (v1
+/// <c>not_before</c> and <c>resource</c>, <c>scope</c>, vendor fields) are kept in <see cref="Extra"/>.
 /// </summary>
 internal sealed class TokenEndpointJson
 {
@@ -16,9 +17,6 @@ internal sealed class TokenEndpointJson
     [JsonPropertyName("ext_expires_in")] public long? ExtExpiresIn { get; set; }
     [JsonPropertyName("refresh_in")] public long? RefreshIn { get; set; }
     [JsonPropertyName("expires_on")] public long? ExpiresOn { get; set; }
-    [JsonPropertyName("not_before")] public long? NotBefore { get; set; }
-    [JsonPropertyName("resource")] public string? Resource { get; set; }
-    [JsonPropertyName("scope")] public string? Scope { get; set; }
     [JsonPropertyName("error")] public string? Error { get; set; }
     [JsonPropertyName("error_description")] public string? ErrorDescription { get; set; }
     [JsonPropertyName("error_codes")] public int[]? ErrorCodes { get; set; }

@@ -17,6 +17,8 @@ internal static class TokenResponseReader
 
     private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3650);
 
+    private static readonly long MaxLifetimeSeconds = (long)MaxLifetime.TotalSeconds;
+
     public static AccessToken Read(HttpStatusCode status, HttpResponseHeaders headers, byte[] body, TokenResponseContext context)
     {
         TokenEndpointJson? json = null;
@@ -44,9 +46,11 @@ internal static class TokenResponseReader
                     StatusCode = status,
                     Error = InvalidResponse,
                     ErrorDescription = success
-                        ? (parseError is null ? "The response body is empty." : $"The response body is not valid JSON ({parseError.Message}).")
+                        ? (parseError is null ? "The response body is empty." : $"The {body.Length}-byte response body is not valid JSON ({parseError.Message}).")
                         : $"HTTP {(int)status} without an OAuth error response.",
-                    ResponseSnippet = body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
+
+                    // A 2xx body may hold an access token next to the malformed part: no excerpt of it is kept.
+                    ResponseSnippet = success ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
                     CorrelationId = context.CorrelationId,
                     RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
                 },
@@ -59,9 +63,9 @@ internal static class TokenResponseReader
         }
 
         var expiresOn = ExpiresOn(status, json, context);
-        var refreshOn = json.RefreshIn is > 0 ? context.RequestedAt.AddSeconds(json.RefreshIn.Value) : (DateTimeOffset?)null;
+        var refreshOn = json.RefreshIn is > 0 ? context.RequestedAt.AddSeconds(Math.Min(json.RefreshIn.Value, MaxLifetimeSeconds)) : (DateTimeOffset?)null;
         // ext_expires_in 0 is a value (no extension), not absence.
-        var extendedExpiresOn = json.ExtExpiresIn is >= 0 ? context.RequestedAt.AddSeconds(Math.Min(json.ExtExpiresIn.Value, (long)MaxLifetime.TotalSeconds)) : (DateTimeOffset?)null;
+        var extendedExpiresOn = json.ExtExpiresIn is >= 0 ? context.RequestedAt.AddSeconds(Math.Min(json.ExtExpiresIn.Value, MaxLifetimeSeconds)) : (DateTimeOffset?)null;
         return new AccessToken(
             json.AccessToken,
             string.IsNullOrEmpty(json.TokenType) ? "Bearer" : json.TokenType,
@@ -70,39 +74,61 @@ internal static class TokenResponseReader
             extendedExpiresOn,
             context.Scopes,
             context.CorrelationId,
-            TokenSource.IdentityProvider);
+            TokenSource.IdentityProvider)
+        {
+            AdditionalFields = AdditionalFieldsOf(json),
+        };
+    }
+
+    /// <summary>Members this reader does not interpret (v1 <c>resource</c>, <c>not_before</c>, vendor fields), as raw JSON.</summary>
+    private static IReadOnlyDictionary<string, string> AdditionalFieldsOf(TokenEndpointJson json)
+    {
+        if (json.Extra is not { Count: > 0 } extra)
+        {
+            return AccessToken.NoAdditionalFields;
+        }
+
+        var fields = new Dictionary<string, string>(extra.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in extra)
+        {
+            fields[name] = value.GetRawText();
+        }
+
+        return fields;
     }
 
     private static DateTimeOffset ExpiresOn(HttpStatusCode status, TokenEndpointJson json, TokenResponseContext context)
     {
-        TimeSpan lifetime;
-        if (json.ExpiresIn is { } seconds)
+        long seconds;
+        if (json.ExpiresIn is { } expiresIn)
         {
-            lifetime = TimeSpan.FromSeconds(seconds);
+            seconds = expiresIn;
         }
         else if (json.ExpiresOn is { } epoch)
         {
-            lifetime = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(epoch, 0, 253402300799)) - context.RequestedAt;
+            seconds = Math.Clamp(epoch, 0, 253402300799) - context.RequestedAt.ToUnixTimeSeconds();
         }
         else if (context.AuthorityKind != AuthorityKind.Entra && context.DefaultLifetime is { } fallback)
         {
-            lifetime = fallback;
+            seconds = (long)fallback.TotalSeconds;
         }
         else
         {
             throw Invalid(status, context, "The response has no expires_in (nor v1 expires_on), so the token's lifetime is unknown.");
         }
 
-        if (lifetime < TimeSpan.Zero)
+        // Checked as numbers before any conversion, so an absurd value is an invalid response, not an overflow.
+        if (seconds < 0)
         {
-            throw Invalid(status, context, $"The response gives a negative lifetime ({lifetime.TotalSeconds} s).");
+            throw Invalid(status, context, $"The response gives a negative lifetime ({seconds} s).");
         }
 
-        if (lifetime > MaxLifetime)
+        if (seconds > MaxLifetimeSeconds)
         {
-            throw Invalid(status, context, $"The response claims a lifetime over 10 years ({lifetime.TotalSeconds} s); refusing to cache such a token.");
+            throw Invalid(status, context, $"The response claims a lifetime over 10 years ({seconds} s); refusing to cache such a token.");
         }
 
+        var lifetime = TimeSpan.FromSeconds(seconds);
         return context.RequestedAt + lifetime;
     }
 

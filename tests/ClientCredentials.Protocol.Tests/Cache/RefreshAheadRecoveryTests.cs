@@ -1,0 +1,35 @@
+using ClientCredentials.Protocol.Tests.Infrastructure;
+
+namespace ClientCredentials.Protocol.Tests.Cache;
+
+/// <summary>A background refresh whose token was not stored must not leave the entry unable to refresh again.</summary>
+public class RefreshAheadRecoveryTests
+{
+    [Fact]
+    public async Task A_refresh_that_returned_an_unstorable_token_is_tried_again_after_the_retry_delay()
+    {
+        var ctx = new CacheTestContext();
+        await ctx.Get();                                 // call 1: one-hour token, refresh point at 30 min
+        ctx.Time.Advance(TimeSpan.FromMinutes(31));
+        ctx.Acquirer.Lifetime = TimeSpan.Zero;           // the refresh gets a token that is already expired: not stored
+        Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
+        await ctx.Acquirer.WaitForCallsAsync(2);
+        await WaitUntil(() => ctx.Cache.InFlightCount == 0);
+        await Task.Delay(50);                            // lets the refresh's completion handler run
+
+        ctx.Acquirer.Lifetime = TimeSpan.FromHours(1);
+        ctx.Time.Advance(TokenCache.RefreshRetryDelay + TimeSpan.FromSeconds(1));
+        Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
+        await ctx.Acquirer.WaitForCallsAsync(3);         // before the fix the entry stayed "refreshing" and this never came
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
+}
