@@ -1,6 +1,8 @@
 using ClientCredentials.Cli.Acquisition;
+using ClientCredentials.Cli.Hosting;
 using ClientCredentials.Cli.Output;
 using ClientCredentials.Cli.Tests.Infrastructure;
+using ClientCredentials.Protocol;
 
 namespace ClientCredentials.Cli.Tests;
 
@@ -86,5 +88,19 @@ public sealed class TokenEndpointSafetyTests(EmulatorFixture emulator) : IClassF
         Assert.DoesNotContain("Timestamp:", text, StringComparison.Ordinal);
         Assert.Contains("[trace_id 0f1e2d3c-aaaa-bbbb-cccc-000000000001, correlation_id 9a8b7c6d-aaaa-bbbb-cccc-000000000002]", text, StringComparison.Ordinal);
         Assert.Single(text.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void Loop_detected_AADSTS50196_is_reported_as_throttling_even_without_a_429()
+    {
+        var error = ErrorClassifier.Classify(new TokenEndpointException(new TokenEndpointError
+        {
+            StatusCode = System.Net.HttpStatusCode.BadRequest,
+            Error = "invalid_request",
+            ErrorCodes = [50196],
+        }));
+
+        Assert.Equal(ExitCodes.Throttled, error.ExitCode);
+        Assert.Equal([50196], error.ErrorCodes);
     }
 }
