@@ -1,4 +1,5 @@
-using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 
 namespace ClientCredentials.Protocol.Azure;
@@ -7,8 +8,10 @@ namespace ClientCredentials.Protocol.Azure;
 /// A Kiota <see cref="IAccessTokenProvider"/> (used by the Microsoft Graph SDK and other Kiota-generated clients)
 /// backed by a <see cref="ClientCredentialsClient"/>. Tokens are given only to hosts in
 /// <see cref="AllowedHostsValidator"/> (an empty string for others, so no token leaks to a foreign host) and only
-/// over https, or http to a loopback address. A <c>claims</c> entry in the authentication context (Base64 JSON, as
-/// Kiota passes a continuous access evaluation challenge) is sent as the <c>claims</c> parameter.
+/// over https, or http to a loopback address. A <c>claims</c> entry in the authentication context (Base64 or
+/// Base64url JSON, as Kiota passes a continuous access evaluation challenge, or the JSON itself) is sent as the
+/// <c>claims</c> parameter; one that cannot be decoded is ignored with a warning (event 4001) and the token is
+/// requested without claims, so a bad challenge from a resource never breaks token acquisition.
 /// Wrap it in <c>BaseBearerTokenAuthenticationProvider</c> to get an <c>IAuthenticationProvider</c>.
 /// </summary>
 public sealed class ClientCredentialsAccessTokenProvider : IAccessTokenProvider
@@ -18,13 +21,18 @@ public sealed class ClientCredentialsAccessTokenProvider : IAccessTokenProvider
 
     private readonly ClientCredentialsClient _client;
     private readonly string[] _scopes;
+    private readonly ILogger _logger;
+
+    // Built once, so that the client's per-parameters-object key memo makes each cache hit allocation-free.
+    private readonly TokenRequestParameters? _scopeParameters;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="client">The client whose tokens are returned.</param>
     /// <param name="allowedHosts">Hosts that may receive a token, for example <c>graph.microsoft.com</c>; at least one.</param>
     /// <param name="scopes">Scopes to request; when empty, the client's default scopes (with a claims challenge,
     /// <c>{scheme}://{host}/.default</c> of the URL, as Kiota's Azure provider does).</param>
-    public ClientCredentialsAccessTokenProvider(ClientCredentialsClient client, IEnumerable<string> allowedHosts, IEnumerable<string>? scopes = null)
+    /// <param name="logger">Receives the warning about an unreadable claims challenge; none when null.</param>
+    public ClientCredentialsAccessTokenProvider(ClientCredentialsClient client, IEnumerable<string> allowedHosts, IEnumerable<string>? scopes = null, ILogger? logger = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         ArgumentNullException.ThrowIfNull(allowedHosts);
@@ -36,6 +44,8 @@ public sealed class ClientCredentialsAccessTokenProvider : IAccessTokenProvider
 
         AllowedHostsValidator = new AllowedHostsValidator(hosts);
         _scopes = scopes?.ToArray() ?? [];
+        _scopeParameters = _scopes.Length > 0 ? new TokenRequestParameters(_scopes) : null;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -58,41 +68,41 @@ public sealed class ClientCredentialsAccessTokenProvider : IAccessTokenProvider
             throw new ArgumentException($"Only https URLs receive tokens (RFC 6750 §5.3); '{uri.GetLeftPart(UriPartial.Authority)}' is {uri.Scheme} to a host that is not loopback.", nameof(uri));
         }
 
-        var claims = ReadClaims(additionalAuthenticationContext);
-        AccessToken token;
-        if (_scopes.Length == 0 && claims is null)
-        {
-            token = await _client.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var scopes = _scopes.Length > 0 ? _scopes : [ClientCredentialsScope.FromResource($"{uri.Scheme}://{uri.Authority}")];
-            token = await _client.GetTokenAsync(new TokenRequestParameters(scopes) { Claims = claims }, cancellationToken).ConfigureAwait(false);
-        }
-
+        var parameters = ParametersFor(uri, ReadClaims(additionalAuthenticationContext));
+        var token = parameters is null
+            ? await _client.GetTokenAsync(cancellationToken).ConfigureAwait(false)
+            : await _client.GetTokenAsync(parameters, cancellationToken).ConfigureAwait(false);
         return token.Token;
     }
 
-    private static string? ReadClaims(Dictionary<string, object>? context)
+    /// <summary>
+    /// The parameters for a request to <paramref name="uri"/>: null for the client's default scopes; without claims,
+    /// the one object built in the constructor; with claims, a new one.
+    /// </summary>
+    internal TokenRequestParameters? ParametersFor(Uri uri, string? claims)
+    {
+        if (claims is null)
+        {
+            return _scopeParameters;
+        }
+
+        var scopes = _scopes.Length > 0 ? _scopes : [ClientCredentialsScope.FromResource($"{uri.Scheme}://{uri.Authority}")];
+        return new TokenRequestParameters(scopes) { Claims = claims };
+    }
+
+    private string? ReadClaims(Dictionary<string, object>? context)
     {
         if (context is null || !context.TryGetValue(ClaimsKey, out var value) || value is not string { Length: > 0 } text)
         {
             return null;
         }
 
-        text = text.Trim();
-        if (text.StartsWith('{'))
+        if (ClaimsChallenge.TryDecode(text, out var claims))
         {
-            return text;
+            return claims;
         }
 
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(text));
-        }
-        catch (FormatException ex)
-        {
-            throw new ClientCredentialsConfigurationException("claims", "The claims challenge in the authentication context is neither JSON nor Base64-encoded JSON.", ex);
-        }
+        AzureAdapterLog.ClaimsChallengeUnreadable(_logger, nameof(ClientCredentialsAccessTokenProvider), _client.ClientId);
+        return null;
     }
 }

@@ -137,6 +137,128 @@ public sealed class AzureAdapterTests(LoopbackFixture fixture)
     }
 
     [Fact]
+    public async Task The_kiota_provider_decodes_base64url_claims_without_padding()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var provider = new ClientCredentialsAccessTokenProvider(client, ["127.0.0.1"], [LoopbackFixture.ApiScope]);
+        var base64Url = Convert.ToBase64String(Encoding.UTF8.GetBytes(ClaimsJson)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        await provider.GetAuthorizationTokenAsync(fixture.Api.BaseAddress, new Dictionary<string, object> { [ClientCredentialsAccessTokenProvider.ClaimsKey] = base64Url });
+
+        Assert.Equal(ClaimsJson, host.TokenRequests.Requests.Single()["claims"].ToString());
+    }
+
+    [Theory]
+    [InlineData("%%% not base64 %%%")]
+    [InlineData("eyJub3QiOiJjbG9zZWQi")] // Base64 of {"not":"closed" — truncated JSON
+    public async Task The_kiota_provider_ignores_unreadable_claims_with_a_warning_and_still_returns_a_token(string claims)
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var logs = new CapturingLoggerProvider();
+        var provider = new ClientCredentialsAccessTokenProvider(client, ["127.0.0.1"], [LoopbackFixture.ApiScope], logs.CreateLogger("kiota"));
+
+        var token = await provider.GetAuthorizationTokenAsync(fixture.Api.BaseAddress, new Dictionary<string, object> { [ClientCredentialsAccessTokenProvider.ClaimsKey] = claims });
+
+        Assert.Equal((await client.GetTokenAsync()).Token, token);
+        Assert.False(host.TokenRequests.Requests.Single().ContainsKey("claims"));
+        var warning = Assert.Single(logs.Entries, e => e.EventId == 4001);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+    }
+
+    [Fact]
+    public async Task The_credential_ignores_unreadable_claims_with_a_warning_and_still_returns_a_token()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var logs = new CapturingLoggerProvider();
+        var credential = new ClientCredentialsTokenCredential(client, logs.CreateLogger("azure"));
+
+        var token = await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope], claims: "{not json"), CancellationToken.None);
+
+        Assert.Equal((await client.GetTokenAsync()).Token, token.Token);
+        Assert.False(host.TokenRequests.Requests.Single().ContainsKey("claims"));
+        Assert.Single(logs.Entries, e => e.EventId == 4001);
+    }
+
+    [Fact]
+    public async Task The_credential_accepts_claims_as_json_or_base64()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var credential = new ClientCredentialsTokenCredential(client);
+
+        await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope], claims: ClaimsJson), CancellationToken.None);
+        await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope], claims: Convert.ToBase64String(Encoding.UTF8.GetBytes(ClaimsJson))), CancellationToken.None);
+
+        Assert.All(host.TokenRequests.Requests, r => Assert.Equal(ClaimsJson, r["claims"].ToString()));
+        Assert.Equal(1, host.TokenRequests.Count);
+    }
+
+    [Fact]
+    public async Task The_kiota_provider_reuses_one_parameters_object_and_one_token_across_calls()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var provider = new ClientCredentialsAccessTokenProvider(client, ["127.0.0.1"], [LoopbackFixture.ApiScope]);
+
+        var tokens = new HashSet<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            tokens.Add(await provider.GetAuthorizationTokenAsync(new Uri(fixture.Api.BaseAddress, $"orders/{i}")));
+        }
+
+        Assert.Single(tokens);
+        Assert.Equal(1, host.TokenRequests.Count);
+        Assert.Same(provider.ParametersFor(fixture.Api.BaseAddress, claims: null), provider.ParametersFor(new Uri(fixture.Api.BaseAddress, "other"), claims: null));
+        Assert.NotSame(provider.ParametersFor(fixture.Api.BaseAddress, ClaimsJson), provider.ParametersFor(fixture.Api.BaseAddress, ClaimsJson));
+    }
+
+    [Fact]
+    public async Task The_credential_reuses_one_parameters_object_per_scope_set_and_one_token_across_calls()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var credential = new ClientCredentialsTokenCredential(client);
+
+        var tokens = new HashSet<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            tokens.Add(credential.GetToken(new TokenRequestContext([LoopbackFixture.ApiScope]), CancellationToken.None).Token);
+            tokens.Add((await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope]), CancellationToken.None)).Token);
+        }
+
+        Assert.Single(tokens);
+        Assert.Equal(1, host.TokenRequests.Count);
+        Assert.Same(
+            credential.ParametersFor(new TokenRequestContext([LoopbackFixture.ApiScope])),
+            credential.ParametersFor(new TokenRequestContext([LoopbackFixture.ApiScope])));
+        Assert.Same(
+            credential.ParametersFor(new TokenRequestContext(["api://a/x", "api://a/y"])),
+            credential.ParametersFor(new TokenRequestContext(["api://a/x", "api://a/y"])));
+    }
+
+    [Fact]
+    public async Task The_credential_remembers_a_bounded_number_of_scope_sets()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var credential = new ClientCredentialsTokenCredential(client);
+        for (var i = 0; i < ClientCredentialsTokenCredential.MaxRememberedScopeSets; i++)
+        {
+            credential.ParametersFor(new TokenRequestContext([$"api://resource-{i}/.default"]));
+        }
+
+        var beyond = new TokenRequestContext(["api://one-too-many/.default"]);
+        var first = new TokenRequestContext(["api://resource-0/.default"]);
+
+        Assert.NotSame(credential.ParametersFor(beyond), credential.ParametersFor(beyond));
+        Assert.Equal(["api://one-too-many/.default"], credential.ParametersFor(beyond)!.Scopes);
+        Assert.Same(credential.ParametersFor(first), credential.ParametersFor(first));
+    }
+
+    [Fact]
     public async Task The_kiota_provider_needs_at_least_one_allowed_host()
     {
         var (host, client) = await StartAsync();

@@ -85,6 +85,42 @@ public sealed class HandlerTests(LoopbackFixture fixture)
         Assert.Equal(2, fixture.Api.Calls.Count);
     }
 
+    [Theory]
+    [InlineData("not base64 and not json!")]
+    [InlineData("WzEsMiwzXQ")] // Base64url of [1,2,3]: JSON, but not an object
+    public async Task An_unreadable_claims_challenge_is_ignored_with_a_warning_and_a_plain_new_token_is_used(string claims)
+    {
+        fixture.Api.Reset(ApiReply.Unauthorized($"Bearer error=\"insufficient_claims\", claims=\"{claims}\""));
+        await using var host = await StartAsync();
+
+        using var response = await host.ApiClient.GetAsync("orders");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var requests = host.TokenRequests.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.False(r.ContainsKey("claims")));
+        Assert.Contains(host.Logs.Entries, e => e.EventId == 3005);
+    }
+
+    [Theory]
+    [InlineData("bearer", "Bearer")]
+    [InlineData("BEARER", "Bearer")]
+    [InlineData("PoP", "PoP")]
+    public async Task The_authorization_scheme_is_the_token_type_with_bearer_spelled_as_RFC_6750_spells_it(string tokenType, string scheme)
+    {
+        fixture.Api.Reset();
+        await using var host = await TestHost.StartAsync(
+            fixture,
+            TestHost.EntraClient(fixture, LoopbackFixture.SecretClientId, TestHost.Secret(LoopbackFixture.Secret)),
+            services => services.AddHttpClient(ClientCredentialsDefaults.TokenEndpointHttpClientName).AddHttpMessageHandler(() => new TokenTypeRewriter(tokenType)));
+
+        using var response = await host.ApiClient.GetAsync("orders");
+
+        var authorization = Assert.Single(fixture.Api.Calls).Authorization;
+        var token = (await host.Services.GetRequiredService<IClientCredentialsClientFactory>().Get("api").GetTokenAsync()).Token;
+        Assert.Equal($"{scheme} {token}", authorization);
+    }
+
     [Fact]
     public async Task A_buffered_body_is_sent_again_unchanged()
     {
@@ -174,6 +210,19 @@ public sealed class HandlerTests(LoopbackFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(LoopbackFixture.ApiScope, host.TokenRequests.Requests.Single()["scope"].ToString());
+    }
+
+    /// <summary>Rewrites <c>token_type</c> in token responses, as a server that answers another type or case would send it.</summary>
+    private sealed class TokenTypeRewriter(string tokenType) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+            body["token_type"] = tokenType;
+            response.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            return response;
+        }
     }
 
     /// <summary>A readable stream that cannot seek and does not know its length, like a network or pipe stream.</summary>

@@ -9,9 +9,6 @@ namespace ClientCredentials.Cli.Acquisition;
 /// <summary>Turns what a command threw into a <see cref="CliError"/> with the right exit code.</summary>
 internal static class ErrorClassifier
 {
-    /// <summary>AADSTS50196: "loop detected", AAD's way of saying the client calls too often.</summary>
-    private const int LoopDetected = 50196;
-
     public static CliError Classify(Exception exception) => exception switch
     {
         CliUsageException usage => new CliError
@@ -83,9 +80,10 @@ internal static class ErrorClassifier
         },
     };
 
+    /// <summary>A 429, or AADSTS50196 ("loop detected": the client calls too often), is reported as throttling.</summary>
     private static CliError FromEndpoint(TokenEndpointException endpoint)
     {
-        var throttled = endpoint.StatusCode == HttpStatusCode.TooManyRequests || endpoint.ErrorCodes.Contains(LoopDetected);
+        var throttled = endpoint.StatusCode == HttpStatusCode.TooManyRequests || endpoint.Details.IsLoopDetected;
         return new CliError
         {
             ExitCode = throttled ? ExitCodes.Throttled : ExitCodes.EndpointError,

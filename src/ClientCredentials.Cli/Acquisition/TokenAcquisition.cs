@@ -12,6 +12,9 @@ internal static class TokenAcquisition
     /// <summary>One attempt waits at most this long; the overall deadline is the <c>--timeout</c>.</summary>
     private static readonly TimeSpan MaxAttemptTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The longest <c>Retry-After</c> waited for within the command (the library's default).</summary>
+    private static readonly TimeSpan MaxRetryAfterWait = TimeSpan.FromSeconds(2);
+
     public static async Task<AccessToken> AcquireAsync(TokenRequestSettings settings, CliContext context, bool verbose, CancellationToken cancellationToken)
     {
         using var httpClient = CliHttpClient.Create(context, verbose, Timeout.InfiniteTimeSpan);
@@ -22,11 +25,7 @@ internal static class TokenAcquisition
             Credential = settings.Credential.Credential,
             HttpClient = httpClient,
             TimeProvider = context.TimeProvider,
-            Resilience = new TokenRequestResilienceOptions
-            {
-                TotalTimeout = settings.Timeout,
-                AttemptTimeout = settings.Timeout < MaxAttemptTimeout ? settings.Timeout : MaxAttemptTimeout,
-            },
+            Resilience = ResilienceFor(settings.Timeout),
         });
 
         if (verbose)
@@ -47,5 +46,23 @@ internal static class TokenAcquisition
         }
 
         return token;
+    }
+
+    /// <summary>
+    /// Timeouts derived from <c>--timeout</c> (1–600 s) that always pass the library's validation: one attempt at most
+    /// the whole deadline (and 10 s), a <c>Retry-After</c> wait shorter than the deadline (at most half of it, and 2 s),
+    /// the first backoff (500 ms) never above it.
+    /// </summary>
+    internal static TokenRequestResilienceOptions ResilienceFor(TimeSpan timeout)
+    {
+        var defaults = new TokenRequestResilienceOptions();
+        var halfTimeout = timeout / 2;
+        return defaults with
+        {
+            TotalTimeout = timeout,
+            AttemptTimeout = timeout < MaxAttemptTimeout ? timeout : MaxAttemptTimeout,
+            MaxRetryAfterWait = halfTimeout < MaxRetryAfterWait ? halfTimeout : MaxRetryAfterWait,
+            RetryBaseDelay = defaults.RetryBaseDelay < timeout ? defaults.RetryBaseDelay : halfTimeout,
+        };
     }
 }

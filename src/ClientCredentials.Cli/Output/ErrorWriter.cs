@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ClientCredentials.Protocol;
 
 namespace ClientCredentials.Cli.Output;
 
@@ -82,12 +83,12 @@ internal static class ErrorWriter
         output.WriteLine(text.ToString());
     }
 
-    /// <summary>AAD appends "Trace ID: ... Correlation ID: ... Timestamp: ..." lines; they are printed separately.</summary>
-    private static string FirstLine(string description)
-    {
-        var end = description.IndexOfAny(['\r', '\n']);
-        return (end < 0 ? description : description[..end]).Trim();
-    }
+    /// <summary>
+    /// The human part of <paramref name="description"/>: AAD appends "Trace ID: … Correlation ID: … Timestamp: …",
+    /// on their own lines or space separated; they are printed separately.
+    /// </summary>
+    private static string FirstLine(string description) =>
+        TokenEndpointErrorDescription.FirstLine(description) ?? "(no description)";
 
     private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
     {

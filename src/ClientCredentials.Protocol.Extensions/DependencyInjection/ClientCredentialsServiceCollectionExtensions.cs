@@ -17,6 +17,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 public static class ClientCredentialsServiceCollectionExtensions
 {
+    /// <summary>Options of the shared <see cref="TokenCache"/>: defaults, with the largest shared request backstop.</summary>
+    internal static readonly TokenCacheOptions SharedCacheOptions = new() { SharedRequestTimeout = TimeSpan.FromHours(1) };
+
     /// <summary>Registers the client <paramref name="name"/>, bound from the host configuration section <c>ClientCredentials:{name}</c>.</summary>
     public static IServiceCollection AddClientCredentials(this IServiceCollection services, string name)
     {
@@ -71,21 +74,21 @@ public static class ClientCredentialsServiceCollectionExtensions
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        // One cache for every named client. Its SharedRequestTimeout is only a backstop at the maximum (1 hour): each
+        // client's own Resilience.TotalTimeout (at most 1 hour) always elapses first, so a TotalTimeout above the
+        // cache's 30 s default is not cut short. Register a TokenCache singleton first to choose other cache options.
         services.TryAddSingleton(static provider => new TokenCache(
-            options: null,
+            SharedCacheOptions,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<TokenCache>()));
         services.TryAddSingleton<IClientCredentialsClientFactory, ClientCredentialsClientFactory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClientCredentialsOptions>, ClientCredentialsOptionsValidator>());
 
         // Token requests have their own timeouts (TokenRequestResilienceOptions), so the HttpClient has none; the
-        // client holds its HttpClient for life, so connections are recycled to follow DNS changes.
+        // client holds its HttpClient for life, so connections are recycled to follow DNS changes, and redirects are
+        // never followed (a 307/308 would post the secret or assertion again to the Location host).
         services.AddHttpClient(ClientCredentialsDefaults.TokenEndpointHttpClientName)
             .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
-            {
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
-            });
+            .ConfigurePrimaryHttpMessageHandler(static () => TokenEndpointHttpHandler.Create());
     }
 }

@@ -1,13 +1,12 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 
 namespace ClientCredentials.Protocol.Extensions.Http;
 
 /// <summary>
 /// The <c>Bearer</c> challenge of a 401 (RFC 6750 §3): its <c>error</c> and, for a claims challenge such as Entra
 /// continuous access evaluation sends (<c>error="insufficient_claims", claims="&lt;base64&gt;"</c>), the decoded
-/// claims JSON to send back as the <c>claims</c> token request parameter.
+/// claims JSON to send back as the <c>claims</c> token request parameter (decoded by the core <see cref="ClaimsChallenge"/>).
 /// </summary>
 internal sealed record BearerChallenge(string? Error, string? Claims, bool HasUnreadableClaims)
 {
@@ -35,46 +34,9 @@ internal sealed record BearerChallenge(string? Error, string? Claims, bool HasUn
             return new BearerChallenge(error, null, false);
         }
 
-        var claims = ClaimsChallengeDecoder.Decode(rawClaims);
-        return new BearerChallenge(error, claims, claims is null);
-    }
-}
-
-/// <summary>Reads the claims of a challenge: Base64 (or Base64url) encoded JSON as Entra sends, or plain JSON.</summary>
-internal static class ClaimsChallengeDecoder
-{
-    public static string? Decode(string value)
-    {
-        value = value.Trim();
-        if (value.StartsWith('{'))
-        {
-            return IsJsonObject(value) ? value : null;
-        }
-
-        var base64 = value.Replace('-', '+').Replace('_', '/');
-        base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-        try
-        {
-            var json = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
-            return IsJsonObject(json) ? json : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsJsonObject(string text)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.ValueKind == JsonValueKind.Object;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        return ClaimsChallenge.TryDecode(rawClaims, out var claims)
+            ? new BearerChallenge(error, claims, false)
+            : new BearerChallenge(error, null, true);
     }
 }
 

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace ClientCredentials.Protocol.Extensions.Http;
 
 /// <summary>
-/// Attaches <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750 §2.1) from a named client to every request. On a 401
-/// it invalidates exactly the rejected token, gets a new one — with the <c>claims</c> of a <c>WWW-Authenticate</c>
+/// Attaches <c>Authorization: {token_type} &lt;token&gt;</c> (normally <c>Bearer</c>, RFC 6750 §2.1) from a named client
+/// to every request. On a 401 it invalidates exactly the rejected token, gets a new one — with the <c>claims</c> of a <c>WWW-Authenticate</c>
 /// claims challenge when there is one — and sends the request once more if its body can be sent again. When no token
 /// can be had, the token error is thrown and the request is not sent.
 /// </summary>
@@ -97,7 +97,18 @@ internal sealed class ClientCredentialsHandler(
 
     private void Attach(HttpRequestMessage request, AccessToken token, string host)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        ExtensionsLog.TokenAttached(logger, clientName, TokenFingerprint.Of(token.Token), host);
+        request.Headers.Authorization = new AuthenticationHeaderValue(AuthorizationScheme(token.TokenType), token.Token);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            ExtensionsLog.TokenAttached(logger, clientName, TokenFingerprint.Of(token.Token), host);
+        }
     }
+
+    /// <summary>
+    /// The <c>Authorization</c> scheme for a token of <paramref name="tokenType"/> (RFC 6749 §7.1): the type the token
+    /// endpoint returned, except that <c>bearer</c> in any case is written <c>Bearer</c>, as RFC 6750 §2.1 spells the
+    /// scheme (AD FS and some servers answer <c>token_type: "bearer"</c>; some resource servers compare it exactly).
+    /// </summary>
+    internal static string AuthorizationScheme(string tokenType) =>
+        string.Equals(tokenType, "Bearer", StringComparison.OrdinalIgnoreCase) ? "Bearer" : tokenType;
 }

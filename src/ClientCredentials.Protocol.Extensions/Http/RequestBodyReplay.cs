@@ -22,8 +22,8 @@ internal static class RequestBodyReplay
 #if NET9_0_OR_GREATER
             await content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
 #else
-            cancellationToken.ThrowIfCancellationRequested();
-            await content.LoadIntoBufferAsync().ConfigureAwait(false);
+            // net8 has no cancellable overload: stop waiting on cancellation (the buffering itself then runs on).
+            await content.LoadIntoBufferAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
 #endif
             return true;
         }
