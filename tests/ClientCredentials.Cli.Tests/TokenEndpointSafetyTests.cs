@@ -1,3 +1,4 @@
+using ClientCredentials.Protocol.Testing;
 using ClientCredentials.Cli.Acquisition;
 using ClientCredentials.Cli.Hosting;
 using ClientCredentials.Cli.Output;

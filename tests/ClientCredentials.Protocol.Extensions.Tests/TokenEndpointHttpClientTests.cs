@@ -1,3 +1,4 @@
+using ClientCredentials.Protocol.Testing;
 using System.Net;
 using ClientCredentials.Protocol.Extensions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

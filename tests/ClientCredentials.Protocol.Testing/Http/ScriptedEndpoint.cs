@@ -7,16 +7,17 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ClientCredentials.Cli.Tests.Infrastructure;
+namespace ClientCredentials.Protocol.Testing;
 
 /// <summary>A Kestrel listener on 127.0.0.1 that records each request (method, path, body) and answers with one fixed reply.</summary>
-internal sealed class ScriptedEndpoint : IAsyncDisposable
+public sealed class ScriptedEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _requests = new();
 
     private ScriptedEndpoint(WebApplication app) => _app = app;
 
+    /// <summary>The listener's address, <c>http://127.0.0.1:{port}/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>"METHOD /path body" of every request received.</summary>
@@ -59,6 +60,7 @@ internal sealed class ScriptedEndpoint : IAsyncDisposable
         return context.Response.WriteAsync("""{"access_token":"captured-by-the-redirect-target","token_type":"Bearer","expires_in":3600}""", context.RequestAborted);
     });
 
+    /// <summary>Stops the listener.</summary>
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
