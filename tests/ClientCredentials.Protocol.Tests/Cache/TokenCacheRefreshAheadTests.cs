@@ -85,18 +85,7 @@ public class TokenCacheRefreshAheadTests
     [Fact]
     public async Task A_failed_refresh_keeps_the_old_token_logs_a_warning_without_the_token_and_waits_before_retrying()
     {
-        var context = new CacheTestContext();
-        context.Acquirer.RefreshIn = TimeSpan.FromMinutes(10);
-        var first = await context.Get();
-        context.Acquirer.CloseGate();
-        context.Acquirer.FailWith(Failures.Transient());
-        context.Time.SetUtcNow(first.RefreshOn!.Value);
-
-        context.Hit();
-        await context.Acquirer.WaitForCallsAsync(2);
-        var joined = context.Get(forceRefresh: true);
-        context.Acquirer.OpenGate();
-        await Assert.ThrowsAsync<TokenEndpointException>(async () => await joined);
+        var (context, first) = await FailOneBackgroundRefreshAsync(Failures.Transient());
         var warning = await context.Logger.WaitForAsync(2001);
 
         Assert.Equal(LogLevel.Warning, warning.Level);
@@ -124,18 +113,7 @@ public class TokenCacheRefreshAheadTests
     [Fact]
     public async Task A_failed_refresh_honours_a_longer_retry_after()
     {
-        var context = new CacheTestContext();
-        context.Acquirer.RefreshIn = TimeSpan.FromMinutes(10);
-        var first = await context.Get();
-        context.Acquirer.CloseGate();
-        context.Acquirer.FailWith(Failures.Transient(retryAfter: TimeSpan.FromMinutes(2)));
-        context.Time.SetUtcNow(first.RefreshOn!.Value);
-
-        context.Hit();
-        await context.Acquirer.WaitForCallsAsync(2);
-        var joined = context.Get(forceRefresh: true);
-        context.Acquirer.OpenGate();
-        await Assert.ThrowsAsync<TokenEndpointException>(async () => await joined);
+        var (context, first) = await FailOneBackgroundRefreshAsync(Failures.Transient(retryAfter: TimeSpan.FromMinutes(2)));
         await context.Logger.WaitForAsync(2001);
 
         context.Time.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromTicks(1));
@@ -149,17 +127,7 @@ public class TokenCacheRefreshAheadTests
     [Fact]
     public async Task After_failed_refreshes_the_old_token_is_not_served_past_expiry_minus_the_buffer()
     {
-        var context = new CacheTestContext();
-        context.Acquirer.RefreshIn = TimeSpan.FromMinutes(10);
-        var first = await context.Get();
-        context.Acquirer.CloseGate();
-        context.Acquirer.FailWith(Failures.InvalidClient());
-        context.Time.SetUtcNow(first.RefreshOn!.Value);
-        context.Hit();
-        await context.Acquirer.WaitForCallsAsync(2);
-        var joined = context.Get(forceRefresh: true);
-        context.Acquirer.OpenGate();
-        await Assert.ThrowsAsync<TokenEndpointException>(async () => await joined);
+        var (context, first) = await FailOneBackgroundRefreshAsync(Failures.InvalidClient());
 
         context.Time.SetUtcNow(first.ExpiresOn - TimeSpan.FromMinutes(5));
 
@@ -186,5 +154,26 @@ public class TokenCacheRefreshAheadTests
 
         Assert.Equal("request-scoped", CallerContext.Value);
         Assert.Null(seenByRefresh);
+    }
+
+    /// <summary>
+    /// Caches a token with <c>refresh_in</c> 10 minutes, moves to its refresh point, and lets the background refresh
+    /// fail with <paramref name="failure"/> (observed through a forced request that joins it).
+    /// </summary>
+    private static async Task<(CacheTestContext Context, AccessToken First)> FailOneBackgroundRefreshAsync(Exception failure)
+    {
+        var context = new CacheTestContext();
+        context.Acquirer.RefreshIn = TimeSpan.FromMinutes(10);
+        var first = await context.Get();
+        context.Acquirer.CloseGate();
+        context.Acquirer.FailWith(failure);
+        context.Time.SetUtcNow(first.RefreshOn!.Value);
+
+        context.Hit();
+        await context.Acquirer.WaitForCallsAsync(2);
+        var joined = context.Get(forceRefresh: true);
+        context.Acquirer.OpenGate();
+        await Assert.ThrowsAsync<TokenEndpointException>(async () => await joined);
+        return (context, first);
     }
 }
