@@ -2,10 +2,27 @@ namespace ClientCredentials.Protocol;
 
 /// <summary>
 /// An access token obtained with the client credentials grant (RFC 6749 §4.4), with the lifetimes the token
-/// endpoint reported. Instances are immutable; <see cref="ToString"/> never reveals the token.
+/// endpoint reported. Instances are immutable; <see cref="ToString"/> never reveals the token. Times are kept
+/// as UTC instants: a value given with another offset comes back as the same instant in UTC.
 /// </summary>
-public sealed class AccessToken
+/// <remarks>
+/// Not sealed only so that the token cache can store its bookkeeping in the very object a cache hit returns
+/// (one object per cached token, not two); every member is non-virtual except <see cref="ToString"/>.
+/// </remarks>
+public class AccessToken
 {
+    /// <summary>Marks an absent optional instant (UTC ticks are never negative).</summary>
+    private const long NoInstant = -1;
+
+    private readonly long _expiresOnTicks;
+    private readonly long _refreshOnTicks;
+    private readonly long _extendedExpiresOnTicks;
+
+    // client-request-id: a GUID in its usual lowercase "D" form is kept as 16 bytes and formatted when read,
+    // anything else as given. A cached token lives for an hour; the 96-byte string would be a third of its overhead.
+    private readonly Guid _correlationGuid;
+    private readonly string? _correlationText;
+
     /// <summary>Creates a token result. <paramref name="token"/> must be non-empty.</summary>
     public AccessToken(
         string token,
@@ -23,11 +40,29 @@ public sealed class AccessToken
         ArgumentNullException.ThrowIfNull(scopes);
         Token = token;
         TokenType = tokenType;
-        ExpiresOn = expiresOn;
-        RefreshOn = refreshOn;
-        ExtendedExpiresOn = extendedExpiresOn;
+        _expiresOnTicks = expiresOn.UtcTicks;
+        _refreshOnTicks = refreshOn?.UtcTicks ?? NoInstant;
+        _extendedExpiresOnTicks = extendedExpiresOn?.UtcTicks ?? NoInstant;
         Scopes = scopes;
-        CorrelationId = correlationId;
+        _correlationText = correlationId;
+        Source = source;
+        IsExtendedLifetime = isExtendedLifetime;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="template"/> with another <see cref="Source"/> and extended-lifetime flag, storing its
+    /// <c>client-request-id</c> compactly when it is a GUID.
+    /// </summary>
+    private protected AccessToken(AccessToken template, TokenSource source, bool isExtendedLifetime)
+    {
+        Token = template.Token;
+        TokenType = template.TokenType;
+        _expiresOnTicks = template._expiresOnTicks;
+        _refreshOnTicks = template._refreshOnTicks;
+        _extendedExpiresOnTicks = template._extendedExpiresOnTicks;
+        Scopes = template.Scopes;
+        AdditionalFields = template.AdditionalFields;
+        (_correlationGuid, _correlationText) = CompactCorrelation(template);
         Source = source;
         IsExtendedLifetime = isExtendedLifetime;
     }
@@ -39,22 +74,23 @@ public sealed class AccessToken
     public string TokenType { get; }
 
     /// <summary>When the token stops being valid, from <c>expires_in</c> or v1 <c>expires_on</c>.</summary>
-    public DateTimeOffset ExpiresOn { get; }
+    public DateTimeOffset ExpiresOn => Utc(_expiresOnTicks);
 
     /// <summary>When a proactive refresh should start: from AAD's <c>refresh_in</c>, or computed by the cache.</summary>
-    public DateTimeOffset? RefreshOn { get; }
+    public DateTimeOffset? RefreshOn => _refreshOnTicks == NoInstant ? null : Utc(_refreshOnTicks);
 
     /// <summary>
     /// From AAD's <c>ext_expires_in</c>: how long the resource keeps accepting the token when AAD itself is
     /// unavailable. Used only for the extended-lifetime fallback.
     /// </summary>
-    public DateTimeOffset? ExtendedExpiresOn { get; }
+    public DateTimeOffset? ExtendedExpiresOn => _extendedExpiresOnTicks == NoInstant ? null : Utc(_extendedExpiresOnTicks);
 
     /// <summary>The scopes the token was requested for.</summary>
     public IReadOnlyList<string> Scopes { get; }
 
     /// <summary>The <c>client-request-id</c> sent with the request that obtained the token.</summary>
-    public string? CorrelationId { get; }
+    /// <remarks>On a token from the cache, reading it formats the stored GUID (one small string per read).</remarks>
+    public string? CorrelationId => _correlationText ?? (_correlationGuid == Guid.Empty ? null : _correlationGuid.ToString());
 
     /// <summary>Whether this result came from the identity provider or from the cache.</summary>
     public TokenSource Source { get; }
@@ -73,14 +109,35 @@ public sealed class AccessToken
 
     internal static IReadOnlyDictionary<string, string> NoAdditionalFields { get; } = new Dictionary<string, string>();
 
+    /// <summary><see cref="ExpiresOn"/> as UTC ticks, read without building a <see cref="DateTimeOffset"/>.</summary>
+    internal long ExpiresOnTicks => _expiresOnTicks;
+
+    /// <summary><see cref="ExtendedExpiresOn"/> as UTC ticks, or null.</summary>
+    internal long? ExtendedExpiresOnTicks => _extendedExpiresOnTicks == NoInstant ? null : _extendedExpiresOnTicks;
+
     /// <summary>Returns a copy that reports a different <see cref="Source"/> and extended-lifetime flag.</summary>
-    public AccessToken With(TokenSource source, bool isExtendedLifetime = false) =>
-        new(Token, TokenType, ExpiresOn, RefreshOn, ExtendedExpiresOn, Scopes, CorrelationId, source, isExtendedLifetime) { AdditionalFields = AdditionalFields };
+    public AccessToken With(TokenSource source, bool isExtendedLifetime = false) => new(this, source, isExtendedLifetime);
 
     /// <summary>Describes the token without revealing it: type, expiry, source and a short fingerprint.</summary>
     public override string ToString() =>
         $"{TokenType} token {TokenFingerprint.Of(Token)} for [{string.Join(' ', Scopes)}], expires {ExpiresOn:u}, from {Source}" +
         (IsExtendedLifetime ? " (extended lifetime)" : string.Empty);
+
+    private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
+
+    /// <summary>Keeps a GUID-shaped id as a <see cref="Guid"/> when formatting it gives back exactly the same text.</summary>
+    private static (Guid Guid, string? Text) CompactCorrelation(AccessToken template)
+    {
+        if (template._correlationText is not { Length: 36 } text)
+        {
+            return (template._correlationGuid, template._correlationText);
+        }
+
+        Span<char> formatted = stackalloc char[36];
+        return Guid.TryParseExact(text, "D", out var guid) && guid != Guid.Empty && guid.TryFormat(formatted, out _, "D") && formatted.SequenceEqual(text)
+            ? (guid, null)
+            : (default, text);
+    }
 }
 
 /// <summary>Where an <see cref="AccessToken"/> result came from.</summary>

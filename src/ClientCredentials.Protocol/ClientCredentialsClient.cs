@@ -31,6 +31,9 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     // strings; entries go away with the parameters objects.
     private readonly ConditionalWeakTable<TokenRequestParameters, TokenCacheKey> _keys = new();
     private readonly string _cacheAuthority;
+
+    // The key prefix of every request without claims or extra parameters, shared by all their keys.
+    private readonly TokenCacheKeyPrefix _plainKeyPrefix;
     private readonly TokenRequestResilienceOptions _resilience;
 
     /// <summary>Creates the client, validating every option; throws <see cref="ClientCredentialsConfigurationException"/> on a mistake.</summary>
@@ -63,6 +66,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         Authority = options.Authority;
         ClientId = options.ClientId.Trim();
         _cacheAuthority = string.IsNullOrWhiteSpace(options.CachePartition) ? Authority.CacheIdentity : $"{Authority.CacheIdentity}#{options.CachePartition.Trim()}";
+        _plainKeyPrefix = TokenCacheKeyPrefix.Create(_cacheAuthority, ClientId, Authority.ScopesAreCaseInsensitive);
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
@@ -163,7 +167,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         var extras = parameters.ExtraParameters.Any(p => string.IsNullOrEmpty(p.Value))
             ? parameters.ExtraParameters.Where(p => !string.IsNullOrEmpty(p.Value)).ToList()
             : parameters.ExtraParameters;
-        return TokenCacheKey.Create(_cacheAuthority, ClientId, scopes, Authority.ScopesAreCaseInsensitive, "Bearer", parameters.Claims, extras);
+        var prefix = string.IsNullOrEmpty(parameters.Claims) && extras.Count == 0
+            ? _plainKeyPrefix
+            : TokenCacheKeyPrefix.Create(_cacheAuthority, ClientId, Authority.ScopesAreCaseInsensitive, "Bearer", parameters.Claims, extras);
+        return TokenCacheKey.Create(prefix, scopes);
     }
 
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)

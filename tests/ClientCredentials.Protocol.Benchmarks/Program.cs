@@ -15,7 +15,7 @@ switch (args.FirstOrDefault())
             endpointDelay: TimeSpan.FromMilliseconds(IntOption(args, "--delay-ms", 5)));
         break;
     case "entry-size":
-        EntryOverheadReport.Run([10_000, 100_000, 1_000_000]);
+        EntryOverheadReport.Run(args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000]);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -35,7 +35,7 @@ public sealed class TokenCache
         _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _store = new TokenCacheStore(_options.MaxEntries, _logger);
+        _store = new TokenCacheStore(_options.MaxEntries, _options.UseExtendedLifetime, _logger);
     }
 
     /// <summary>The options this cache was created with.</summary>
@@ -73,7 +73,7 @@ public sealed class TokenCache
                 }
 
                 ClientCredentialsTelemetry.CacheHitCounter.Add(1);
-                return new ValueTask<AccessToken>(entry.CachedToken);
+                return new ValueTask<AccessToken>(entry);
             }
         }
 
@@ -89,8 +89,8 @@ public sealed class TokenCache
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(seen);
         return _store.TryGet(key, out var entry)
-            && string.Equals(entry.CachedToken.Token, seen.Token, StringComparison.Ordinal)
-            && _store.Remove(key, entry);
+            && string.Equals(entry.Token, seen.Token, StringComparison.Ordinal)
+            && _store.Remove(entry);
     }
 
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, ITokenAcquirer acquirer, bool forceRefresh, CancellationToken cancellationToken)
@@ -115,9 +115,9 @@ public sealed class TokenCache
     /// </summary>
     private bool TryGetFallback(TokenCacheKey key, out AccessToken fallback)
     {
-        if (_store.TryGet(key, out var entry) && entry.IsUsable(_time.GetUtcNow().UtcTicks))
+        if (_store.TryGet(key, out var entry) && _store.IsUsable(entry, _time.GetUtcNow().UtcTicks))
         {
-            fallback = entry.CachedToken.With(TokenSource.Cache, isExtendedLifetime: true);
+            fallback = entry.With(TokenSource.Cache, isExtendedLifetime: true);
             return true;
         }
 
@@ -178,7 +178,7 @@ public sealed class TokenCache
                 failure,
                 key,
                 failure is TokenAcquisitionException { IsTransient: true },
-                TokenFingerprint.Of(entry.CachedToken.Token),
+                TokenFingerprint.Of(entry.Token),
                 new DateTimeOffset(entry.FreshUntilTicks, TimeSpan.Zero),
                 retryAt);
         }
@@ -225,16 +225,16 @@ public sealed class TokenCache
             // A request that finished between this caller's miss and its registration already stored a fresh token.
             if (reuse != FlightReuse.None && _store.TryGet(key, out var current) && current != replacing && current.IsFresh(_time.GetUtcNow().UtcTicks))
             {
-                Complete(key, flight, current.CachedToken);
+                Complete(key, flight, current);
                 return;
             }
 
             var acquired = await AcquireWithTimeoutAsync(key, acquirer).ConfigureAwait(false);
             var now = _time.GetUtcNow();
-            var entry = TokenCacheEntry.Create(acquired, now, _options, out var returned);
+            var entry = TokenCacheEntry.Create(key, acquired, now, _options, out var returned);
             if (entry.IsFresh(now.UtcTicks))
             {
-                _store.Store(key, entry, now.UtcTicks);
+                _store.Store(entry, now.UtcTicks);
             }
             else
             {

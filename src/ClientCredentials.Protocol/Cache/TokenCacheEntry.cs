@@ -1,48 +1,49 @@
 namespace ClientCredentials.Protocol;
 
 /// <summary>
-/// One cached token with its precomputed deadlines (UTC ticks) and the mutable state a hit touches: the
-/// last-access stamp for LRU eviction and the flag that admits one background refresh at a time.
+/// One cached token: the very <see cref="AccessToken"/> a hit returns (<see cref="TokenSource.Cache"/>), plus its key,
+/// its fresh-until deadline (UTC ticks) and the mutable state a hit touches: the last-access stamp for LRU eviction
+/// and the flag that admits one background refresh at a time. One object per cached token, so a hit reads one
+/// object and allocates nothing.
 /// </summary>
-internal sealed class TokenCacheEntry
+/// <remarks>
+/// Callers receive this object as an <see cref="AccessToken"/>. Its own members are internal, so that serializers and
+/// loggers that read the public properties of the runtime type see exactly those of a token from the identity provider.
+/// </remarks>
+internal sealed class TokenCacheEntry : AccessToken
 {
-    private const int Idle = 0;
-    private const int Refreshing = 1;
+    /// <summary>The refresh point while a background refresh of this entry runs: no later hit can start another.</summary>
+    private const long Refreshing = long.MaxValue;
 
     private long _lastAccessTicks;
-    private long _refreshAtTicks;
-    private int _refreshState;
 
-    private TokenCacheEntry(AccessToken cachedToken, long freshUntilTicks, long refreshAtTicks, long usableUntilTicks, long nowTicks)
+    // When a hit should start a background refresh, or Refreshing: one field is both the schedule and the flag.
+    private long _refreshAtTicks;
+
+    private TokenCacheEntry(TokenCacheKey key, AccessToken acquired, long freshUntilTicks, long refreshAtTicks, long nowTicks)
+        : base(acquired, TokenSource.Cache, isExtendedLifetime: false)
     {
-        CachedToken = cachedToken;
+        Key = key;
         FreshUntilTicks = freshUntilTicks;
         _refreshAtTicks = refreshAtTicks;
-        UsableUntilTicks = usableUntilTicks;
         _lastAccessTicks = nowTicks;
     }
 
-    /// <summary>The token as every hit returns it: <see cref="TokenSource.Cache"/>, built once.</summary>
-    public AccessToken CachedToken { get; }
+    /// <summary>The key the token is cached under.</summary>
+    internal TokenCacheKey Key { get; }
 
     /// <summary>Served on a hit while now is before this: <c>ExpiresOn − buffer</c>.</summary>
-    public long FreshUntilTicks { get; }
-
-    /// <summary>
-    /// The last moment the token may be served as a fallback on a transient failure: <c>ExpiresOn</c>, or the
-    /// later <c>ExtendedExpiresOn</c> when extended lifetime is on. Past it the entry is garbage.
-    /// </summary>
-    public long UsableUntilTicks { get; }
+    internal long FreshUntilTicks { get; }
 
     /// <summary>When a hit last returned this entry (or when it was stored).</summary>
-    public long LastAccessTicks => Volatile.Read(ref _lastAccessTicks);
+    internal long LastAccessTicks => Volatile.Read(ref _lastAccessTicks);
 
     /// <summary>
     /// Builds the entry for a token the identity provider just returned at <paramref name="now"/>, and the copy
     /// of the token the acquiring callers get (with <see cref="AccessToken.RefreshOn"/> filled in when the
     /// server sent none).
     /// </summary>
-    public static TokenCacheEntry Create(AccessToken acquired, DateTimeOffset now, TokenCacheOptions options, out AccessToken returned)
+    public static TokenCacheEntry Create(TokenCacheKey key, AccessToken acquired, DateTimeOffset now, TokenCacheOptions options, out AccessToken returned)
     {
         var lifetime = acquired.ExpiresOn - now;
         var buffer = lifetime < options.ExpiryBuffer * 2 ? lifetime / 2 : options.ExpiryBuffer;
@@ -57,25 +58,18 @@ internal sealed class TokenCacheEntry
             ? new AccessToken(acquired.Token, acquired.TokenType, acquired.ExpiresOn, refreshOn, acquired.ExtendedExpiresOn, acquired.Scopes, acquired.CorrelationId, acquired.Source) { AdditionalFields = acquired.AdditionalFields }
             : acquired;
 
-        var usableUntil = acquired.ExpiresOn;
-        if (options.UseExtendedLifetime && acquired.ExtendedExpiresOn is { } extended && extended > usableUntil)
-        {
-            usableUntil = extended;
-        }
-
-        return new TokenCacheEntry(
-            returned.With(TokenSource.Cache),
-            freshUntil.UtcTicks,
-            refreshOn.UtcTicks,
-            usableUntil.UtcTicks,
-            now.UtcTicks);
+        return new TokenCacheEntry(key, returned, freshUntil.UtcTicks, refreshOn.UtcTicks, now.UtcTicks);
     }
 
     /// <summary>True while a hit may return the token.</summary>
     public bool IsFresh(long nowTicks) => nowTicks < FreshUntilTicks;
 
-    /// <summary>True while the token may still be served as an extended-lifetime fallback.</summary>
-    public bool IsUsable(long nowTicks) => nowTicks < UsableUntilTicks;
+    /// <summary>
+    /// True while the token may still be served as a fallback on a transient failure: before <c>ExpiresOn</c>, or
+    /// before the later <c>ExtendedExpiresOn</c> when <paramref name="useExtendedLifetime"/>. Past it the entry is garbage.
+    /// </summary>
+    public bool IsUsable(long nowTicks, bool useExtendedLifetime) =>
+        nowTicks < ExpiresOnTicks || (useExtendedLifetime && ExtendedExpiresOnTicks is { } extended && nowTicks < extended);
 
     /// <summary>Records a hit for LRU eviction: one volatile write, no lock.</summary>
     public void Touch(long nowTicks)
@@ -88,24 +82,16 @@ internal sealed class TokenCacheEntry
     }
 
     /// <summary>
-    /// True for exactly one caller once the refresh point has passed and no refresh of this entry is running.
-    /// The refresh point is re-read after winning, so a refresh that just failed and postponed it is not repeated.
+    /// True for exactly one caller once the refresh point has passed and no refresh of this entry is running: the
+    /// winner swaps the refresh point it read for <see cref="Refreshing"/>. A refresh that just failed has written a
+    /// later point, so a caller that read the earlier one loses the swap and does not repeat it.
     /// </summary>
     public bool TryBeginRefresh(long nowTicks)
     {
-        if (nowTicks < Volatile.Read(ref _refreshAtTicks) ||
-            Interlocked.CompareExchange(ref _refreshState, Refreshing, Idle) != Idle)
-        {
-            return false;
-        }
-
-        if (nowTicks < Volatile.Read(ref _refreshAtTicks))
-        {
-            Volatile.Write(ref _refreshState, Idle);
-            return false;
-        }
-
-        return true;
+        var refreshAt = Volatile.Read(ref _refreshAtTicks);
+        return nowTicks >= refreshAt
+            && refreshAt != Refreshing
+            && Interlocked.CompareExchange(ref _refreshAtTicks, Refreshing, refreshAt) == refreshAt;
     }
 
     /// <summary>
@@ -113,13 +99,5 @@ internal sealed class TokenCacheEntry
     /// attempt waits until <paramref name="retryAtTicks"/>. A refresh that replaced the entry never calls this, so a
     /// replaced entry can never start another refresh.
     /// </summary>
-    public void EndUnsuccessfulRefresh(long retryAtTicks)
-    {
-        Volatile.Write(ref _refreshAtTicks, retryAtTicks);
-        Volatile.Write(ref _refreshState, Idle);
-    }
-
-    /// <summary>Describes the entry without the token: fingerprint and deadlines.</summary>
-    public override string ToString() =>
-        $"cached {CachedToken.TokenType} token {TokenFingerprint.Of(CachedToken.Token)}, fresh until {new DateTimeOffset(FreshUntilTicks, TimeSpan.Zero):u}, expires {CachedToken.ExpiresOn:u}";
+    public void EndUnsuccessfulRefresh(long retryAtTicks) => Volatile.Write(ref _refreshAtTicks, Math.Min(retryAtTicks, Refreshing - 1));
 }

@@ -8,8 +8,8 @@ namespace ClientCredentials.Protocol.Benchmarks.Scale;
 /// The entry-size mode: memory the cache keeps per cached token beyond the token string itself. For each size it
 /// fills a fresh cache through a generic-server client and compares the live heap (<see cref="GC.GetTotalMemory"/>
 /// after a full compacting collection) before and after; the scope strings are created before the first reading
-/// (they are the caller's data, like the token), so what remains is the key, the entry, the cached
-/// <see cref="AccessToken"/> and its fields, and the dictionary's node and bucket. Also prints the bytes allocated
+/// (they are the caller's data, like the token), so what remains is the entry (the cached <see cref="AccessToken"/>
+/// itself), its key and scope set, and its slot in the cache's table. Also prints the bytes allocated
 /// per cold acquisition (the whole request path: form body, HTTP messages, JSON, key, entry).
 /// </summary>
 internal static class EntryOverheadReport

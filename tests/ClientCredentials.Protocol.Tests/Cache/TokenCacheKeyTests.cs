@@ -182,4 +182,75 @@ public class TokenCacheKeyTests
         Assert.Throws<ArgumentException>(() => TokenCacheKey.Create(Authority, "client", ["s"], true, extraParameters: [new("", "v")]));
         Assert.Throws<ArgumentException>(() => TokenCacheKey.Create(Authority, "client", ["s"], true, extraParameters: [new("name", null!)]));
     }
+
+    [Fact]
+    public void A_scope_set_ignores_case_and_order_for_Entra_but_not_for_other_servers()
+    {
+        var mixed = TokenCacheKey.Create(Authority, "client", ["API://one/Write", "api://one/read", "api://ONE/read"], scopesAreCaseInsensitive: true);
+        var plain = TokenCacheKey.Create(Authority, "client", ["api://one/read", "api://one/write"], scopesAreCaseInsensitive: true);
+        var mixedOrdinal = TokenCacheKey.Create(Authority, "client", ["API://one/Write", "api://one/read"], scopesAreCaseInsensitive: false);
+        var plainOrdinal = TokenCacheKey.Create(Authority, "client", ["api://one/read", "api://one/write"], scopesAreCaseInsensitive: false);
+
+        Assert.Equal(plain, mixed);
+        Assert.Equal(plain.GetHashCode(), mixed.GetHashCode());
+        Assert.NotEqual(plainOrdinal, mixedOrdinal);
+        Assert.Equal(["API://one/Write", "api://one/read", "api://ONE/read"], mixed.Scopes);
+    }
+
+    [Fact]
+    public void A_single_scope_list_reads_like_any_list()
+    {
+        var key = TokenCacheKey.Create(Authority, "client", ["https://graph.microsoft.com/.default"], scopesAreCaseInsensitive: true);
+
+        Assert.Single(key.Scopes);
+        Assert.Equal("https://graph.microsoft.com/.default", key.Scopes[0]);
+        Assert.Equal(["https://graph.microsoft.com/.default"], key.Scopes.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => key.Scopes[1]);
+    }
+
+    [Fact]
+    public void The_scope_list_is_a_copy_the_caller_cannot_change()
+    {
+        string[] scopes = ["api://one/read", "api://one/write"];
+        var key = TokenCacheKey.Create(Authority, "client", scopes, scopesAreCaseInsensitive: false);
+
+        scopes[0] = "api://one/admin";
+
+        Assert.Equal(["api://one/read", "api://one/write"], key.Scopes);
+        Assert.Equal(TokenCacheKey.Create(Authority, "client", ["api://one/write", "api://one/read"], scopesAreCaseInsensitive: false), key);
+        Assert.False(key.Scopes is string[], "the list must not be the array itself");
+    }
+
+    [Fact]
+    public void A_key_on_a_shared_prefix_equals_a_key_with_its_own_prefix()
+    {
+        var prefix = TokenCacheKeyPrefix.Create(Authority, "client", scopesAreCaseInsensitive: true);
+        var shared = TokenCacheKey.Create(prefix, ["https://graph.microsoft.com/.default"]);
+        var own = TokenCacheKey.Create(Authority, "client", ["https://graph.microsoft.com/.default"], scopesAreCaseInsensitive: true);
+        var otherClient = TokenCacheKey.Create(TokenCacheKeyPrefix.Create(Authority, "other", scopesAreCaseInsensitive: true), ["https://graph.microsoft.com/.default"]);
+
+        Assert.Equal(own, shared);
+        Assert.Equal(own.GetHashCode(), shared.GetHashCode());
+        Assert.NotEqual(shared, otherClient);
+    }
+
+    [Fact]
+    public void A_client_shares_one_prefix_between_its_plain_keys_and_gives_claims_their_own()
+    {
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = TokenAuthority.Entra("contoso.onmicrosoft.com"),
+            ClientId = "svc",
+            Credential = new ClientSecretCredential("pw"),
+        });
+
+        var graph = client.KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default"));
+        var vault = client.KeyFor(new TokenRequestParameters("https://vault.azure.net/.default"));
+        var challenged = client.KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default") { Claims = """{"access_token":{"xms_cc":{"values":["cp1"]}}}""" });
+
+        Assert.Same(graph.Prefix, vault.Prefix);
+        Assert.NotSame(graph.Prefix, challenged.Prefix);
+        Assert.NotEqual(graph, challenged);
+        Assert.Equal("Bearer", graph.TokenType);
+    }
 }
