@@ -35,9 +35,19 @@ public sealed class ClientCredentialsOptions
     /// <summary>Credentials tried in order when the client is created; the first that loads and suits the authority is used.</summary>
     public IList<CredentialSourceOptions> Credentials { get; set; } = new List<CredentialSourceOptions>();
 
+    /// <summary>
+    /// The lifetime assumed when a server other than Entra ID answers without <c>expires_in</c> (optional in RFC 6749
+    /// §5.1); default 1 hour; null refuses such answers. Entra ID always sends <c>expires_in</c>, so it is unused there.
+    /// In configuration: a time span such as <c>00:30:00</c>, or <c>none</c> for null.
+    /// </summary>
+    public TimeSpan? DefaultTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>A credential built in code; when set, <see cref="Credentials"/> must be empty. Not bindable from configuration.</summary>
     public ClientCredential? Credential { get; set; }
 
     /// <summary>Timeouts, retries and throttling of token requests. Not bound from configuration.</summary>
     public TokenRequestResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Configuration values that could not be read, reported by the validator with their key.</summary>
+    internal List<(string Key, string Problem)> InvalidValues { get; } = [];
 }

@@ -26,6 +26,9 @@ public sealed class ConfigurationValidationTests(LoopbackFixture fixture)
         { "Credentials", "[{\"SourceType\": \"ClientSecret\", \"ClientSecret\": \"x\"}, {\"SourceType\": \"CertificateFile\"}]", "ClientCredentials:api:Credentials:1:CertificatePath is required" },
         { "Credentials", "[{\"SourceType\": \"CertificateStore\", \"CertificateThumbprint\": \"AB\", \"StoreLocation\": \"Nowhere\"}]", "ClientCredentials:api:Credentials:0:StoreLocation: 'Nowhere' is not one of CurrentUser, LocalMachine" },
         { "Credentials", "[{\"SourceType\": \"CertificateStore\"}]", "ClientCredentials:api:Credentials:0:CertificateThumbprint (or ClientCredentials:api:Credentials:0:CertificateSubject) is required" },
+        { "DefaultTokenLifetime", "\"soon\"", "ClientCredentials:api:DefaultTokenLifetime: 'soon' is not a time span such as 00:30:00, or none" },
+        { "DefaultTokenLifetime", "\"-00:05:00\"", "ClientCredentials:api:DefaultTokenLifetime must be positive" },
+        { "DefaultTokenLifetime", "\"00:00:00\"", "ClientCredentials:api:DefaultTokenLifetime must be positive" },
     };
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace ClientCredentials.Protocol.Extensions.Configuration;
@@ -34,10 +35,32 @@ internal static class ClientCredentialsConfigurationReader
             options.Scopes = scopes.GetChildren().Select(child => child.Value ?? string.Empty).ToList();
         }
 
+        if (section[nameof(ClientCredentialsOptions.DefaultTokenLifetime)] is { } lifetime)
+        {
+            ReadDefaultTokenLifetime(lifetime, options);
+        }
+
         var credentials = section.GetSection(nameof(ClientCredentialsOptions.Credentials)).GetChildren().ToList();
         if (credentials.Count > 0)
         {
             options.Credentials = credentials.Select(ReadSource).ToList();
+        }
+    }
+
+    /// <summary>A time span in invariant format (<c>00:30:00</c>, <c>1.00:00:00</c>), or <c>none</c> to require <c>expires_in</c>.</summary>
+    private static void ReadDefaultTokenLifetime(string text, ClientCredentialsOptions options)
+    {
+        if (string.Equals(text.Trim(), "none", StringComparison.OrdinalIgnoreCase))
+        {
+            options.DefaultTokenLifetime = null;
+        }
+        else if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var lifetime))
+        {
+            options.DefaultTokenLifetime = lifetime;
+        }
+        else
+        {
+            options.InvalidValues.Add((nameof(ClientCredentialsOptions.DefaultTokenLifetime), $"'{text}' is not a time span such as 00:30:00, or none"));
         }
     }
 

@@ -49,6 +49,16 @@ internal sealed class ClientCredentialsOptionsValidator(IEnumerable<ClientCreden
             }
         }
 
+        foreach (var (key, problem) in options.InvalidValues)
+        {
+            failures.Add($"{path}:{key}: {problem}.");
+        }
+
+        if (options.DefaultTokenLifetime is { } lifetime && lifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"{path}:DefaultTokenLifetime must be positive (for example 00:30:00), or none to refuse answers without expires_in.");
+        }
+
         ValidateCredentials(options, path, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -65,6 +65,7 @@ internal sealed class ClientCredentialsClientFactory(
             Cache = cache,
             CachePartition = name,
             Resilience = options.Resilience,
+            DefaultTokenLifetime = options.DefaultTokenLifetime,
             TimeProvider = timeProvider,
             LoggerFactory = loggerFactory,
         });
