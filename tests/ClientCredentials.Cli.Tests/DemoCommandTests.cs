@@ -26,7 +26,7 @@ public sealed class DemoCommandTests
         Assert.Matches(@"without a token:\s+HTTP 401", result.Stdout);
         Assert.Contains("cache hit (no request sent)", result.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"first cache hit:\s+[\d,]+ µs", result.Stdout);
-        Assert.Matches(@"warm cache hits:\s+[\d,]+ ns each \(mean of 100,000 calls, none sent a request\)", result.Stdout);
+        Assert.Matches(@"warm cache hits:\s+[\d,]+ ns each \(median of 5 batches of 100,000 calls after 10 warm-up batches; none sent a request\)", result.Stdout);
         Assert.Contains("Done:", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotMatch(FullJwt, result.All);
     }

@@ -5,9 +5,11 @@ namespace ClientCredentials.Protocol;
 /// <summary>
 /// The scopes of a cache key: a read-only list in the order given (as the request sends them) that also knows its
 /// canonical form — distinct scopes, sorted, space-separated (RFC 6749 §3.3: the order does not matter). One object
-/// per cached token, shared by the key and the cached <see cref="AccessToken.Scopes"/>.
+/// per cached token, shared by the key and the cached <see cref="AccessToken.Scopes"/>. Also a read-only
+/// <see cref="IList{T}"/>, as the <see cref="System.Collections.ObjectModel.ReadOnlyCollection{T}"/> it replaces was:
+/// callers that cast or copy the list keep working, and every mutator throws <see cref="NotSupportedException"/>.
 /// </summary>
-internal abstract class ScopeSet : IReadOnlyList<string>
+internal abstract class ScopeSet : IReadOnlyList<string>, IList<string>
 {
     /// <summary>The canonical form, compared ordinally or ignoring case (as the key says).</summary>
     public abstract string Canonical { get; }
@@ -15,6 +17,14 @@ internal abstract class ScopeSet : IReadOnlyList<string>
     public abstract int Count { get; }
 
     public abstract string this[int index] { get; }
+
+    bool ICollection<string>.IsReadOnly => true;
+
+    string IList<string>.this[int index]
+    {
+        get => this[index];
+        set => throw ReadOnly();
+    }
 
     /// <summary>
     /// The set for <paramref name="scopes"/>, which the caller hands over (it must not change afterwards). Case is
@@ -45,6 +55,48 @@ internal abstract class ScopeSet : IReadOnlyList<string>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public int IndexOf(string item)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (string.Equals(this[i], item, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public bool Contains(string item) => IndexOf(item) >= 0;
+
+    public void CopyTo(string[] array, int arrayIndex)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        ArgumentOutOfRangeException.ThrowIfNegative(arrayIndex);
+        if (array.Length - arrayIndex < Count)
+        {
+            throw new ArgumentException($"The array has room for {array.Length - arrayIndex} scopes from index {arrayIndex}; {Count} are needed.", nameof(array));
+        }
+
+        for (var i = 0; i < Count; i++)
+        {
+            array[arrayIndex + i] = this[i];
+        }
+    }
+
+    void ICollection<string>.Add(string item) => throw ReadOnly();
+
+    void ICollection<string>.Clear() => throw ReadOnly();
+
+    bool ICollection<string>.Remove(string item) => throw ReadOnly();
+
+    void IList<string>.Insert(int index, string item) => throw ReadOnly();
+
+    void IList<string>.RemoveAt(int index) => throw ReadOnly();
+
+    private static NotSupportedException ReadOnly() => new("The scopes of a token or cache key are read-only.");
 
     /// <summary>
     /// One scope — the only shape Entra ID and ADFS accept for app-only tokens (<c>{resource}/.default</c>): a

@@ -221,6 +221,30 @@ public class TokenCacheKeyTests
         Assert.False(key.Scopes is string[], "the list must not be the array itself");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void The_scope_list_is_a_read_only_IList_like_the_ReadOnlyCollection_it_replaced(int count)
+    {
+        var given = Enumerable.Range(0, count).Select(i => $"api://one/scope{i}").ToArray();
+        var list = Assert.IsAssignableFrom<IList<string>>(TokenCacheKey.Create(Authority, "client", given, scopesAreCaseInsensitive: false).Scopes);
+
+        Assert.True(list.IsReadOnly);
+        Assert.Equal(given, list.ToList());
+        Assert.Equal(count - 1, list.IndexOf($"api://one/scope{count - 1}"));
+        Assert.False(list.Contains("API://ONE/SCOPE0"));
+        var copy = new string[count + 1];
+        copy[0] = "kept";
+        list.CopyTo(copy, 1);
+        Assert.Equal(["kept", .. given], copy);
+        Assert.Throws<ArgumentException>(() => list.CopyTo(new string[count], 1));
+        Assert.Throws<NotSupportedException>(() => list.Add("x"));
+        Assert.Throws<NotSupportedException>(() => list[0] = "x");
+        Assert.Throws<NotSupportedException>(() => list.RemoveAt(0));
+        Assert.Throws<NotSupportedException>(() => list.Clear());
+        Assert.Equal(given, list);
+    }
+
     [Fact]
     public void A_key_on_a_shared_prefix_equals_a_key_with_its_own_prefix()
     {

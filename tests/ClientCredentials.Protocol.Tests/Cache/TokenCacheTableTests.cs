@@ -236,8 +236,9 @@ public class TokenCacheTableTests
             }
         });
 
-        await writer;
-        await Task.WhenAll(readers);
+        // A reader stuck in an endless probe would hang the run: fail it instead.
+        await writer.WaitAsync(TimeSpan.FromSeconds(120));
+        await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(Interlocked.Read(ref reads) >= 3 * stable.Length);
         Assert.Equal(0, misses);

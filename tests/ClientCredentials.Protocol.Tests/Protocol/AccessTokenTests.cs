@@ -62,8 +62,8 @@ public class AccessTokenTests
 
         Assert.Equal(Expiry, token.ExpiresOn);
         Assert.Equal(TimeSpan.Zero, token.ExpiresOn.Offset);
-        Assert.Equal(Expiry.AddMinutes(-30), token.RefreshOn);
-        Assert.Equal(Expiry.AddHours(1), token.ExtendedExpiresOn);
+        Assert.True(Expiry.AddMinutes(-30).EqualsExact(token.RefreshOn!.Value), $"RefreshOn {token.RefreshOn:o}");
+        Assert.True(Expiry.AddHours(1).EqualsExact(token.ExtendedExpiresOn!.Value), $"ExtendedExpiresOn {token.ExtendedExpiresOn:o}");
     }
 
     [Fact]
