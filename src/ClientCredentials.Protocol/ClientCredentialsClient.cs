@@ -30,8 +30,6 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     // The validated key of each parameters object a caller reuses, so that a hit with explicit parameters builds no
     // strings; entries go away with the parameters objects.
     private readonly ConditionalWeakTable<TokenRequestParameters, TokenCacheKey> _keys = new();
-    private readonly string _cacheAuthority;
-
     // The key prefix of every request without claims or extra parameters, shared by all their keys.
     private readonly TokenCacheKeyPrefix _plainKeyPrefix;
     private readonly TokenRequestResilienceOptions _resilience;
@@ -65,8 +63,8 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         options.Credential.Validate(options.Authority, timeProvider);
         Authority = options.Authority;
         ClientId = options.ClientId.Trim();
-        _cacheAuthority = string.IsNullOrWhiteSpace(options.CachePartition) ? Authority.CacheIdentity : $"{Authority.CacheIdentity}#{options.CachePartition.Trim()}";
-        _plainKeyPrefix = TokenCacheKeyPrefix.Create(_cacheAuthority, ClientId, Authority.ScopesAreCaseInsensitive);
+        var cacheAuthority = string.IsNullOrWhiteSpace(options.CachePartition) ? Authority.CacheIdentity : $"{Authority.CacheIdentity}#{options.CachePartition.Trim()}";
+        _plainKeyPrefix = TokenCacheKeyPrefix.Create(cacheAuthority, ClientId, Authority.ScopesAreCaseInsensitive);
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
@@ -169,7 +167,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             : parameters.ExtraParameters;
         var prefix = string.IsNullOrEmpty(parameters.Claims) && extras.Count == 0
             ? _plainKeyPrefix
-            : TokenCacheKeyPrefix.Create(_cacheAuthority, ClientId, Authority.ScopesAreCaseInsensitive, "Bearer", parameters.Claims, extras);
+            : _plainKeyPrefix.With(parameters.Claims, extras);
         return TokenCacheKey.Create(prefix, scopes);
     }
 

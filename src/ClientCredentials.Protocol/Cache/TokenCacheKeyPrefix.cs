@@ -65,6 +65,10 @@ internal sealed class TokenCacheKeyPrefix : IEquatable<TokenCacheKeyPrefix>
         return new TokenCacheKeyPrefix(authority, clientId, scopesAreCaseInsensitive, tokenType, string.IsNullOrEmpty(claims) ? null : claims, CopyExtraParameters(extraParameters));
     }
 
+    /// <summary>A prefix of its own for the same authority, client and token type, with a <c>claims</c> challenge and extra parameters.</summary>
+    public TokenCacheKeyPrefix With(string? claims, IReadOnlyList<KeyValuePair<string, string>>? extraParameters) =>
+        Create(Authority, ClientId, ScopesAreCaseInsensitive, TokenType, claims, extraParameters);
+
     /// <inheritdoc />
     public bool Equals(TokenCacheKeyPrefix? other)
     {
