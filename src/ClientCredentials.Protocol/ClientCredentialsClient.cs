@@ -27,9 +27,9 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private readonly ThrottleGate _throttle;
     private readonly TokenCacheKey? _defaultKey;
 
-    // The validated key of each parameters object a caller reuses, so that a hit with explicit parameters builds no
-    // strings; entries go away with the parameters objects.
-    private readonly ConditionalWeakTable<TokenRequestParameters, TokenCacheKey> _keys = new();
+    // The validated request of each parameters object a caller reuses, so that a hit with explicit parameters builds
+    // no strings and allocates nothing; entries go away with the parameters objects.
+    private readonly ConditionalWeakTable<TokenRequestParameters, KnownRequest> _requests = new();
     // The key prefix of every request without claims or extra parameters, shared by all their keys.
     private readonly TokenCacheKeyPrefix _plainKeyPrefix;
     private readonly TokenRequestResilienceOptions _resilience;
@@ -101,9 +101,8 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     public ValueTask<AccessToken> GetTokenAsync(TokenRequestParameters parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var key = KeyOf(parameters);
-        ITokenAcquirer acquirer = parameters.CorrelationId is { Length: > 0 } id ? new CorrelatedAcquirer(this, id) : this;
-        return SurfaceTimeouts(_cache.GetTokenAsync(key, acquirer, parameters.ForceRefresh, cancellationToken));
+        var request = RequestOf(parameters);
+        return SurfaceTimeouts(_cache.GetTokenAsync(request.Key, request, parameters.ForceRefresh, cancellationToken));
     }
 
     /// <summary>
@@ -114,7 +113,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         _defaultKey is not null && _cache.Invalidate(_defaultKey, rejected);
 
     /// <summary>Drops <paramref name="rejected"/> from the cache if it is still the cached token for <paramref name="parameters"/>.</summary>
-    public bool InvalidateToken(TokenRequestParameters parameters, AccessToken rejected) => _cache.Invalidate(KeyOf(parameters), rejected);
+    public bool InvalidateToken(TokenRequestParameters parameters, AccessToken rejected) => _cache.Invalidate(RequestOf(parameters).Key, rejected);
 
     /// <inheritdoc />
     public override string ToString() => $"ClientCredentialsClient {ClientId} at {Authority}";
@@ -122,16 +121,16 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     Task<AccessToken> ITokenAcquirer.AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
         AcquireAsync(key, Guid.NewGuid().ToString(), cancellationToken);
 
-    /// <summary>The memoised key of a parameters object (validated once per object).</summary>
-    private TokenCacheKey KeyOf(TokenRequestParameters parameters)
+    /// <summary>The memoised request of a parameters object (validated once per object).</summary>
+    private KnownRequest RequestOf(TokenRequestParameters parameters)
     {
-        if (!_keys.TryGetValue(parameters, out var key))
+        if (!_requests.TryGetValue(parameters, out var request))
         {
-            key = KeyFor(parameters);
-            _keys.AddOrUpdate(parameters, key);
+            request = new KnownRequest(this, KeyFor(parameters), parameters.CorrelationId is { Length: > 0 } id ? id : null);
+            _requests.AddOrUpdate(parameters, request);
         }
 
-        return key;
+        return request;
     }
 
     internal TokenCacheKey KeyFor(TokenRequestParameters parameters)
@@ -237,9 +236,15 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         : timeout == _resilience.AttemptTimeout ? "the per-attempt timeout (Resilience.AttemptTimeout) of the last attempt"
         : "a timeout of the caller's resilience pipeline";
 
-    /// <summary>Sends the caller's <c>client-request-id</c> instead of a new one.</summary>
-    private sealed class CorrelatedAcquirer(ClientCredentialsClient client, string correlationId) : ITokenAcquirer
+    /// <summary>
+    /// A caller's parameters object, validated: its cache key, and the acquirer the cache calls on a miss, which sends
+    /// the caller's <c>client-request-id</c> when it gave one and a new GUID otherwise.
+    /// </summary>
+    private sealed class KnownRequest(ClientCredentialsClient client, TokenCacheKey key, string? correlationId) : ITokenAcquirer
     {
-        public Task<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) => client.AcquireAsync(key, correlationId, cancellationToken);
+        public TokenCacheKey Key { get; } = key;
+
+        public Task<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
+            client.AcquireAsync(requested, correlationId ?? Guid.NewGuid().ToString(), cancellationToken);
     }
 }

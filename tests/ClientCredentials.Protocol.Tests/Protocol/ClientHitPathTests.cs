@@ -54,6 +54,35 @@ public class ClientHitPathTests
     }
 
     [Fact]
+    public async Task A_hit_with_a_reused_parameters_object_that_carries_a_correlation_id_allocates_nothing()
+    {
+        var endpoint = new CannedTokenEndpoint();
+        var client = Client(endpoint);
+        var parameters = new TokenRequestParameters("orders.read") { CorrelationId = "job-2026-11-22-0001" };
+        var acquired = await client.GetTokenAsync(parameters);
+        Assert.Equal(0, AllocatedDuring(10_000, () => client.GetTokenAsync(parameters)));
+        Assert.Equal(1, endpoint.Requests);
+        Assert.Equal("job-2026-11-22-0001", endpoint.LastClientRequestId);
+        Assert.Equal("job-2026-11-22-0001", acquired.CorrelationId);
+    }
+
+    [Fact]
+    public async Task Without_a_correlation_id_each_request_of_a_reused_parameters_object_sends_a_new_one()
+    {
+        var endpoint = new CannedTokenEndpoint();
+        var client = Client(endpoint);
+        var parameters = new TokenRequestParameters("orders.read") { ForceRefresh = true };
+
+        await client.GetTokenAsync(parameters);
+        var first = endpoint.LastClientRequestId;
+        await client.GetTokenAsync(parameters);
+
+        Assert.Equal(2, endpoint.Requests);
+        Assert.True(Guid.TryParse(first, out _), $"client-request-id '{first}'");
+        Assert.NotEqual(first, endpoint.LastClientRequestId);
+    }
+
+    [Fact]
     public async Task Equal_parameters_in_new_objects_share_one_cached_token()
     {
         var endpoint = new CannedTokenEndpoint();
@@ -71,8 +100,11 @@ public class ClientHitPathTests
 
         public int Requests => _requests;
 
+        public string? LastClientRequestId { get; private set; }
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            LastClientRequestId = request.Headers.TryGetValues("client-request-id", out var ids) ? ids.Single() : null;
             var n = Interlocked.Increment(ref _requests);
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
             {
