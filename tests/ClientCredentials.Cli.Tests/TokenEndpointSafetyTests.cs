@@ -1,9 +1,9 @@
-using ClientCredentials.Protocol.Testing;
 using ClientCredentials.Cli.Acquisition;
 using ClientCredentials.Cli.Hosting;
 using ClientCredentials.Cli.Output;
 using ClientCredentials.Cli.Tests.Infrastructure;
 using ClientCredentials.Protocol;
+using ClientCredentials.Protocol.Testing;
 
 namespace ClientCredentials.Cli.Tests;
 

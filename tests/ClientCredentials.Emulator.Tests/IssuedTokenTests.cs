@@ -7,24 +7,24 @@ namespace ClientCredentials.Emulator.Tests;
 
 public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
-    private readonly EmulatorHarness emulator = fixture.Emulator;
+    private readonly EmulatorHarness _emulator = fixture.Emulator;
 
     private async Task<JsonWebKeySet> FetchKeysAsync()
     {
-        var discovery = await emulator.GetAsync($"{TestDirectory.TenantId}/v2.0/.well-known/openid-configuration");
-        var keys = await emulator.GetAsync(discovery.String("jwks_uri"));
+        var discovery = await _emulator.GetAsync($"{TestDirectory.TenantId}/v2.0/.well-known/openid-configuration");
+        var keys = await _emulator.GetAsync(discovery.String("jwks_uri"));
         return new JsonWebKeySet(keys.Body);
     }
 
     [Fact]
     public async Task Token_validates_against_the_published_keys_with_AAD_v2_app_claims()
     {
-        var accessToken = await emulator.GetAccessTokenAsync();
+        var accessToken = await _emulator.GetAccessTokenAsync();
         var keys = await FetchKeysAsync();
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(accessToken, new TokenValidationParameters
         {
-            ValidIssuer = $"{emulator.Root}/{TestDirectory.TenantId}/v2.0",
+            ValidIssuer = $"{_emulator.Root}/{TestDirectory.TenantId}/v2.0",
             ValidAudience = TestDirectory.ApiAppId,
             IssuerSigningKeys = keys.GetSigningKeys(),
         });
@@ -50,7 +50,7 @@ public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<Em
     [Fact]
     public async Task App_without_a_role_on_the_resource_still_gets_a_token_without_roles()
     {
-        var accessToken = await emulator.GetAccessTokenAsync(scope: TestDirectory.GraphUri + "/.default");
+        var accessToken = await _emulator.GetAccessTokenAsync(scope: TestDirectory.GraphUri + "/.default");
 
         var token = new JsonWebToken(accessToken);
         Assert.False(token.TryGetPayloadValue<object>("roles", out _));
@@ -59,8 +59,8 @@ public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<Em
     [Fact]
     public async Task Object_id_is_stable_for_the_same_app()
     {
-        var first = new JsonWebToken(await emulator.GetAccessTokenAsync());
-        var second = new JsonWebToken(await emulator.GetAccessTokenAsync());
+        var first = new JsonWebToken(await _emulator.GetAccessTokenAsync());
+        var second = new JsonWebToken(await _emulator.GetAccessTokenAsync());
 
         Assert.Equal(first.GetPayloadValue<string>("oid"), second.GetPayloadValue<string>("oid"));
         Assert.NotEqual(first.GetPayloadValue<string>("uti"), second.GetPayloadValue<string>("uti"));
@@ -73,7 +73,7 @@ public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<Em
         form.Remove("scope");
         form["resource"] = TestDirectory.ApiUri;
 
-        var response = await emulator.PostV1Async(form);
+        var response = await _emulator.PostV1Async(form);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("Bearer", response.String("token_type"));
@@ -93,7 +93,7 @@ public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<Em
         var form = EmulatorHarness.SecretForm();
         form.Remove("scope");
 
-        var response = await emulator.PostV1Async(form);
+        var response = await _emulator.PostV1Async(form);
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 900144);
         Assert.Contains("'resource'", response.String("error_description"));

@@ -5,39 +5,39 @@ namespace ClientCredentials.Cli.Tests.Infrastructure;
 /// <summary>A thread-safe string writer: commands running in the background write, the test reads snapshots.</summary>
 internal sealed class CapturedWriter : TextWriter
 {
-    private readonly StringBuilder text = new();
+    private readonly StringBuilder _text = new();
 
     public override Encoding Encoding => Encoding.UTF8;
 
     public override void Write(char value)
     {
-        lock (text)
+        lock (_text)
         {
-            text.Append(value);
+            _text.Append(value);
         }
     }
 
     public override void Write(string? value)
     {
-        lock (text)
+        lock (_text)
         {
-            text.Append(value);
+            _text.Append(value);
         }
     }
 
     public override void WriteLine(string? value)
     {
-        lock (text)
+        lock (_text)
         {
-            text.Append(value).Append(NewLine);
+            _text.Append(value).Append(NewLine);
         }
     }
 
     public override string ToString()
     {
-        lock (text)
+        lock (_text)
         {
-            return text.ToString();
+            return _text.ToString();
         }
     }
 }

@@ -8,7 +8,7 @@ namespace ClientCredentials.Emulator.Tests.Infrastructure;
 /// </summary>
 internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
-    private long utcTicks = start.UtcTicks;
+    private long _utcTicks = start.UtcTicks;
 
     public ManualTimeProvider()
         : this(DateTimeOffset.UtcNow)
@@ -17,9 +17,9 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     public ConcurrentQueue<TimeSpan> RequestedDelays { get; } = new();
 
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref utcTicks), TimeSpan.Zero);
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _utcTicks), TimeSpan.Zero);
 
-    public void Advance(TimeSpan by) => Interlocked.Add(ref utcTicks, by.Ticks);
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _utcTicks, by.Ticks);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {

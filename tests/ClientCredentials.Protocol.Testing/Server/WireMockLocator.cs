@@ -43,7 +43,7 @@ internal static class WireMockLocator
     /// <summary>Resolves <c>java</c>: explicit path, then <c>JAVA_HOME</c>, then <c>PATH</c>.</summary>
     public static string FindJava(string? explicitPath)
     {
-        const string Install = "Install Java 17 or newer (apt-get install openjdk-17-jre-headless) or set JAVA_HOME.";
+        const string install = "Install Java 17 or newer (apt-get install openjdk-17-jre-headless) or set JAVA_HOME.";
         var executable = OperatingSystem.IsWindows() ? "java.exe" : "java";
 
         if (!string.IsNullOrWhiteSpace(explicitPath))
@@ -51,7 +51,7 @@ internal static class WireMockLocator
             return File.Exists(explicitPath)
                 ? Path.GetFullPath(explicitPath)
                 : throw new JavaRuntimeNotFoundException(
-                    $"No java executable at '{explicitPath}' ({nameof(WireMockServerOptions)}.{nameof(WireMockServerOptions.JavaPath)}). {Install}");
+                    $"No java executable at '{explicitPath}' ({nameof(WireMockServerOptions)}.{nameof(WireMockServerOptions.JavaPath)}). {install}");
         }
 
         var javaHome = Environment.GetEnvironmentVariable("JAVA_HOME");
@@ -75,7 +75,7 @@ internal static class WireMockLocator
         }
 
         throw new JavaRuntimeNotFoundException(
-            $"No java executable found under JAVA_HOME ('{javaHome}') or on PATH; WireMock needs it. {Install}");
+            $"No java executable found under JAVA_HOME ('{javaHome}') or on PATH; WireMock needs it. {install}");
     }
 
     private static string RequireJarFile(string path, string source)

@@ -19,16 +19,16 @@ internal sealed class WireMockProcess : IDisposable
     // signals a pid the JVM no longer owns.
     private const string UnixWatchdogScript = "cat >/dev/null; kill -9 \"$1\" 2>/dev/null";
 
-    private readonly Process process;
-    private readonly ConcurrentQueue<string> output = new();
-    private readonly string rootDirectory;
-    private Process? watchdog;
-    private int disposed;
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly string _rootDirectory;
+    private Process? _watchdog;
+    private int _disposed;
 
     private WireMockProcess(Process process, string rootDirectory, int port)
     {
-        this.process = process;
-        this.rootDirectory = rootDirectory;
+        _process = process;
+        _rootDirectory = rootDirectory;
         Port = port;
     }
 
@@ -36,13 +36,13 @@ internal sealed class WireMockProcess : IDisposable
     public int Port { get; }
 
     /// <summary>True once the JVM has exited.</summary>
-    public bool HasExited => process.HasExited;
+    public bool HasExited => _process.HasExited;
 
     /// <summary>The exit code, once <see cref="HasExited"/> is true.</summary>
-    public int ExitCode => process.ExitCode;
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>The last lines written to stdout (<c>out|</c>) and stderr (<c>err|</c>), oldest first.</summary>
-    public string Output => string.Join(Environment.NewLine, output);
+    public string Output => string.Join(Environment.NewLine, _output);
 
     /// <summary>Starts WireMock on 127.0.0.1:<paramref name="port"/> with an empty root directory of its own.</summary>
     public static WireMockProcess Start(string javaPath, string jarPath, int port, WireMockServerOptions options)
@@ -71,7 +71,7 @@ internal sealed class WireMockProcess : IDisposable
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            wireMock.watchdog = StartWatchdog(process.Id);
+            wireMock._watchdog = StartWatchdog(process.Id);
         }
         catch
         {
@@ -84,7 +84,7 @@ internal sealed class WireMockProcess : IDisposable
 
     /// <summary>True when the output shows the port was taken between picking it and WireMock binding it.</summary>
     public bool FailedBecausePortWasTaken() =>
-        output.Any(line => line.Contains("BindException", StringComparison.Ordinal)
+        _output.Any(line => line.Contains("BindException", StringComparison.Ordinal)
                         || line.Contains("Address already in use", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
@@ -93,17 +93,17 @@ internal sealed class WireMockProcess : IDisposable
     /// </summary>
     public void Kill()
     {
-        KillTree(process);
-        if (watchdog is not null)
+        KillTree(_process);
+        if (_watchdog is not null)
         {
-            KillTree(watchdog);
+            KillTree(_watchdog);
         }
     }
 
     /// <summary>Kills the JVM, waits up to 10 s until it is gone (and its port closed), and deletes its root directory.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
@@ -111,18 +111,18 @@ internal sealed class WireMockProcess : IDisposable
         Kill();
         try
         {
-            process.WaitForExit(TimeSpan.FromSeconds(10));
+            _process.WaitForExit(TimeSpan.FromSeconds(10));
         }
         catch (InvalidOperationException)
         {
             // Never started.
         }
 
-        process.Dispose();
-        watchdog?.Dispose();
+        _process.Dispose();
+        _watchdog?.Dispose();
         try
         {
-            Directory.Delete(rootDirectory, recursive: true);
+            Directory.Delete(_rootDirectory, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -192,8 +192,8 @@ internal sealed class WireMockProcess : IDisposable
             return;
         }
 
-        output.Enqueue(stream + line);
-        while (output.Count > MaxOutputLines && output.TryDequeue(out _))
+        _output.Enqueue(stream + line);
+        while (_output.Count > MaxOutputLines && _output.TryDequeue(out _))
         {
         }
     }

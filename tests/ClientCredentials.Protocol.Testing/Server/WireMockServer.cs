@@ -18,19 +18,19 @@ public sealed class WireMockServer : IAsyncDisposable
     private static readonly TimeSpan HealthAttemptTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan AdminCallTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly WireMockProcess process;
-    private readonly HttpClient admin;
-    private readonly EventHandler killOnProcessExit;
-    private int disposed;
+    private readonly WireMockProcess _process;
+    private readonly HttpClient _admin;
+    private readonly EventHandler _killOnProcessExit;
+    private int _disposed;
 
     private WireMockServer(WireMockProcess process, HttpClient admin, TimeSpan startupTime)
     {
-        this.process = process;
-        this.admin = admin;
+        _process = process;
+        _admin = admin;
         BaseAddress = admin.BaseAddress!;
         StartupTime = startupTime;
-        killOnProcessExit = (_, _) => process.Kill();
-        AppDomain.CurrentDomain.ProcessExit += killOnProcessExit;
+        _killOnProcessExit = (_, _) => process.Kill();
+        AppDomain.CurrentDomain.ProcessExit += _killOnProcessExit;
     }
 
     /// <summary>Where stubs are served: <c>http://127.0.0.1:{port}/</c>.</summary>
@@ -40,7 +40,7 @@ public sealed class WireMockServer : IAsyncDisposable
     public TimeSpan StartupTime { get; }
 
     /// <summary>The last lines WireMock wrote to stdout and stderr, for diagnosing a failed test.</summary>
-    public string ProcessOutput => process.Output;
+    public string ProcessOutput => _process.Output;
 
     /// <summary>
     /// Finds the jar and Java, launches WireMock on a free loopback port (retrying if the port is taken meanwhile) and
@@ -215,11 +215,11 @@ public sealed class WireMockServer : IAsyncDisposable
     /// <summary>Stops WireMock: kills the Java process tree and deletes its temporary root directory.</summary>
     public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            AppDomain.CurrentDomain.ProcessExit -= killOnProcessExit;
-            admin.Dispose();
-            process.Dispose();
+            AppDomain.CurrentDomain.ProcessExit -= _killOnProcessExit;
+            _admin.Dispose();
+            _process.Dispose();
         }
 
         return ValueTask.CompletedTask;
@@ -292,14 +292,14 @@ public sealed class WireMockServer : IAsyncDisposable
 
     private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) == 1, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         }
 
-        using var response = await admin.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await _admin.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

@@ -29,18 +29,18 @@ namespace ClientCredentials.Protocol.Testing;
 /// </remarks>
 public sealed class WireMockFixture : IAsyncLifetime
 {
-    private WireMockServer? server;
+    private WireMockServer? _server;
 
     /// <summary>The shared server. Available once xunit has initialized the fixture.</summary>
     /// <exception cref="InvalidOperationException">Used before <see cref="InitializeAsync"/> completed.</exception>
     public WireMockServer Server =>
-        server ?? throw new InvalidOperationException($"{nameof(WireMockFixture)} is not initialized; take it as an xunit class or collection fixture.");
+        _server ?? throw new InvalidOperationException($"{nameof(WireMockFixture)} is not initialized; take it as an xunit class or collection fixture.");
 
     /// <summary>Starts a scope for one test: a unique URL prefix, scenario names and cleanup of its own stubs and requests.</summary>
     public WireMockTestScope CreateScope() => new(Server);
 
     /// <summary>Starts the shared server if this is the first fixture of the run, or waits for it.</summary>
-    public async Task InitializeAsync() => server = await SharedWireMockServer.GetAsync().ConfigureAwait(false);
+    public async Task InitializeAsync() => _server = await SharedWireMockServer.GetAsync().ConfigureAwait(false);
 
     /// <summary>Leaves the shared server running for the other test classes; it stops when the test host exits.</summary>
     public Task DisposeAsync() => Task.CompletedTask;

@@ -12,16 +12,16 @@ namespace ClientCredentials.Protocol.Testing;
 public sealed class WireMockTestScope : IAsyncDisposable
 {
     private static readonly string[] UrlMatcherKeys = ["url", "urlPath", "urlPattern", "urlPathPattern", "urlPathTemplate"];
-    private readonly List<Guid> mappingIds = [];
-    private readonly Lock mappingIdsLock = new();
-    private readonly string id = Guid.NewGuid().ToString("N");
+    private readonly List<Guid> _mappingIds = [];
+    private readonly Lock _mappingIdsLock = new();
+    private readonly string _id = Guid.NewGuid().ToString("N");
 
     /// <summary>Creates a scope on <paramref name="server"/>; prefer <see cref="WireMockFixture.CreateScope"/>.</summary>
     public WireMockTestScope(WireMockServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
         Server = server;
-        PathPrefix = $"/scope-{id}/";
+        PathPrefix = $"/scope-{_id}/";
         BaseAddress = new Uri(server.BaseAddress, PathPrefix);
     }
 
@@ -48,7 +48,7 @@ public sealed class WireMockTestScope : IAsyncDisposable
     public string ScenarioName(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return $"{id}-{name}";
+        return $"{_id}-{name}";
     }
 
     /// <summary>Adds a stub whose URL matcher lies under <see cref="PathPrefix"/>; it is removed when the scope is disposed.</summary>
@@ -84,10 +84,10 @@ public sealed class WireMockTestScope : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Guid[] ids;
-        lock (mappingIdsLock)
+        lock (_mappingIdsLock)
         {
-            ids = [.. mappingIds];
-            mappingIds.Clear();
+            ids = [.. _mappingIds];
+            _mappingIds.Clear();
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30), TimeProvider.System);
@@ -111,9 +111,9 @@ public sealed class WireMockTestScope : IAsyncDisposable
 
     private void Track(IEnumerable<Guid> ids)
     {
-        lock (mappingIdsLock)
+        lock (_mappingIdsLock)
         {
-            mappingIds.AddRange(ids);
+            _mappingIds.AddRange(ids);
         }
     }
 

@@ -10,40 +10,40 @@ namespace ClientCredentials.Protocol.Tests.Resilience;
 /// </summary>
 public sealed class DeadlineTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime
 {
-    private readonly WireMockTestScope scope = wireMock.CreateScope();
+    private readonly WireMockTestScope _scope = wireMock.CreateScope();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => scope.DisposeAsync().AsTask();
+    public Task DisposeAsync() => _scope.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Attempt_timeouts_are_retried_and_the_last_one_surfaces_as_timed_out()
     {
-        await scope.AddMappingAsync(ResilienceTestClient.Ok(scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(5)));
-        var client = ResilienceTestClient.Create(scope, ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1) });
+        await _scope.AddMappingAsync(ResilienceTestClient.Ok(_scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(5)));
+        var client = ResilienceTestClient.Create(_scope, ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1) });
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
         Assert.True(error.TimedOut);
         Assert.IsType<TimeoutRejectedException>(error.InnerException);
         Assert.Contains("AttemptTimeout", error.Message);
-        Assert.Equal(3, await scope.CountRequestsAsync());
+        Assert.Equal(3, await _scope.CountRequestsAsync());
     }
 
     [Fact]
     public async Task The_overall_deadline_cuts_retries_short_and_surfaces_as_timed_out()
     {
         // Attempt 1 times out at 1.5 s, attempt 2 starts right after and is cut by the 2.5 s deadline.
-        await scope.AddMappingAsync(ResilienceTestClient.Ok(scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(5)));
+        await _scope.AddMappingAsync(ResilienceTestClient.Ok(_scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(5)));
         var client = ResilienceTestClient.Create(
-            scope,
+            _scope,
             ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1.5), TotalTimeout = TimeSpan.FromSeconds(2.5), MaxRetries = 5, MaxRetryAfterWait = TimeSpan.FromSeconds(1) });
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
         Assert.True(error.TimedOut);
         Assert.Contains("TotalTimeout", error.Message);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, await _scope.CountRequestsAsync());
     }
 
     [Fact]
@@ -51,10 +51,10 @@ public sealed class DeadlineTests(WireMockFixture wireMock) : IClassFixture<Wire
     {
         // Defaults: 10 s per attempt, 30 s overall. The manual clock jumps 31 s at once, so every timer due by then fires.
         var clock = new ManualTimeProvider();
-        await scope.AddMappingAsync(ResilienceTestClient.Ok(scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(10)));
-        var client = ResilienceTestClient.Create(scope, new TokenRequestResilienceOptions(), clock);
+        await _scope.AddMappingAsync(ResilienceTestClient.Ok(_scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(10)));
+        var client = ResilienceTestClient.Create(_scope, new TokenRequestResilienceOptions(), clock);
         var call = client.GetTokenAsync().AsTask();
-        await scope.WaitForRequestsAsync(1);
+        await _scope.WaitForRequestsAsync(1);
 
         clock.Advance(TimeSpan.FromSeconds(31));
 
@@ -66,8 +66,8 @@ public sealed class DeadlineTests(WireMockFixture wireMock) : IClassFixture<Wire
     [Fact]
     public async Task A_shorter_cache_shared_request_timeout_surfaces_as_the_same_timed_out_error()
     {
-        await scope.AddMappingAsync(ResilienceTestClient.Ok(scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(3)));
-        var client = ResilienceTestClient.Create(scope, cacheOptions: new TokenCacheOptions { SharedRequestTimeout = TimeSpan.FromMilliseconds(500) });
+        await _scope.AddMappingAsync(ResilienceTestClient.Ok(_scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(3)));
+        var client = ResilienceTestClient.Create(_scope, cacheOptions: new TokenCacheOptions { SharedRequestTimeout = TimeSpan.FromMilliseconds(500) });
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
@@ -75,7 +75,7 @@ public sealed class DeadlineTests(WireMockFixture wireMock) : IClassFixture<Wire
         var cacheTimeout = Assert.IsType<TokenRequestTimeoutException>(error.InnerException);
         Assert.Equal(TimeSpan.FromMilliseconds(500), cacheTimeout.Timeout);
         Assert.Contains("SharedRequestTimeout", error.Message);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, await _scope.CountRequestsAsync());
     }
 
     [Theory]
@@ -93,7 +93,7 @@ public sealed class DeadlineTests(WireMockFixture wireMock) : IClassFixture<Wire
             _ => new TokenRequestResilienceOptions { MaxRetries = -1 },
         };
 
-        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ResilienceTestClient.Create(scope, options));
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ResilienceTestClient.Create(_scope, options));
 
         Assert.Equal("Resilience:" + option, error.Setting);
         Assert.Contains(option, error.Message);

@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
-using System.Runtime.CompilerServices;
 using Polly;
 
 namespace ClientCredentials.Protocol.Tests.Resilience;

@@ -9,38 +9,38 @@ namespace ClientCredentials.Protocol.Tests.Resilience;
 /// </summary>
 public sealed class ServerWaitRuleTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime
 {
-    private readonly WireMockTestScope scope = wireMock.CreateScope();
+    private readonly WireMockTestScope _scope = wireMock.CreateScope();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => scope.DisposeAsync().AsTask();
+    public Task DisposeAsync() => _scope.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Temporarily_unavailable_on_a_400_is_retried()
     {
-        await scope.AddSequenceAsync(ResilienceTestClient.Error(scope, 400, "temporarily_unavailable", 90033), ResilienceTestClient.Ok(scope, "after-retry"));
-        var token = await ResilienceTestClient.Create(scope).GetTokenAsync();
+        await _scope.AddSequenceAsync(ResilienceTestClient.Error(_scope, 400, "temporarily_unavailable", 90033), ResilienceTestClient.Ok(_scope, "after-retry"));
+        var token = await ResilienceTestClient.Create(_scope).GetTokenAsync();
         Assert.Equal("after-retry", token.Token);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, await _scope.CountRequestsAsync());
     }
 
     [Fact]
     public async Task A_retry_after_on_a_500_neither_delays_the_retry_nor_throttles_later_calls()
     {
         var retryAfter = new Dictionary<string, string> { ["Retry-After"] = "600" };
-        await scope.AddSequenceAsync(
-            ResilienceTestClient.Error(scope, 500, "server_error", 0, retryAfter),
-            ResilienceTestClient.Error(scope, 500, "server_error", 0, retryAfter),
-            ResilienceTestClient.Error(scope, 500, "server_error", 0, retryAfter),
-            ResilienceTestClient.Ok(scope, "later"));
-        var client = ResilienceTestClient.Create(scope);
+        await _scope.AddSequenceAsync(
+            ResilienceTestClient.Error(_scope, 500, "server_error", 0, retryAfter),
+            ResilienceTestClient.Error(_scope, 500, "server_error", 0, retryAfter),
+            ResilienceTestClient.Error(_scope, 500, "server_error", 0, retryAfter),
+            ResilienceTestClient.Ok(_scope, "later"));
+        var client = ResilienceTestClient.Create(_scope);
 
         var error = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
         Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
         Assert.Null(error.Details.ServerRequestedWait);
-        Assert.Equal(3, await scope.CountRequestsAsync());
+        Assert.Equal(3, await _scope.CountRequestsAsync());
 
         Assert.Equal("later", (await client.GetTokenAsync()).Token); // no throttle window was opened
-        Assert.Equal(4, await scope.CountRequestsAsync());
+        Assert.Equal(4, await _scope.CountRequestsAsync());
     }
 }

@@ -12,19 +12,19 @@ namespace ClientCredentials.Protocol.Tests.Resilience;
 /// </summary>
 public sealed class ThrottlingTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime
 {
-    private readonly WireMockTestScope scope = wireMock.CreateScope();
-    private readonly ManualTimeProvider clock = new();
+    private readonly WireMockTestScope _scope = wireMock.CreateScope();
+    private readonly ManualTimeProvider _clock = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => scope.DisposeAsync().AsTask();
+    public Task DisposeAsync() => _scope.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Loop_detected_50196_throttles_the_key_until_the_window_passes()
     {
-        await scope.AddSequenceAsync(
+        await _scope.AddSequenceAsync(
             WireMockMapping.TokenEndpoint(
-                ResilienceTestClient.TokenPath(scope),
+                ResilienceTestClient.TokenPath(_scope),
                 400,
                 new JsonObject
                 {
@@ -32,40 +32,40 @@ public sealed class ThrottlingTests(WireMockFixture wireMock) : IClassFixture<Wi
                     ["error_description"] = "AADSTS50196: The server terminated an operation because it encountered a client request loop.",
                     ["error_codes"] = new JsonArray(50196),
                 }),
-            ResilienceTestClient.Ok(scope, "after-window"));
-        var client = ResilienceTestClient.Create(scope, ResilienceTestClient.Fast with { LoopDetectedWindow = TimeSpan.FromSeconds(60) }, clock);
-        var start = clock.GetUtcNow();
+            ResilienceTestClient.Ok(_scope, "after-window"));
+        var client = ResilienceTestClient.Create(_scope, ResilienceTestClient.Fast with { LoopDetectedWindow = TimeSpan.FromSeconds(60) }, _clock);
+        var start = _clock.GetUtcNow();
 
         var loop = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
         Assert.Equal(HttpStatusCode.BadRequest, loop.StatusCode);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, await _scope.CountRequestsAsync());
 
-        clock.Advance(TimeSpan.FromSeconds(59));
+        _clock.Advance(TimeSpan.FromSeconds(59));
         var throttled = await Assert.ThrowsAsync<TokenRequestThrottledException>(async () => await client.GetTokenAsync());
         Assert.Equal(start.AddSeconds(60), throttled.RetryAt);
         Assert.Equal(TimeSpan.FromSeconds(1), throttled.RetryAfter);
         Assert.Contains("No request was sent", throttled.Message);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, await _scope.CountRequestsAsync());
 
-        clock.Advance(TimeSpan.FromSeconds(1));
+        _clock.Advance(TimeSpan.FromSeconds(1));
         var token = await client.GetTokenAsync();
         Assert.Equal("after-window", token.Token);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, await _scope.CountRequestsAsync());
     }
 
     [Fact]
     public async Task A_Retry_After_longer_than_an_hour_throttles_for_one_hour()
     {
-        await scope.AddMappingAsync(ResilienceTestClient.Error(scope, 429, "temporarily_unavailable", 90033, new Dictionary<string, string> { ["Retry-After"] = "86400" }));
-        var client = ResilienceTestClient.Create(scope, timeProvider: clock);
-        var start = clock.GetUtcNow();
+        await _scope.AddMappingAsync(ResilienceTestClient.Error(_scope, 429, "temporarily_unavailable", 90033, new Dictionary<string, string> { ["Retry-After"] = "86400" }));
+        var client = ResilienceTestClient.Create(_scope, timeProvider: _clock);
+        var start = _clock.GetUtcNow();
 
         var error = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
         Assert.Equal(TimeSpan.FromDays(1), error.RetryAfter);
 
         var throttled = await Assert.ThrowsAsync<TokenRequestThrottledException>(async () => await client.GetTokenAsync());
         Assert.Equal(start.AddHours(1), throttled.RetryAt);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, await _scope.CountRequestsAsync());
     }
 
     [Fact]
@@ -73,32 +73,32 @@ public sealed class ThrottlingTests(WireMockFixture wireMock) : IClassFixture<Wi
     {
         // Token lives 100 s; with a 30 s buffer it is fresh until 70 s and valid until 100 s. A forced refresh at 0 s
         // meets 429 Retry-After 120, so the key is throttled until 120 s.
-        await scope.AddSequenceAsync(
-            ResilienceTestClient.Ok(scope, "first", expiresIn: 100),
-            ResilienceTestClient.Error(scope, 429, "temporarily_unavailable", 90033, new Dictionary<string, string> { ["Retry-After"] = "120" }));
-        var client = ResilienceTestClient.Create(scope, timeProvider: clock, cacheOptions: new TokenCacheOptions { ExpiryBuffer = TimeSpan.FromSeconds(30) });
-        var start = clock.GetUtcNow();
+        await _scope.AddSequenceAsync(
+            ResilienceTestClient.Ok(_scope, "first", expiresIn: 100),
+            ResilienceTestClient.Error(_scope, 429, "temporarily_unavailable", 90033, new Dictionary<string, string> { ["Retry-After"] = "120" }));
+        var client = ResilienceTestClient.Create(_scope, timeProvider: _clock, cacheOptions: new TokenCacheOptions { ExpiryBuffer = TimeSpan.FromSeconds(30) });
+        var start = _clock.GetUtcNow();
         var first = await client.GetTokenAsync();
         var refused = await Assert.ThrowsAsync<TokenEndpointException>(
             async () => await client.GetTokenAsync(new TokenRequestParameters(ResilienceTestClient.Scope) { ForceRefresh = true }));
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, await _scope.CountRequestsAsync());
 
-        clock.Advance(TimeSpan.FromSeconds(10));
+        _clock.Advance(TimeSpan.FromSeconds(10));
         var fresh = await client.GetTokenAsync();
         Assert.Equal("first", fresh.Token);
         Assert.Equal(TokenSource.Cache, fresh.Source);
         Assert.False(fresh.IsExtendedLifetime);
 
-        clock.Advance(TimeSpan.FromSeconds(70));
+        _clock.Advance(TimeSpan.FromSeconds(70));
         var buffered = await client.GetTokenAsync();
         Assert.Equal("first", buffered.Token);
         Assert.Equal(first.ExpiresOn, buffered.ExpiresOn);
         Assert.True(buffered.IsExtendedLifetime);
 
-        clock.Advance(TimeSpan.FromSeconds(21));
+        _clock.Advance(TimeSpan.FromSeconds(21));
         var expired = await Assert.ThrowsAsync<TokenRequestThrottledException>(async () => await client.GetTokenAsync());
         Assert.Equal(start.AddSeconds(120), expired.RetryAt);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, await _scope.CountRequestsAsync());
     }
 }

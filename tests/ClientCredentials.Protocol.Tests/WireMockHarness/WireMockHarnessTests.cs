@@ -10,23 +10,23 @@ namespace ClientCredentials.Protocol.Tests.WireMockHarness;
 /// <summary>The shared-server harness: stubs, journal, scenarios, faults and delays, each test in its own scope.</summary>
 public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime, IDisposable
 {
-    private readonly WireMockTestScope scope = wireMock.CreateScope();
-    private readonly HttpClient http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly WireMockTestScope _scope = wireMock.CreateScope();
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => scope.DisposeAsync().AsTask();
+    public Task DisposeAsync() => _scope.DisposeAsync().AsTask();
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task Token_endpoint_stub_answers_its_status_headers_and_json_body()
     {
-        var path = scope.Path("tenant-a/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.TokenEndpoint(
+        var path = _scope.Path("tenant-a/oauth2/v2.0/token");
+        await _scope.AddMappingAsync(WireMockMapping.TokenEndpoint(
             path, 200, WireMockMapping.AccessTokenBody("token-value", 3599), new Dictionary<string, string> { ["x-ms-request-id"] = "req-1" }));
 
-        using var response = await http.PostAsync(scope.Url("tenant-a/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+        using var response = await _http.PostAsync(_scope.Url("tenant-a/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
@@ -40,9 +40,9 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
     [Fact]
     public async Task Journal_records_form_fields_in_order_and_headers_case_insensitively()
     {
-        var path = scope.Path("tenant-b/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t")));
-        using var request = new HttpRequestMessage(HttpMethod.Post, scope.Url("tenant-b/oauth2/v2.0/token"))
+        var path = _scope.Path("tenant-b/oauth2/v2.0/token");
+        await _scope.AddMappingAsync(WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t")));
+        using var request = new HttpRequestMessage(HttpMethod.Post, _scope.Url("tenant-b/oauth2/v2.0/token"))
         {
             Content = new FormUrlEncodedContent(
             [
@@ -56,8 +56,8 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.TryAddWithoutValidation("x-ms-lib-capability", "retry-after, h429");
 
-        using var response = await http.SendAsync(request);
-        var recorded = Assert.Single(await scope.GetRequestsAsync());
+        using var response = await _http.SendAsync(request);
+        var recorded = Assert.Single(await _scope.GetRequestsAsync());
 
         Assert.Equal("POST", recorded.Method);
         Assert.Equal(path, recorded.Url);
@@ -76,28 +76,28 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
     [Fact]
     public async Task Requests_are_counted_by_pattern_and_per_scope()
     {
-        var tokenPath = scope.Path("tenant-c/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.TokenEndpoint(tokenPath, 200, WireMockMapping.AccessTokenBody("t")));
+        var tokenPath = _scope.Path("tenant-c/oauth2/v2.0/token");
+        await _scope.AddMappingAsync(WireMockMapping.TokenEndpoint(tokenPath, 200, WireMockMapping.AccessTokenBody("t")));
 
         for (var i = 0; i < 3; i++)
         {
-            using var ok = await http.PostAsync(scope.Url("tenant-c/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+            using var ok = await _http.PostAsync(_scope.Url("tenant-c/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
         }
 
-        using var unmatched = await http.GetAsync(scope.Url("not-stubbed"));
+        using var unmatched = await _http.GetAsync(_scope.Url("not-stubbed"));
 
         Assert.Equal(HttpStatusCode.NotFound, unmatched.StatusCode);
         Assert.Equal(3, await wireMock.Server.CountRequestsAsync(new JsonObject { ["method"] = "POST", ["urlPath"] = tokenPath }));
         Assert.Equal(0, await wireMock.Server.CountRequestsAsync(new JsonObject { ["method"] = "GET", ["urlPath"] = tokenPath }));
-        Assert.Equal(4, await scope.CountRequestsAsync());
+        Assert.Equal(4, await _scope.CountRequestsAsync());
     }
 
     [Fact]
     public async Task Scenario_sequence_answers_500_then_200_and_restarts_when_its_state_is_reset()
     {
-        var path = scope.Path("tenant-d/oauth2/v2.0/token");
-        var scenario = scope.ScenarioName("retry");
-        await scope.AddMappingsAsync(WireMockMapping.Sequence(
+        var path = _scope.Path("tenant-d/oauth2/v2.0/token");
+        var scenario = _scope.ScenarioName("retry");
+        await _scope.AddMappingsAsync(WireMockMapping.Sequence(
             scenario,
             WireMockMapping.TokenEndpoint(path, 500, new JsonObject { ["error"] = "temporarily_unavailable" }),
             WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t"))));
@@ -117,13 +117,13 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
     [Fact]
     public async Task Connection_reset_fault_surfaces_as_a_socket_reset()
     {
-        var path = scope.Path("reset/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.Fault("POST", path, WireMockFault.ConnectionResetByPeer));
+        var path = _scope.Path("reset/oauth2/v2.0/token");
+        await _scope.AddMappingAsync(WireMockMapping.Fault("POST", path, WireMockFault.ConnectionResetByPeer));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(scope.Url("reset/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => _http.PostAsync(_scope.Url("reset/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
 
         Assert.Equal(SocketError.ConnectionReset, FindSocketError(error));
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, await _scope.CountRequestsAsync());
     }
 
     [Theory]
@@ -131,23 +131,23 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
     [InlineData(WireMockFault.RandomDataThenClose)]
     public async Task Faults_that_close_before_a_status_line_surface_as_a_response_that_ended(WireMockFault fault)
     {
-        var path = scope.Path("closing/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.Fault("POST", path, fault));
+        var path = _scope.Path("closing/oauth2/v2.0/token");
+        await _scope.AddMappingAsync(WireMockMapping.Fault("POST", path, fault));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(scope.Url("closing/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => _http.PostAsync(_scope.Url("closing/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
 
         Assert.Equal(HttpRequestError.ResponseEnded, error.HttpRequestError);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, await _scope.CountRequestsAsync());
     }
 
     [Fact]
     public async Task Malformed_chunk_fault_sends_a_200_status_then_fails_while_the_body_is_read()
     {
-        var path = scope.Path("chunk/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.Fault("POST", path, WireMockFault.MalformedResponseChunk));
+        var path = _scope.Path("chunk/oauth2/v2.0/token");
+        await _scope.AddMappingAsync(WireMockMapping.Fault("POST", path, WireMockFault.MalformedResponseChunk));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, scope.Url("chunk/oauth2/v2.0/token")) { Content = new FormUrlEncodedContent([]) };
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _scope.Url("chunk/oauth2/v2.0/token")) { Content = new FormUrlEncodedContent([]) };
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -157,12 +157,12 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
     [Fact]
     public async Task Fixed_delay_trips_a_shorter_client_timeout_but_the_response_still_arrives_for_a_patient_client()
     {
-        var path = scope.Path("slow/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t")).WithFixedDelay(TimeSpan.FromSeconds(2)));
+        var path = _scope.Path("slow/oauth2/v2.0/token");
+        await _scope.AddMappingAsync(WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t")).WithFixedDelay(TimeSpan.FromSeconds(2)));
         using var impatient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMilliseconds(200) };
 
-        var timeout = await Assert.ThrowsAsync<TaskCanceledException>(() => impatient.PostAsync(scope.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
-        using var response = await http.PostAsync(scope.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+        var timeout = await Assert.ThrowsAsync<TaskCanceledException>(() => impatient.PostAsync(_scope.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
+        using var response = await _http.PostAsync(_scope.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
 
         Assert.IsType<TimeoutException>(timeout.InnerException);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -171,19 +171,19 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
     [Fact]
     public async Task Forty_concurrent_clients_waiting_on_a_delayed_stub_are_all_answered()
     {
-        var path = scope.Path("busy/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t")).WithFixedDelay(TimeSpan.FromMilliseconds(500)));
+        var path = _scope.Path("busy/oauth2/v2.0/token");
+        await _scope.AddMappingAsync(WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t")).WithFixedDelay(TimeSpan.FromMilliseconds(500)));
         using var handler = new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 64 };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
         {
-            using var response = await client.PostAsync(scope.Url("busy/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+            using var response = await client.PostAsync(_scope.Url("busy/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
             return response.StatusCode;
         }));
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
-        Assert.Equal(40, await scope.CountRequestsAsync());
+        Assert.Equal(40, await _scope.CountRequestsAsync());
     }
 
     [Fact]
@@ -209,16 +209,16 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
     {
         var outside = WireMockMapping.TokenEndpoint("/tenant/oauth2/v2.0/token", 200, WireMockMapping.AccessTokenBody("t"));
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => scope.AddMappingAsync(outside));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _scope.AddMappingAsync(outside));
 
-        Assert.Contains(scope.PathPrefix, error.Message, StringComparison.Ordinal);
+        Assert.Contains(_scope.PathPrefix, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Invalid_mapping_json_is_reported_with_WireMocks_answer()
     {
         var error = await Assert.ThrowsAsync<WireMockAdminException>(() => wireMock.Server.AddMappingAsync(
-            $$$"""{"request":{"method":"POST","urlPath":"{{{scope.Path("x")}}}"},"response":{"status":"not-a-number"}}"""));
+            $$$"""{"request":{"method":"POST","urlPath":"{{{_scope.Path("x")}}}"},"response":{"status":"not-a-number"}}"""));
 
         Assert.False(((int)error.StatusCode) is >= 200 and < 300);
         Assert.Contains("/__admin/mappings", error.Message, StringComparison.Ordinal);
@@ -239,7 +239,7 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
 
     private async Task<HttpStatusCode> PostStatusAsync(string path)
     {
-        using var response = await http.PostAsync(new Uri(wireMock.Server.BaseAddress, path), new FormUrlEncodedContent([]));
+        using var response = await _http.PostAsync(new Uri(wireMock.Server.BaseAddress, path), new FormUrlEncodedContent([]));
         return response.StatusCode;
     }
 }
@@ -258,46 +258,46 @@ public sealed class PrivateWireMockServer : IAsyncLifetime
 public sealed class WireMockServerLifecycleTests(PrivateWireMockServer privateServer, ITestOutputHelper output)
     : IClassFixture<PrivateWireMockServer>, IDisposable
 {
-    private readonly WireMockServer server = privateServer.Server;
-    private readonly HttpClient http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly WireMockServer _server = privateServer.Server;
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task Reset_removes_every_stub_every_journal_entry_and_scenario_state()
     {
-        await server.AddMappingsAsync(WireMockMapping.Sequence(
+        await _server.AddMappingsAsync(WireMockMapping.Sequence(
             "s", WireMockMapping.Json("GET", "/a", 503, new JsonObject()), WireMockMapping.Json("GET", "/a", 200, new JsonObject())));
-        using (await http.GetAsync(new Uri(server.BaseAddress, "/a")))
+        using (await _http.GetAsync(new Uri(_server.BaseAddress, "/a")))
         {
         }
 
-        await server.ResetAsync();
+        await _server.ResetAsync();
 
-        Assert.Empty(await server.GetRequestsAsync());
-        using var afterReset = await http.GetAsync(new Uri(server.BaseAddress, "/a"));
+        Assert.Empty(await _server.GetRequestsAsync());
+        using var afterReset = await _http.GetAsync(new Uri(_server.BaseAddress, "/a"));
         Assert.Equal(HttpStatusCode.NotFound, afterReset.StatusCode);
-        await server.AddMappingsAsync(WireMockMapping.Sequence(
+        await _server.AddMappingsAsync(WireMockMapping.Sequence(
             "s", WireMockMapping.Json("GET", "/a", 503, new JsonObject()), WireMockMapping.Json("GET", "/a", 200, new JsonObject())));
-        using var firstOfNewSequence = await http.GetAsync(new Uri(server.BaseAddress, "/a"));
+        using var firstOfNewSequence = await _http.GetAsync(new Uri(_server.BaseAddress, "/a"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, firstOfNewSequence.StatusCode);
-        await server.ResetAsync();
+        await _server.ResetAsync();
     }
 
     [Fact]
     public async Task Journal_lists_every_request_oldest_first_including_unmatched_ones()
     {
-        await server.ResetAsync();
-        await server.AddMappingAsync("""{"request":{"method":"GET","urlPath":"/first"},"response":{"status":204}}""");
+        await _server.ResetAsync();
+        await _server.AddMappingAsync("""{"request":{"method":"GET","urlPath":"/first"},"response":{"status":204}}""");
 
-        using (await http.GetAsync(new Uri(server.BaseAddress, "/first?x=1")))
-        using (await http.DeleteAsync(new Uri(server.BaseAddress, "/second")))
+        using (await _http.GetAsync(new Uri(_server.BaseAddress, "/first?x=1")))
+        using (await _http.DeleteAsync(new Uri(_server.BaseAddress, "/second")))
         {
         }
 
-        var requests = await server.GetRequestsAsync();
+        var requests = await _server.GetRequestsAsync();
         Assert.Equal(["GET /first?x=1", "DELETE /second"], requests.Select(r => r.ToString()));
-        await server.ResetAsync();
+        await _server.ResetAsync();
     }
 
     [Fact]
