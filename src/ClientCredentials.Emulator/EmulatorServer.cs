@@ -31,7 +31,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     private readonly FaultInjector _faultInjector;
     private readonly EmulatorAddress _address;
     private readonly ILogger _logger;
-    private readonly Lock _registrationLock = new();
+    private readonly object _registrationGate = new();
     private DirectorySnapshot _directory;
     private int _disposed;
 
@@ -120,7 +120,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     public void RegisterApplication(EmulatorApplication application)
     {
         ArgumentNullException.ThrowIfNull(application);
-        lock (_registrationLock)
+        lock (_registrationGate)
         {
             var current = Volatile.Read(ref _directory);
             var registered = EmulatorOptionsValidator.ValidateApplication(application, current);

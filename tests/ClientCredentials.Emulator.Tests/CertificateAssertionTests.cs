@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -50,8 +51,8 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
         var now = DateTimeOffset.UtcNow;
         var assertion = Assertion()
             .Without("iat")
-            .Claim("nbf", now.ToUnixTimeSeconds().ToString())
-            .Claim("exp", now.AddMinutes(10).ToUnixTimeSeconds().ToString())
+            .Claim("nbf", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
+            .Claim("exp", now.AddMinutes(10).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
             .SignPs256(TestDirectory.RsaCertificate)
             .Build();
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using ClientCredentials.Emulator.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -80,8 +81,8 @@ public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<Em
         Assert.Equal("3599", response.String("expires_in"));
         Assert.Equal("3599", response.String("ext_expires_in"));
         Assert.Equal(TestDirectory.ApiUri, response.String("resource"));
-        var expiresOn = long.Parse(response.String("expires_on"));
-        var notBefore = long.Parse(response.String("not_before"));
+        var expiresOn = long.Parse(response.String("expires_on"), CultureInfo.InvariantCulture);
+        var notBefore = long.Parse(response.String("not_before"), CultureInfo.InvariantCulture);
         Assert.Equal(3599, expiresOn - notBefore);
         var token = new JsonWebToken(response.String("access_token"));
         Assert.Equal(expiresOn, new DateTimeOffset(token.ValidTo).ToUnixTimeSeconds());

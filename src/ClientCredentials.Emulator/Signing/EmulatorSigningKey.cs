@@ -19,7 +19,9 @@ internal sealed class EmulatorSigningKey : IDisposable
         var request = new CertificateRequest("CN=ClientCredentials.Emulator token signing", _rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var now = timeProvider.GetUtcNow();
         _certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+#pragma warning disable CA5350 // x5t (RFC 7515 §4.1.7) is a SHA-1 digest by definition: it names a certificate, it protects nothing
         Thumbprint = Base64UrlEncoder.Encode(SHA1.HashData(_certificate.RawData));
+#pragma warning restore CA5350
         KeyId = Thumbprint;
         SecurityKey = new RsaSecurityKey(_rsa) { KeyId = KeyId };
         // X509 credentials make the token handler write both kid and x5t into the header.
