@@ -1,5 +1,5 @@
+using System.Buffers.Text;
 using System.Text.Json;
-using Microsoft.IdentityModel.Tokens;
 
 namespace ClientCredentials.Protocol;
 
@@ -16,7 +16,7 @@ internal static class JwtExpiry
 
         try
         {
-            using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[1]));
+            using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
             if (payload.RootElement.ValueKind == JsonValueKind.Object && payload.RootElement.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds))
             {
                 return DateTimeOffset.FromUnixTimeSeconds(seconds);
