@@ -14,7 +14,7 @@ internal static class TokenEndpointErrorMessage
             text.Append(" (AADSTS").Append(string.Join(", AADSTS", error.ErrorCodes)).Append(')');
         }
 
-        var summary = TokenEndpointErrorDescription.FirstLine(error.ErrorDescription);
+        var summary = error.ErrorSummary;
         if (summary is not null)
         {
             text.Append(": ").Append(summary);
