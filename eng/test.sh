@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The test command the README gives: restores, builds and runs every test project of the solution, then prints
-# one summary line "N passed, N failed[, N skipped]" counted from the TRX results.
+# The test command the README gives: restores and builds the solution (the build enforces the code style and the
+# public API files), checks that `dotnet format` would change nothing, runs every test project, packs what the
+# repository ships and checks the packages (eng/check-packages.sh), then prints one summary line
+# "N passed, N failed[, N skipped]" counted from the TRX results; a failed check counts as one more failure.
 # It installs what the tests need itself: the WireMock jar (npm ci in tests/wiremock) and checks for Java 17.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,11 +22,22 @@ fi
 
 dotnet build ClientCredentials.Protocol.sln -c Release --nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 
+failed_checks=0
+if ! dotnet format ClientCredentials.Protocol.sln --verify-no-changes --no-restore -v quiet; then
+  echo "check failed: dotnet format would change the files above; run 'dotnet format ClientCredentials.Protocol.sln' and commit the result." >&2
+  failed_checks=$((failed_checks + 1))
+fi
+
 status=0
 dotnet test ClientCredentials.Protocol.sln -c Release --no-build --nologo \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000 || status=$?
 
-python3 - "$results" <<'PY'
+if ! bash eng/check-packages.sh; then
+  echo "check failed: the packages (eng/check-packages.sh)." >&2
+  failed_checks=$((failed_checks + 1))
+fi
+
+python3 - "$results" "$failed_checks" <<'PY'
 import sys, pathlib, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
@@ -35,9 +48,11 @@ for trx in pathlib.Path(sys.argv[1]).rglob("*.trx"):
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
     skipped += int(counters.get("notExecuted", 0))
+failed += int(sys.argv[2])
 line = f"{passed} passed, {failed} failed"
 if skipped:
     line += f", {skipped} skipped"
 print(line)
 PY
 if [ "$status" -ne 0 ]; then exit "$status"; fi
+if [ "$failed_checks" -ne 0 ]; then exit 1; fi
