@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ClientCredentials.Protocol;
 
@@ -25,7 +26,11 @@ internal static class TokenResponseReader
         JsonException? parseError = null;
         try
         {
-            json = body.Length == 0 ? null : JsonSerializer.Deserialize(body, TokenEndpointJsonContext.Default.TokenEndpointJson);
+            // RFC 8259 §8.1: JSON between systems is UTF-8. Checked up front because members this reader keeps as raw
+            // JSON (AdditionalFields) would otherwise fail later, and not as a JsonException.
+            json = body.Length == 0 ? null
+                : Utf8.IsValid(body) ? JsonSerializer.Deserialize(body, TokenEndpointJsonContext.Default.TokenEndpointJson)
+                : throw new JsonException("it is not UTF-8, RFC 8259 §8.1");
         }
         catch (JsonException ex)
         {
