@@ -45,6 +45,9 @@ internal static class TokenResponseReader
 
         if (!success || json is null)
         {
+            // A body that holds an access token (any 2xx, or an error status that carries one, whole or cut short) is
+            // never excerpted: the token would end up in logs.
+            var holdsToken = success || body.AsSpan().IndexOf("access_token"u8) >= 0;
             throw new TokenEndpointException(
                 new TokenEndpointError
                 {
@@ -52,10 +55,9 @@ internal static class TokenResponseReader
                     Error = InvalidResponse,
                     ErrorDescription = success
                         ? (parseError is null ? "The response body is empty." : $"The {body.Length}-byte response body is not valid JSON ({parseError.Message}).")
+                        : holdsToken ? $"HTTP {(int)status} without an OAuth error response; the body names an access_token, so no excerpt of it is kept."
                         : $"HTTP {(int)status} without an OAuth error response.",
-
-                    // A 2xx body may hold an access token next to the malformed part: no excerpt of it is kept.
-                    ResponseSnippet = success ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
+                    ResponseSnippet = holdsToken ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
                     CorrelationId = context.CorrelationId,
                     RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
                 },
