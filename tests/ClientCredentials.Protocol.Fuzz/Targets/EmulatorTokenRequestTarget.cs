@@ -34,13 +34,21 @@ public sealed class EmulatorTokenRequestTarget : FuzzTarget
     /// <inheritdoc />
     public override void Run(ReadOnlySpan<byte> input)
     {
-        var context = ContextFor(input);
+        if (ContextFor(input) is not { } context)
+        {
+            return;
+        }
+
         var version = context.Request.Path.Value!.EndsWith("/oauth2/token", StringComparison.Ordinal) ? TokenEndpointVersion.V1 : TokenEndpointVersion.V2;
         endpoint.Value.HandleAsync(context, version).GetAwaiter().GetResult();
         CheckAnswer(context.Response);
     }
 
-    private static DefaultHttpContext ContextFor(ReadOnlySpan<byte> input)
+    /// <summary>
+    /// The request as Kestrel hands it to the endpoint; null for a request line or Host header that Kestrel refuses
+    /// with 400 itself (a path with an escaped NUL, a Host that is not a host name), so the endpoint never sees it.
+    /// </summary>
+    private static DefaultHttpContext? ContextFor(ReadOnlySpan<byte> input)
     {
         var context = new DefaultHttpContext();
         var request = context.Request;
@@ -57,9 +65,22 @@ public sealed class EmulatorTokenRequestTarget : FuzzTarget
         }
         else
         {
-            request.Path = words[1];
+            try
+            {
+                request.Path = words[1];
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+
             foreach (var (name, value) in message.Headers)
             {
+                if (string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase) && !IsHostName(value))
+                {
+                    return null;
+                }
+
                 request.Headers.Append(name, value);
             }
 
@@ -71,6 +92,10 @@ public sealed class EmulatorTokenRequestTarget : FuzzTarget
         context.Response.Body = new MemoryStream();
         return context;
     }
+
+    /// <summary>A conservative subset of what Kestrel accepts in Host (RFC 9110 §7.2: uri-host [":" port]).</summary>
+    private static bool IsHostName(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':' or '[' or ']');
 
     private static void CheckAnswer(HttpResponse response)
     {
