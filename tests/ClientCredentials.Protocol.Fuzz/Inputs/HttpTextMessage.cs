@@ -32,10 +32,6 @@ public sealed record HttpTextMessage(string StartLine, IReadOnlyList<KeyValuePai
         return new HttpTextMessage(lines[0].TrimEnd('\r'), headers, input[bodyStart..].ToArray());
     }
 
-    /// <summary>The value of the first header named <paramref name="name"/> (case-insensitive), or null.</summary>
-    public string? Header(string name) =>
-        Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)) is { Key: not null } found ? found.Value : null;
-
     private static (int HeadEnd, int BodyStart) FindHeadEnd(ReadOnlySpan<byte> input)
     {
         for (var i = 0; i + 1 < input.Length; i++)

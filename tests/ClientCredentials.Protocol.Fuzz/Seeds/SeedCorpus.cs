@@ -74,8 +74,8 @@ public static class SeedCorpus
                 }
 
                 var body = response["body"] is { } text ? (string)text! : response["jsonBody"]!.ToJsonString(Compact);
-                var name2 = Path.GetFileNameWithoutExtension(file) + (mappings.Count > 1 ? $"-{i + 1}" : string.Empty);
-                yield return (name2, Encoding.UTF8.GetBytes(head.Append('\n').Append(body).ToString()));
+                var seedName = Path.GetFileNameWithoutExtension(file) + (mappings.Count > 1 ? $"-{i + 1}" : string.Empty);
+                yield return (seedName, Encoding.UTF8.GetBytes(head.Append('\n').Append(body).ToString()));
             }
         }
     }
