@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command the README gives: restores and builds the solution (the build enforces the code style and the
-# public API files), checks that `dotnet format` would change nothing, runs every test project, packs what the
-# repository ships and checks the packages (eng/check-packages.sh), then prints one summary line
+# public API files), checks that `dotnet format` would change nothing, runs every test project and the bounded fuzz
+# run (eng/fuzz.sh), packs what the repository ships and checks the packages (eng/check-packages.sh), then prints one summary line
 # "N passed, N failed[, N skipped]" counted from the TRX results; a failed check counts as one more failure.
 # It installs what the tests need itself: the WireMock jar (npm ci in tests/wiremock) and checks for Java 17.
 set -uo pipefail
@@ -31,6 +31,10 @@ fi
 status=0
 dotnet test ClientCredentials.Protocol.sln -c Release --no-build --nologo \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000 || status=$?
+
+# Bounded coverage-guided fuzzing (AFL++ and SharpFuzz, 15 s per target; it installs what it needs). It runs after the
+# tests so that it has the cores to itself, and writes one TRX result per target, counted in the summary below.
+bash eng/fuzz.sh --trx "$results/fuzz/fuzz.trx" || status=1
 
 if ! bash eng/check-packages.sh; then
   echo "check failed: the packages (eng/check-packages.sh)." >&2
