@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command the README gives: restores and builds the solution (the build enforces the code style and the
 # public API files), checks that `dotnet format` would change nothing, runs every test project and the bounded fuzz
-# run (eng/fuzz.sh), packs what the repository ships and checks the packages (eng/check-packages.sh), then prints one summary line
-# "N passed, N failed[, N skipped]" counted from the TRX results; a failed check counts as one more failure.
+# run (eng/fuzz.sh), packs what the repository ships and checks the packages (eng/check-packages.sh), then prints
+# one summary line "N passed, N failed[, N skipped]" counted from the TRX results; a failed check counts as one
+# more failure.
 # It installs what the tests need itself: the WireMock jar (npm ci in tests/wiremock) and checks for Java 17.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -23,7 +23,7 @@ public sealed class EmulatorTokenRequestTarget : FuzzTarget
 {
     private const string DefaultPath = "/" + EmulatorDirectory.Domain + "/oauth2/v2.0/token";
 
-    private readonly Lazy<TokenEndpoint> endpoint = new(Create);
+    private readonly Lazy<TokenEndpoint> _endpoint = new(Create);
 
     /// <inheritdoc />
     public override string Name => "form";
@@ -40,7 +40,7 @@ public sealed class EmulatorTokenRequestTarget : FuzzTarget
         }
 
         var version = context.Request.Path.Value!.EndsWith("/oauth2/token", StringComparison.Ordinal) ? TokenEndpointVersion.V1 : TokenEndpointVersion.V2;
-        endpoint.Value.HandleAsync(context, version).GetAwaiter().GetResult();
+        _endpoint.Value.HandleAsync(context, version).GetAwaiter().GetResult();
         CheckAnswer(context.Response);
     }
 
