@@ -76,7 +76,9 @@ public sealed class EmulatorTokenRequestTarget : FuzzTarget
 
             foreach (var (name, value) in message.Headers)
             {
-                if (string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase) && !IsHostName(value))
+                // Kestrel answers 400 itself for a header line without a name (RFC 9112 §5.1: field-name is a token)
+                // and for a Host it cannot parse; such requests never reach the emulator.
+                if (name.Length == 0 || (string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase) && !IsHostName(value)))
                 {
                     return null;
                 }
