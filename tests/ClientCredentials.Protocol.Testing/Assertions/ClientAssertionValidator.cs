@@ -29,6 +29,13 @@ public static class ClientAssertionValidator
         JwtSecurityToken token;
         try
         {
+            // Checked first: with another algorithm the handler finds no usable key and reports only a bad signature.
+            var alg = handler.ReadJwtToken(assertion).Header.Alg;
+            if (alg != expected.Algorithm)
+            {
+                throw new ClientAssertionInvalidException($"The client assertion's alg is '{alg}', expected '{expected.Algorithm}'.");
+            }
+
             handler.ValidateToken(assertion, new TokenValidationParameters
             {
                 IssuerSigningKey = SigningKey(expected.Certificate),
@@ -50,11 +57,6 @@ public static class ClientAssertionValidator
         }
 
         var problems = new List<string>();
-        if (token.Header.Alg != expected.Algorithm)
-        {
-            problems.Add($"alg is '{token.Header.Alg}', expected '{expected.Algorithm}'");
-        }
-
         if (token.Payload.Sub != expected.ClientId)
         {
             problems.Add($"sub is '{token.Payload.Sub}', expected the client id '{expected.ClientId}'");
