@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -30,9 +33,9 @@ public sealed class LoopbackWireMock : IDisposable
 {
     private static readonly Lazy<bool> WarmedUp = new(WarmUp, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly NetworkFaultProxy? faultProxy;
-    private readonly ArrivalJournal journal;
+    private readonly ServerFront journal;
 
-    private LoopbackWireMock(WireMockServer server, ArrivalJournal journal, NetworkFaultProxy? faultProxy)
+    private LoopbackWireMock(WireMockServer server, ServerFront journal, NetworkFaultProxy? faultProxy)
     {
         Server = server;
         this.journal = journal;
@@ -67,7 +70,7 @@ public sealed class LoopbackWireMock : IDisposable
     public static LoopbackWireMock Start()
     {
         _ = WarmedUp.Value;
-        var journal = new ArrivalJournal();
+        var journal = new ServerFront();
         return new(StartServer(journal), journal, null);
     }
 
@@ -78,7 +81,7 @@ public sealed class LoopbackWireMock : IDisposable
     public static LoopbackWireMock StartWithNetworkFaults()
     {
         _ = WarmedUp.Value;
-        var journal = new ArrivalJournal();
+        var journal = new ServerFront();
         var server = StartServer(journal);
         return new(server, journal, NetworkFaultProxy.Start(new Uri(server.Url!)));
     }
@@ -136,13 +139,16 @@ public sealed class LoopbackWireMock : IDisposable
         journal.WaitForCountAsync(count, cancellationToken);
 
     /// <summary>
-    /// Stops the proxy (if any) and the server; the port refuses connections afterwards. Requests still waiting on a
-    /// stub's delay are cut off rather than waited for.
+    /// Stops the proxy (if any) and the server: every open connection is closed, including idle keep-alive ones, and
+    /// the ports refuse connections afterwards. Requests still waiting on a stub's delay are cut off.
     /// </summary>
     public void Dispose()
     {
         faultProxy?.Dispose();
-        journal.AbortInFlight();
+
+        // WireMock.Net's Stop can return while Kestrel still drains kept-alive connections, which would then still
+        // be answered; closing them first makes the stop immediate.
+        journal.CloseConnections();
         Server.Stop();
         Server.Dispose();
     }
@@ -156,7 +162,7 @@ public sealed class LoopbackWireMock : IDisposable
     /// </summary>
     private static bool WarmUp()
     {
-        var journal = new ArrivalJournal();
+        var journal = new ServerFront();
         var server = StartServer(journal);
         using var mock = new LoopbackWireMock(server, journal, NetworkFaultProxy.Start(new Uri(server.Url!)));
         mock.StubSequence(WireMockResponses.Post("/warm-up"), WireMockResponses.AccessToken("warm-up").DelayedBy(TimeSpan.Zero), WireMockResponses.AccessToken("warm-up"));
@@ -166,7 +172,7 @@ public sealed class LoopbackWireMock : IDisposable
         return true;
     }
 
-    private static WireMockServer StartServer(ArrivalJournal journal) => WireMockServer.Start(new WireMockServerSettings
+    private static WireMockServer StartServer(ServerFront journal) => WireMockServer.Start(new WireMockServerSettings
     {
         // Port 0: the OS picks a free port on the loopback interface only.
         Urls = ["http://127.0.0.1:0"],
@@ -175,19 +181,22 @@ public sealed class LoopbackWireMock : IDisposable
         // Keep form bodies as the text the client sent.
         DisableDeserializeFormUrlEncoded = true,
         PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(journal.InvokeAsync),
+        AdditionalServiceRegistration = services => services.Configure<KestrelServerOptions>(
+            kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Use(journal.TrackConnection))),
     });
 
     /// <summary>
     /// The middleware in front of WireMock.Net's: records each request as it arrives, holds an answer marked with
     /// <see cref="WireMockResponses.DelayHeader"/> for its delay, and ends a request whose connection is gone (a client
-    /// that gave up, or <see cref="AbortInFlight"/>) without waiting for its answer.
+    /// that gave up, or <see cref="CloseConnections"/>) without waiting for its answer. It also keeps the server's
+    /// open connections, so that disposing can close them.
     /// </summary>
-    private sealed class ArrivalJournal
+    private sealed class ServerFront
     {
         private readonly Lock gate = new();
         private readonly List<WireMockRecordedRequest> requests = [];
         private readonly List<(int Count, TaskCompletionSource Reached)> waiters = [];
-        private readonly ConcurrentDictionary<HttpContext, byte> inFlight = new();
+        private readonly ConcurrentDictionary<ConnectionContext, byte> connections = new();
 
         public IReadOnlyList<WireMockRecordedRequest> Requests
         {
@@ -221,7 +230,6 @@ public sealed class LoopbackWireMock : IDisposable
                 Add(WireMockRecordedRequest.From(context.Request, body, TimeProvider.System.GetUtcNow()));
             }
 
-            inFlight[context] = 0;
             var wire = context.Response.Body;
             using var answer = new MemoryStream();
             context.Response.Body = answer;
@@ -248,7 +256,6 @@ public sealed class LoopbackWireMock : IDisposable
             finally
             {
                 context.Response.Body = wire;
-                inFlight.TryRemove(context, out _);
             }
         }
 
@@ -275,11 +282,25 @@ public sealed class LoopbackWireMock : IDisposable
             }
         }
 
-        public void AbortInFlight()
+        /// <summary>Kestrel connection middleware: keeps each connection while it is open.</summary>
+        public ConnectionDelegate TrackConnection(ConnectionDelegate next) => async connection =>
         {
-            foreach (var context in inFlight.Keys)
+            connections[connection] = 0;
+            try
             {
-                context.Abort();
+                await next(connection).ConfigureAwait(false);
+            }
+            finally
+            {
+                connections.TryRemove(connection, out _);
+            }
+        };
+
+        public void CloseConnections()
+        {
+            foreach (var connection in connections.Keys)
+            {
+                connection.Abort();
             }
         }
 
