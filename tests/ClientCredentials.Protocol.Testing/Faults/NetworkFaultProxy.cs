@@ -134,7 +134,10 @@ public sealed class NetworkFaultProxy : IDisposable
                 return;
             }
 
-            connections[client] = Task.Run(() => ServeAsync(client));
+            // Registered before it runs, so that a connection that ends at once is also removed.
+            var serving = new Task<Task>(() => ServeAsync(client));
+            connections[client] = serving.Unwrap();
+            serving.Start(TaskScheduler.Default);
         }
     }
 

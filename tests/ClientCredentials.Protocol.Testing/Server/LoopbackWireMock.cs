@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.AspNetCore.Http;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -21,24 +21,25 @@ namespace ClientCredentials.Protocol.Testing;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A small middleware in front of WireMock.Net's does two things WireMock.Net does differently from the Java WireMock
-/// the tests were written against. It journals each request as it arrives (<see cref="Requests"/>), so the journal is
+/// A small middleware in front of WireMock.Net's does what WireMock.Net does differently from the Java WireMock the
+/// tests were written against. It journals each request as it arrives (<see cref="Requests"/>), so the journal is
 /// complete as soon as a request has reached the server; WireMock.Net logs a request only after its answer, delay
 /// included. And it carries out <see cref="WireMockResponses.DelayedBy"/>: the stub is chosen, and a sequence moves on,
 /// when the request arrives; only the answer waits. WireMock.Net's own <c>WithDelay</c> holds the scenario state until
-/// the delay ends, so a retry during the delay would get the slow answer again.
+/// the delay ends, so a retry during the delay would get the slow answer again. And <see cref="Dispose"/> closes every
+/// connection before stopping WireMock.Net, whose stop can return while Kestrel still answers kept-alive connections.
 /// </para>
 /// </remarks>
 public sealed class LoopbackWireMock : IDisposable
 {
     private static readonly Lazy<bool> WarmedUp = new(WarmUp, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly NetworkFaultProxy? faultProxy;
-    private readonly ServerFront journal;
+    private readonly ServerFront front;
 
-    private LoopbackWireMock(WireMockServer server, ServerFront journal, NetworkFaultProxy? faultProxy)
+    private LoopbackWireMock(WireMockServer server, ServerFront front, NetworkFaultProxy? faultProxy)
     {
         Server = server;
-        this.journal = journal;
+        this.front = front;
         this.faultProxy = faultProxy;
         ServerAddress = new Uri(server.Url! + "/");
         BaseAddress = faultProxy?.BaseAddress ?? ServerAddress;
@@ -57,10 +58,10 @@ public sealed class LoopbackWireMock : IDisposable
     public Uri ServerAddress { get; }
 
     /// <summary>Every request the server received, in order of arrival, matched or not.</summary>
-    public IReadOnlyList<WireMockRecordedRequest> Requests => journal.Requests;
+    public IReadOnlyList<WireMockRecordedRequest> Requests => front.Requests;
 
     /// <summary>How many requests the server received, matched or not.</summary>
-    public int RequestCount => journal.Count;
+    public int RequestCount => front.Count;
 
     /// <summary>The answered requests no stub matched (WireMock.Net answered them 404), oldest first.</summary>
     public IReadOnlyList<WireMockRecordedRequest> UnmatchedRequests =>
@@ -70,8 +71,8 @@ public sealed class LoopbackWireMock : IDisposable
     public static LoopbackWireMock Start()
     {
         _ = WarmedUp.Value;
-        var journal = new ServerFront();
-        return new(StartServer(journal), journal, null);
+        var front = new ServerFront();
+        return new(StartServer(front), front, null);
     }
 
     /// <summary>
@@ -81,9 +82,9 @@ public sealed class LoopbackWireMock : IDisposable
     public static LoopbackWireMock StartWithNetworkFaults()
     {
         _ = WarmedUp.Value;
-        var journal = new ServerFront();
-        var server = StartServer(journal);
-        return new(server, journal, NetworkFaultProxy.Start(new Uri(server.Url!)));
+        var front = new ServerFront();
+        var server = StartServer(front);
+        return new(server, front, NetworkFaultProxy.Start(new Uri(server.Url!)));
     }
 
     /// <summary>The absolute URL of <paramref name="path"/> on <see cref="BaseAddress"/>.</summary>
@@ -136,7 +137,7 @@ public sealed class LoopbackWireMock : IDisposable
     /// polling). Gives up after 10 s so that a test whose client never sends fails instead of hanging.
     /// </summary>
     public Task WaitForRequestsAsync(int count, CancellationToken cancellationToken = default) =>
-        journal.WaitForCountAsync(count, cancellationToken);
+        front.WaitForCountAsync(count, cancellationToken);
 
     /// <summary>
     /// Stops the proxy (if any) and the server: every open connection is closed, including idle keep-alive ones, and
@@ -148,7 +149,7 @@ public sealed class LoopbackWireMock : IDisposable
 
         // WireMock.Net's Stop can return while Kestrel still drains kept-alive connections, which would then still
         // be answered; closing them first makes the stop immediate.
-        journal.CloseConnections();
+        front.CloseConnections();
         Server.Stop();
         Server.Dispose();
     }
@@ -162,9 +163,9 @@ public sealed class LoopbackWireMock : IDisposable
     /// </summary>
     private static bool WarmUp()
     {
-        var journal = new ServerFront();
-        var server = StartServer(journal);
-        using var mock = new LoopbackWireMock(server, journal, NetworkFaultProxy.Start(new Uri(server.Url!)));
+        var front = new ServerFront();
+        var server = StartServer(front);
+        using var mock = new LoopbackWireMock(server, front, NetworkFaultProxy.Start(new Uri(server.Url!)));
         mock.StubSequence(WireMockResponses.Post("/warm-up"), WireMockResponses.AccessToken("warm-up").DelayedBy(TimeSpan.Zero), WireMockResponses.AccessToken("warm-up"));
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(60) };
         using var response = http.PostAsync(mock.Url("warm-up"), new FormUrlEncodedContent([])).GetAwaiter().GetResult();
@@ -172,7 +173,7 @@ public sealed class LoopbackWireMock : IDisposable
         return true;
     }
 
-    private static WireMockServer StartServer(ServerFront journal) => WireMockServer.Start(new WireMockServerSettings
+    private static WireMockServer StartServer(ServerFront front) => WireMockServer.Start(new WireMockServerSettings
     {
         // Port 0: the OS picks a free port on the loopback interface only.
         Urls = ["http://127.0.0.1:0"],
@@ -180,9 +181,9 @@ public sealed class LoopbackWireMock : IDisposable
 
         // Keep form bodies as the text the client sent.
         DisableDeserializeFormUrlEncoded = true,
-        PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(journal.InvokeAsync),
+        PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(front.InvokeAsync),
         AdditionalServiceRegistration = services => services.Configure<KestrelServerOptions>(
-            kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Use(journal.TrackConnection))),
+            kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Use(front.TrackConnection))),
     });
 
     /// <summary>
