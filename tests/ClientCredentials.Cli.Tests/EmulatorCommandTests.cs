@@ -20,14 +20,16 @@ public sealed class EmulatorCommandTests : IDisposable
         }
         """;
 
-    private readonly TestDirectory _directory = new();
+    private static readonly Regex BaseUrl = new(@"Emulator listening on (http://127\.0\.0\.1:\d+)");
 
-    public void Dispose() => _directory.Dispose();
+    private readonly TestDirectory directory = new();
+
+    public void Dispose() => directory.Dispose();
 
     [Fact]
     public async Task Serves_tokens_from_the_configuration_until_cancelled_then_exits_0()
     {
-        var configPath = _directory.File("emulator.json");
+        var configPath = directory.File("emulator.json");
         await File.WriteAllTextAsync(configPath, Config);
         var stdout = new CapturedWriter();
         var stderr = new CapturedWriter();
@@ -52,7 +54,7 @@ public sealed class EmulatorCommandTests : IDisposable
     [Fact]
     public async Task An_invalid_configuration_is_exit_code_3_with_the_reason()
     {
-        var configPath = _directory.File("bad.json");
+        var configPath = directory.File("bad.json");
         await File.WriteAllTextAsync(configPath, """{ "tenants": [ { "id": "not-a-guid" } ], "unknownKey": 1 }""");
 
         var result = await CcToken.RunAsync("emulator", "--config", configPath);
@@ -72,19 +74,9 @@ public sealed class EmulatorCommandTests : IDisposable
 
     private static async Task<string> WaitForBaseUrlAsync(CapturedWriter stdout, Task<int> running)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(running.IsCompleted, $"The emulator command ended early with exit code {(running.IsCompletedSuccessfully ? running.Result : -1)}.");
-            var match = Regex.Match(stdout.ToString(), @"Emulator listening on (http://127\.0\.0\.1:\d+)");
-            if (match.Success && stdout.ToString().Contains("Try:", StringComparison.Ordinal))
-            {
-                return match.Groups[1].Value;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("The emulator command did not print its base URL within 20 s.");
+        var printed = stdout.WaitForAsync(text => BaseUrl.IsMatch(text) && text.Contains("Try:", StringComparison.Ordinal));
+        var first = await Task.WhenAny(printed, running).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(first == running, $"The emulator command ended early with exit code {(running.IsCompletedSuccessfully ? running.Result : -1)}.");
+        return BaseUrl.Match(await printed).Groups[1].Value;
     }
 }
