@@ -24,12 +24,12 @@ public static class ClientCredentialsScope
 
         if (resource.Any(char.IsWhiteSpace))
         {
-            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' contains white space; give one app id URI or application id.");
+            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{UntrustedText.Neutralize(resource, 256)}' contains white space; give one app id URI or application id.");
         }
 
         if (resource.EndsWith(DefaultSuffix, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' is already a scope; pass it as a scope, or drop '{DefaultSuffix}'.");
+            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{UntrustedText.Neutralize(resource, 256)}' is already a scope; pass it as a scope, or drop '{DefaultSuffix}'.");
         }
 
         return resource + DefaultSuffix;
@@ -48,7 +48,7 @@ public static class ClientCredentialsScope
         {
             if (string.IsNullOrWhiteSpace(scope) || scope.Any(c => c is ' ' or '"' or '\\' || c < 0x21 || c > 0x7e))
             {
-                throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{scope}' is not a valid scope token (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes); pass each scope as its own entry.");
+                throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{UntrustedText.Neutralize(scope, 256)}' is not a valid scope token (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes); pass each scope as its own entry.");
             }
 
             var comparer = kind == AuthorityKind.Generic ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
@@ -65,7 +65,7 @@ public static class ClientCredentialsScope
 
         if (distinct.Count != 1 || !distinct[0].EndsWith(DefaultSuffix, StringComparison.OrdinalIgnoreCase))
         {
-            var given = distinct.Count == 0 ? "no scope" : "'" + string.Join(' ', distinct) + "'";
+            var given = distinct.Count == 0 ? "no scope" : "'" + UntrustedText.Neutralize(string.Join(' ', distinct), 512) + "'";
             throw new ClientCredentialsConfigurationException(
                 "Scopes",
                 $"{kind} issues app-only tokens for exactly one scope of the form '{{resource}}/.default' (for example https://graph.microsoft.com/.default); got {given}. " +

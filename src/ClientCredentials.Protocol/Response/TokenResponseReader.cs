@@ -50,7 +50,7 @@ internal static class TokenResponseReader
                         : $"HTTP {(int)status} without an OAuth error response.",
 
                     // A 2xx body may hold an access token next to the malformed part: no excerpt of it is kept.
-                    ResponseSnippet = success ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
+                    ResponseSnippet = success ? null : ResponseExcerpt.Of(body),
                     CorrelationId = context.CorrelationId,
                     RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
                 },
