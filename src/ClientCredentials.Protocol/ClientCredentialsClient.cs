@@ -43,10 +43,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             throw new ClientCredentialsConfigurationException("Authority", "Authority is required: TokenAuthority.Entra(tenant), .Adfs(uri), .TokenEndpoint(uri) or .OidcIssuer(uri).");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ClientId))
-        {
-            throw new ClientCredentialsConfigurationException("ClientId", "ClientId is required: the application (client) id of the app registration.");
-        }
+        ClientIdRule.Validate(options.ClientId);
 
         if (options.Credential is null)
         {
@@ -126,7 +123,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     {
         if (!_requests.TryGetValue(parameters, out var request))
         {
-            request = new KnownRequest(this, KeyFor(parameters), parameters.CorrelationId is { Length: > 0 } id ? id : null);
+            var correlationId = parameters.CorrelationId is { Length: > 0 } id
+                ? HeaderValueRule.Validate(id, "CorrelationId", TokenRequestHeaders.MaxCorrelationIdLength)
+                : null;
+            request = new KnownRequest(this, KeyFor(parameters), correlationId);
             _requests.AddOrUpdate(parameters, request);
         }
 
@@ -138,10 +138,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         var scopes = ClientCredentialsScope.Validate(parameters.Scopes, Authority.Kind);
         foreach (var (name, _) in parameters.ExtraParameters)
         {
-            if (string.IsNullOrWhiteSpace(name) || Array.IndexOf(OAuthParameters.Reserved, name) >= 0)
-            {
-                throw new ClientCredentialsConfigurationException("ExtraParameters", $"Extra parameter '{name}' would replace a parameter the library writes itself ({string.Join(", ", OAuthParameters.Reserved)}); use the dedicated option instead.");
-            }
+            OAuthParameters.ValidateExtraName(name);
         }
 
         if (parameters.Claims is { Length: > 0 } claims)
