@@ -53,6 +53,22 @@ internal sealed partial class TokenEndpointClient
             using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             statusCode = (int)response.StatusCode;
             activity?.SetTag("http.response.status_code", statusCode);
+            try
+            {
+                RedirectRefusal.ThrowIfFollowed(response, tokenEndpoint, carriedCredential: true);
+            }
+            catch (ClientCredentialsConfigurationException)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, "redirect_followed");
+                LogRedirectFollowed(_logger, tokenEndpoint, AuthorityUri.Printable(response.RequestMessage!.RequestUri!), correlationId);
+                throw;
+            }
+
+            if (RedirectRefusal.ForStatus(response, tokenEndpoint, correlationId, "token endpoint") is { } redirect)
+            {
+                throw redirect;
+            }
+
             byte[] body;
             try
             {
@@ -70,7 +86,7 @@ internal sealed partial class TokenEndpointClient
         catch (TokenEndpointException ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Error);
-            LogEndpointError(_logger, (int)ex.StatusCode, ex.Error, string.Join(",", ex.ErrorCodes), ex.TraceId, correlationId);
+            LogEndpointError(_logger, (int)ex.StatusCode, UntrustedText.Neutralize(ex.Error, TokenEndpointErrorMessage.MaxErrorLength), UntrustedText.JoinCapped(",", ex.ErrorCodes, TokenEndpointErrorMessage.MaxErrorCodes), UntrustedText.Neutralize(ex.TraceId, TokenEndpointErrorMessage.MaxIdLength), correlationId);
             throw;
         }
         catch (Exception ex) when (IsNetworkFailure(ex, cancellationToken))
@@ -78,14 +94,14 @@ internal sealed partial class TokenEndpointClient
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             _authority.ForgetDiscoveredEndpoint();
             var timedOut = ex is OperationCanceledException;
-            LogUnreachable(_logger, tokenEndpoint, timedOut, ex.Message, correlationId);
+            LogUnreachable(_logger, tokenEndpoint, timedOut, UntrustedText.Neutralize(ex.Message), correlationId);
             throw new TokenEndpointUnreachableException(
                 tokenEndpoint,
                 correlationId,
                 timedOut,
                 timedOut
                     ? $"The token endpoint {tokenEndpoint} did not answer before the HttpClient timeout (client-request-id {correlationId})."
-                    : $"The token endpoint {tokenEndpoint} could not be reached: {ex.Message} (client-request-id {correlationId}).",
+                    : $"The token endpoint {tokenEndpoint} could not be reached: {UntrustedText.Neutralize(ex.Message)} (client-request-id {correlationId}).",
                 ex);
         }
         finally
@@ -110,6 +126,9 @@ internal sealed partial class TokenEndpointClient
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Token endpoint answered HTTP {StatusCode} {Error} (codes {ErrorCodes}, trace_id {TraceId}, client-request-id {CorrelationId}).")]
     private static partial void LogEndpointError(ILogger logger, int statusCode, string error, string errorCodes, string? traceId, string correlationId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "The HttpClient followed a redirect of the token request to {TokenEndpoint} to {RedirectTarget}; the answer was refused and the credential may have reached that host (client-request-id {CorrelationId}).")]
+    private static partial void LogRedirectFollowed(ILogger logger, Uri tokenEndpoint, string redirectTarget, string correlationId);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Token endpoint {TokenEndpoint} unreachable (timed out: {TimedOut}): {Reason} (client-request-id {CorrelationId}).")]
     private static partial void LogUnreachable(ILogger logger, Uri tokenEndpoint, bool timedOut, string reason, string correlationId);
