@@ -14,6 +14,13 @@ public static class HeaderValueRule
         !value.IsEmpty && value.IndexOfAnyExceptInRange('\u0021', '\u007E') < 0;
 
     /// <summary>
+    /// True when <paramref name="value"/> is an HTTP <c>token</c> (RFC 9110 §5.6.2: one or more visible ASCII characters
+    /// other than the delimiters <c>"(),/:;&lt;=&gt;?@[\]{}</c>), as an authentication scheme such as a token type must be.
+    /// </summary>
+    public static bool IsValidToken(ReadOnlySpan<char> value) =>
+        IsValid(value) && value.IndexOfAny(Delimiters) < 0;
+
+    /// <summary>
     /// Returns <paramref name="value"/> when <see cref="IsValid"/> and at most <paramref name="maxLength"/> characters
     /// long; otherwise throws <see cref="ClientCredentialsConfigurationException"/> naming <paramref name="setting"/> and
     /// the position and code point of the first bad character. The value itself is never quoted: it may be a token.
@@ -42,6 +49,8 @@ public static class HeaderValueRule
 
         return value;
     }
+
+    private static readonly System.Buffers.SearchValues<char> Delimiters = System.Buffers.SearchValues.Create("\"(),/:;<=>?@[\\]{}");
 
     /// <summary>Names a character by its code point, with the usual name of the ones that matter here.</summary>
     internal static string Describe(char c) => c switch
