@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClientCredentials.Cli.Jwt;
+using ClientCredentials.Protocol;
 
 namespace ClientCredentials.Cli.Output;
 
@@ -29,12 +30,13 @@ internal static class DecodedJwtWriter
         WriteTime(output, "exp", insights.ExpiresOn, now);
         foreach (var warning in insights.Warnings)
         {
-            warnings.WriteLine("warning: " + warning);
+            warnings.WriteLine("warning: " + UntrustedText.Neutralize(warning, 1024));
         }
     }
 
     private static void WriteTime(TextWriter output, string claim, DateTimeOffset? moment, DateTimeOffset now) =>
         WriteRow(output, claim, moment is { } at ? RelativeTime.WithUtc(at, now) : "(none)");
 
-    private static void WriteRow(TextWriter output, string name, string value) => output.WriteLine($"  {name,-6} {value}");
+    /// <summary>One summary row; the value comes from the token, so it is neutralised before it reaches the terminal.</summary>
+    private static void WriteRow(TextWriter output, string name, string value) => output.WriteLine($"  {name,-6} {UntrustedText.Neutralize(value, 1024)}");
 }
