@@ -5,7 +5,6 @@ using ClientCredentials.Emulator.Faults;
 using ClientCredentials.Emulator.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 
 namespace ClientCredentials.Emulator.Endpoints;
 
@@ -27,32 +26,27 @@ internal sealed class TokenEndpoint(
 
         if (await faults.ApplyAsync(cancellationToken).ConfigureAwait(false) is { } fault)
         {
-            EmulatorLog.FaultInjected(logger, tenant, fault.StatusCode);
+            EmulatorLog.FaultInjected(logger, LogText.Safe(tenant)!, fault.StatusCode);
             await errorWriter.WriteAsync(context, fault, address.Root, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        Dictionary<string, StringValues> form;
-        try
+        var (form, bodyError) = await TokenRequestBody.ReadAsync(context, cancellationToken).ConfigureAwait(false);
+        if (bodyError is not null)
         {
-            form = context.Request.HasFormContentType
-                ? (await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)
-                : [];
-        }
-        catch (InvalidDataException)
-        {
-            await errorWriter.WriteAsync(context, AadErrors.InvalidRequest("The request body is not valid application/x-www-form-urlencoded data."), address.Root, cancellationToken).ConfigureAwait(false);
+            EmulatorLog.TokenRejected(logger, LogText.Safe(tenant)!, null, bodyError.StatusCode, bodyError.Error, bodyError.Code);
+            await errorWriter.WriteAsync(context, bodyError, address.Root, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var requestBase = $"{context.Request.Scheme}://{context.Request.Host}";
-        string[] bases = string.Equals(requestBase, address.Root, StringComparison.OrdinalIgnoreCase) ? [address.Root] : [address.Root, requestBase];
-        var request = new TokenRequest(version, tenant, form, context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, bases);
+        // The assertion audience is judged against the configured base address only, never the request's Host header,
+        // which the client chooses.
+        var request = new TokenRequest(version, tenant, form, context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, [address.Root]);
         var outcome = await processor.ProcessAsync(request).ConfigureAwait(false);
 
         if (outcome.Error is { } error)
         {
-            EmulatorLog.TokenRejected(logger, tenant, request.Parameter("client_id"), error.StatusCode, error.Error, error.Code);
+            EmulatorLog.TokenRejected(logger, LogText.Safe(tenant)!, LogText.Safe(request.Parameter("client_id")), error.StatusCode, error.Error, error.Code);
             await errorWriter.WriteAsync(context, error, address.Root, cancellationToken).ConfigureAwait(false);
             return;
         }
