@@ -14,10 +14,10 @@ internal static class DecodedJwtWriter
         output.WriteLine("Signature NOT validated: this only decodes the token. Never trust a decoded token's claims without validating it.");
         output.WriteLine();
         output.WriteLine("Header:");
-        output.WriteLine(JsonSerializer.Serialize(jwt.Header, Indented));
+        WriteJson(output, jwt.Header);
         output.WriteLine();
         output.WriteLine("Claims:");
-        output.WriteLine(JsonSerializer.Serialize(jwt.Payload, Indented));
+        WriteJson(output, jwt.Payload);
         output.WriteLine();
         output.WriteLine("Summary:");
         WriteRow(output, "aud", insights.Audiences.Count == 0 ? "(none)" : string.Join(", ", insights.Audiences));
@@ -31,6 +31,19 @@ internal static class DecodedJwtWriter
         foreach (var warning in insights.Warnings)
         {
             warnings.WriteLine("warning: " + UntrustedText.Neutralize(warning, 1024));
+        }
+    }
+
+    /// <summary>
+    /// Writes indented JSON whose every line is neutralised: the serializer escapes control characters but leaves
+    /// bidirectional and invisible format characters raw, which would reorder what the terminal shows. Inside a JSON
+    /// string their <c>\uXXXX</c> escape is still valid JSON.
+    /// </summary>
+    private static void WriteJson<T>(TextWriter output, T value)
+    {
+        foreach (var line in JsonSerializer.Serialize(value, Indented).Split('\n'))
+        {
+            output.WriteLine(UntrustedText.Neutralize(line.TrimEnd('\r'), int.MaxValue));
         }
     }
 
