@@ -153,7 +153,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             }
             catch (JsonException ex)
             {
-                throw new ClientCredentialsConfigurationException("Claims", $"Claims is not valid JSON: {ex.Message}", ex);
+                throw new ClientCredentialsConfigurationException("Claims", $"Claims is not valid JSON: {UntrustedText.Neutralize(ex.Message)}", ex);
             }
         }
 
@@ -181,7 +181,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         catch (TimeoutRejectedException ex)
         {
             var endpoint = _endpoint.LastTokenEndpoint ?? new Uri(Authority.CacheIdentity);
-            throw new TokenEndpointUnreachableException(endpoint, correlationId, timedOut: true, $"No token from {endpoint} within {ex.Timeout.TotalSeconds:0.###} s: {DescribeTimeout(ex.Timeout)} elapsed (client-request-id {correlationId}).", ex);
+            throw new TokenEndpointUnreachableException(endpoint, correlationId, timedOut: true, $"No token from {endpoint.AbsoluteUri} within {ex.Timeout.TotalSeconds:0.###} s: {DescribeTimeout(ex.Timeout)} elapsed (client-request-id {correlationId}).", ex);
         }
         catch (TokenAcquisitionException ex)
         {
@@ -224,7 +224,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         catch (TokenRequestTimeoutException ex)
         {
             var endpoint = _endpoint.LastTokenEndpoint ?? new Uri(Authority.CacheIdentity);
-            throw new TokenEndpointUnreachableException(endpoint, correlationId: null, timedOut: true, $"No token from {endpoint} within {ex.Timeout.TotalSeconds:0.###} s: the token cache's SharedRequestTimeout elapsed and the shared request was cancelled.", ex);
+            throw new TokenEndpointUnreachableException(endpoint, correlationId: null, timedOut: true, $"No token from {endpoint.AbsoluteUri} within {ex.Timeout.TotalSeconds:0.###} s: the token cache's SharedRequestTimeout elapsed and the shared request was cancelled.", ex);
         }
     }
 
