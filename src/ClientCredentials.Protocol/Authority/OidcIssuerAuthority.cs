@@ -69,7 +69,11 @@ internal sealed class OidcIssuerAuthority : TokenAuthority
             using var request = new HttpRequestMessage(HttpMethod.Get, _discoveryUri);
             request.Headers.Accept.ParseAdd("application/json");
             using var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            RedirectRefusal.ThrowIfFollowed(response, _discoveryUri, carriedCredential: false);
+            if (RedirectRefusal.FollowedTo(response, _discoveryUri) is { } elsewhere)
+            {
+                throw RedirectRefusal.Followed(_discoveryUri, elsewhere, carriedCredential: false);
+            }
+
             status = response.StatusCode;
             body = await ResponseBodyReader.ReadAsync(response.Content, timeout.Token).ConfigureAwait(false);
         }

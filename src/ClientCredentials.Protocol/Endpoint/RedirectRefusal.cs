@@ -33,21 +33,20 @@ internal static class RedirectRefusal
     }
 
     /// <summary>
-    /// Throws when the HttpClient's handler followed a redirect: the response's request URI is not
-    /// <paramref name="sent"/>. The answer, from a host nobody configured, is never read.
+    /// The URI the HttpClient's handler was redirected to, when it followed a redirect itself (the response's request
+    /// URI is not <paramref name="sent"/>); null otherwise. Such an answer, from a host nobody configured, is never read.
     /// </summary>
-    public static void ThrowIfFollowed(HttpResponseMessage response, Uri sent, bool carriedCredential)
-    {
-        if (response.RequestMessage?.RequestUri is not { } answered || answered.Equals(sent))
-        {
-            return;
-        }
+    public static Uri? FollowedTo(HttpResponseMessage response, Uri sent) =>
+        response.RequestMessage?.RequestUri is { } answered && !answered.Equals(sent) ? answered : null;
 
+    /// <summary>The error for an answer from <paramref name="answered"/> to a request sent to <paramref name="sent"/>.</summary>
+    public static ClientCredentialsConfigurationException Followed(Uri sent, Uri answered, bool carriedCredential)
+    {
         var exposure = carriedCredential
             ? $" On a 307 or 308 redirect that handler posted the request body — the client secret or assertion — to {AuthorityUri.Printable(answered)}: " +
               "unless you control that host, treat the credential as exposed and rotate it."
             : string.Empty;
-        throw new ClientCredentialsConfigurationException(
+        return new ClientCredentialsConfigurationException(
             "HttpClient",
             $"The HttpClient given to this client followed a redirect from {AuthorityUri.Printable(sent)} to {AuthorityUri.Printable(answered)}; its answer was not used.{exposure} " +
             "Give an HttpClient whose handler does not follow redirects: new HttpClient(TokenEndpointHttpHandler.Create()), or a handler with AllowAutoRedirect = false.");

@@ -53,15 +53,11 @@ internal sealed partial class TokenEndpointClient
             using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             statusCode = (int)response.StatusCode;
             activity?.SetTag("http.response.status_code", statusCode);
-            try
-            {
-                RedirectRefusal.ThrowIfFollowed(response, tokenEndpoint, carriedCredential: true);
-            }
-            catch (ClientCredentialsConfigurationException)
+            if (RedirectRefusal.FollowedTo(response, tokenEndpoint) is { } elsewhere)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, "redirect_followed");
-                LogRedirectFollowed(_logger, tokenEndpoint.AbsoluteUri, AuthorityUri.Printable(response.RequestMessage!.RequestUri!), correlationId);
-                throw;
+                LogRedirectFollowed(_logger, tokenEndpoint.AbsoluteUri, AuthorityUri.Printable(elsewhere), correlationId);
+                throw RedirectRefusal.Followed(tokenEndpoint, elsewhere, carriedCredential: true);
             }
 
             if (RedirectRefusal.ForStatus(response, tokenEndpoint, correlationId, "token endpoint") is { } redirect)
@@ -127,9 +123,9 @@ internal sealed partial class TokenEndpointClient
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Token endpoint answered HTTP {StatusCode} {Error} (codes {ErrorCodes}, trace_id {TraceId}, client-request-id {CorrelationId}).")]
     private static partial void LogEndpointError(ILogger logger, int statusCode, string error, string errorCodes, string? traceId, string correlationId);
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "The HttpClient followed a redirect of the token request to {TokenEndpoint} to {RedirectTarget}; the answer was refused and the credential may have reached that host (client-request-id {CorrelationId}).")]
-    private static partial void LogRedirectFollowed(ILogger logger, string tokenEndpoint, string redirectTarget, string correlationId);
-
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Token endpoint {TokenEndpoint} unreachable (timed out: {TimedOut}): {Reason} (client-request-id {CorrelationId}).")]
     private static partial void LogUnreachable(ILogger logger, string tokenEndpoint, bool timedOut, string reason, string correlationId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "The HttpClient followed a redirect of the token request to {TokenEndpoint} to {RedirectTarget}; the answer was refused and the credential may have reached that host (client-request-id {CorrelationId}).")]
+    private static partial void LogRedirectFollowed(ILogger logger, string tokenEndpoint, string redirectTarget, string correlationId);
 }
