@@ -26,7 +26,7 @@ internal sealed class TokenEndpoint(
 
         if (await faults.ApplyAsync(cancellationToken).ConfigureAwait(false) is { } fault)
         {
-            EmulatorLog.FaultInjected(logger, LogText.Safe(tenant)!, fault.StatusCode);
+            EmulatorLog.FaultInjected(logger, tenant, fault.StatusCode);
             await errorWriter.WriteAsync(context, fault, address.Root, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -34,7 +34,7 @@ internal sealed class TokenEndpoint(
         var (form, bodyError) = await TokenRequestBody.ReadAsync(context, cancellationToken).ConfigureAwait(false);
         if (bodyError is not null)
         {
-            EmulatorLog.TokenRejected(logger, LogText.Safe(tenant)!, null, bodyError.StatusCode, bodyError.Error, bodyError.Code);
+            EmulatorLog.TokenRejected(logger, tenant, null, bodyError.StatusCode, bodyError.Error, bodyError.Code);
             await errorWriter.WriteAsync(context, bodyError, address.Root, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -46,7 +46,7 @@ internal sealed class TokenEndpoint(
 
         if (outcome.Error is { } error)
         {
-            EmulatorLog.TokenRejected(logger, LogText.Safe(tenant)!, LogText.Safe(request.Parameter("client_id")), error.StatusCode, error.Error, error.Code);
+            EmulatorLog.TokenRejected(logger, tenant, request.Parameter("client_id"), error.StatusCode, error.Error, error.Code);
             await errorWriter.WriteAsync(context, error, address.Root, cancellationToken).ConfigureAwait(false);
             return;
         }

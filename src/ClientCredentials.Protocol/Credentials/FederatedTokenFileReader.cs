@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.IdentityModel.Tokens;
 
 namespace ClientCredentials.Protocol;
 
@@ -78,8 +77,8 @@ internal static class FederatedTokenFileReader
         JsonElement payload;
         try
         {
-            using var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[0]));
-            using var document = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[1]));
+            using var header = JsonDocument.Parse(DecodeBase64Url(parts[0]));
+            using var document = JsonDocument.Parse(DecodeBase64Url(parts[1]));
             if (header.RootElement.ValueKind != JsonValueKind.Object || document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw Refused(path, "holds a JWT whose header or payload is not a JSON object.");
@@ -112,6 +111,13 @@ internal static class FederatedTokenFileReader
 
     private static readonly System.Buffers.SearchValues<char> Base64UrlAndDot =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
+
+    /// <summary>Base64url without padding (RFC 7515 §2); the characters were checked by the caller.</summary>
+    private static byte[] DecodeBase64Url(string part)
+    {
+        var base64 = part.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
+    }
 
     private static ClientCredentialsConfigurationException Refused(string path, string problem, Exception? inner = null) =>
         new("TokenFilePath", $"The federated token file '{UntrustedText.Neutralize(path, 512)}' {problem}", inner);
