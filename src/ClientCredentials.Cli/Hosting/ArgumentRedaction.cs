@@ -35,8 +35,10 @@ internal static partial class ArgumentRedaction
             var message = error.Message;
             foreach (var (raw, shown) in replacements)
             {
+                // The parser quotes the tokens it names; an unquoted occurrence is replaced too when the token is long
+                // enough to be a secret rather than a word of the message.
                 message = message.Replace("'" + raw + "'", shown, StringComparison.Ordinal);
-                if (raw.Length >= 3)
+                if (raw.Length >= 8)
                 {
                     message = message.Replace(raw, shown, StringComparison.Ordinal);
                 }
