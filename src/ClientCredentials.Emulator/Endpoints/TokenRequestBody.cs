@@ -1,8 +1,6 @@
-using System.Text;
 using ClientCredentials.Emulator.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 
 namespace ClientCredentials.Emulator.Endpoints;
@@ -48,14 +46,19 @@ internal static class TokenRequestBody
                 return ([], null);
             }
 
+            // Parsed by ASP.NET Core from the bytes already read (url-encoded or multipart, with its form limits).
+            request.Body = new MemoryStream(body, writable: false);
             try
             {
-                var fields = new FormReader(Encoding.UTF8.GetString(body)).ReadForm();
-                return (new Dictionary<string, StringValues>(fields, StringComparer.Ordinal), null);
+                var fields = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+                return (fields.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), null);
             }
-            catch (InvalidDataException)
+
+            // InvalidDataException: a form over the form limits or badly encoded; IOException: a multipart body that
+            // ends before its closing boundary. Either way the client sent a malformed body: 400, not 500.
+            catch (Exception ex) when (ex is InvalidDataException or IOException && !cancellationToken.IsCancellationRequested)
             {
-                return ([], AadErrors.InvalidRequest("The request body is not valid application/x-www-form-urlencoded data, or a field exceeds the form limits."));
+                return ([], AadErrors.InvalidRequest("The request body is not a valid form: send application/x-www-form-urlencoded data (RFC 6749 §4.4.2)."));
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)

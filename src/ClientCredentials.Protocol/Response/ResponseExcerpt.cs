@@ -5,7 +5,8 @@ namespace ClientCredentials.Protocol;
 
 /// <summary>
 /// The excerpt of a response body that an error may quote (a proxy's HTML page, a plain-text 502, a JSON object that
-/// is not an OAuth error): at most 512 characters of the first 2,048 bytes, with every value that could be a
+/// is not an OAuth error; a body that names an <c>access_token</c> is never excerpted, see
+/// <see cref="TokenResponseReader"/>): at most 512 characters of the first 2,048 bytes, with every value that could be a
 /// credential replaced by <c>[redacted]</c> before anything else — the value of any <c>access_token</c>,
 /// <c>refresh_token</c>, <c>id_token</c>, <c>client_assertion</c>, <c>assertion</c>, <c>client_secret</c> or
 /// <c>password</c> member or form field, a <c>Bearer</c> credential, and any JWT-shaped run (<c>eyJ…</c>, as every
