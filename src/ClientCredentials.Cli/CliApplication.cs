@@ -65,7 +65,7 @@ internal static class CliApplication
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 
-    private static IEnumerable<string> CommandPath(ParseResult parse)
+    private static Stack<string> CommandPath(ParseResult parse)
     {
         var names = new Stack<string>();
         for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)

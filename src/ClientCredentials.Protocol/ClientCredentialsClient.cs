@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -81,6 +82,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     public string ClientId { get; }
 
     /// <summary>Gets a token for the configured <see cref="ClientCredentialsClientOptions.Scopes"/>, from the cache when it holds a usable one.</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The .NET convention of an optional CancellationToken last on each overload (as HttpClient.GetAsync); the overloads differ by a required parameter, so no call is ambiguous.")]
     public ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
         if (_defaultKey is null)
@@ -95,6 +97,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     /// Gets a token for <paramref name="parameters"/>, from the cache when it holds a usable one. Reuse one parameters
     /// object for repeated calls: its validated cache key is kept, so such a hit allocates nothing.
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The .NET convention of an optional CancellationToken last on each overload (as HttpClient.GetAsync); the overloads differ by a required parameter, so no call is ambiguous.")]
     public ValueTask<AccessToken> GetTokenAsync(TokenRequestParameters parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);

@@ -11,9 +11,9 @@ namespace ClientCredentials.Cli.Tests;
 /// </summary>
 public sealed class TokenRejectionTests(EmulatorFixture emulator) : IClassFixture<EmulatorFixture>, IDisposable
 {
-    private readonly TestDirectory directory = new();
+    private readonly TestDirectory _directory = new();
 
-    public void Dispose() => directory.Dispose();
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task Unknown_tenant_is_AADSTS90002()
@@ -251,7 +251,7 @@ public sealed class TokenRejectionTests(EmulatorFixture emulator) : IClassFixtur
         CcToken.RunAsync([.. args, "--secret-env", "APP_SECRET", "-o", "json"], EmulatorFixture.SecretEnvironment(secret));
 
     private Task<CliResult> RunWithAssertionAsync(string assertion) =>
-        CcToken.RunAsync([.. emulator.EntraArgs(), "--assertion-file", Assertions.File(directory, assertion), "-o", "json"]);
+        CcToken.RunAsync([.. emulator.EntraArgs(), "--assertion-file", Assertions.File(_directory, assertion), "-o", "json"]);
 
     private static void AssertEndpointError(CliResult result, int code, string error, int status)
     {

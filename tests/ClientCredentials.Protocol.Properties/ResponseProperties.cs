@@ -93,11 +93,11 @@ public sealed class ResponseProperties
              select (response, others, cut)).ToArbitrary(),
             s =>
             {
-                const string Secret = "eyJ0eXAiOiJKV1QiSECRET.TOKEN.VALUE";
-                var json = $$"""{"token_type":"Bearer","access_token":"{{Secret}}"{{s.others}}}""";
+                const string secret = "eyJ0eXAiOiJKV1QiSECRET.TOKEN.VALUE";
+                var json = $$"""{"token_type":"Bearer","access_token":"{{secret}}"{{s.others}}}""";
 
                 // Whole, or truncated after the token (a gateway that cut the upstream answer short).
-                var cutAt = Math.Min(json.Length, json.IndexOf(Secret, StringComparison.Ordinal) + Secret.Length + s.cut);
+                var cutAt = Math.Min(json.Length, json.IndexOf(secret, StringComparison.Ordinal) + secret.Length + s.cut);
                 var body = Encoding.UTF8.GetBytes(json[..cutAt]);
                 try
                 {

@@ -109,6 +109,8 @@ internal static class ErrorClassifier
             ExitCode = throttled ? ExitCodes.Throttled : ExitCodes.EndpointError,
             Error = endpoint.Error,
             Description = endpoint.ErrorDescription ?? endpoint.Message,
+            // A description of trace lines only has an empty summary: "(no description)".
+            Summary = endpoint.ErrorDescription is null ? null : endpoint.Details.ErrorSummary ?? string.Empty,
             ErrorCodes = endpoint.ErrorCodes,
             TraceId = endpoint.TraceId,
             CorrelationId = endpoint.CorrelationId,

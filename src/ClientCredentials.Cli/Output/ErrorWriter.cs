@@ -69,7 +69,7 @@ internal static class ErrorWriter
             text.Append(" (AADSTS").AppendJoin(", AADSTS", error.ErrorCodes).Append(')');
         }
 
-        text.Append(": ").Append(FirstLine(error.Description));
+        text.Append(": ").Append(OneLine(error.Summary ?? error.Description));
         if (error.Hint is { } hint)
         {
             text.Append(" Hint: ").Append(hint);
@@ -89,12 +89,12 @@ internal static class ErrorWriter
         output.WriteLine(UntrustedText.Neutralize(text.ToString(), int.MaxValue));
     }
 
-    /// <summary>
-    /// The human part of <paramref name="description"/>: AAD appends "Trace ID: … Correlation ID: … Timestamp: …",
-    /// on their own lines or space separated; they are printed separately.
-    /// </summary>
-    private static string FirstLine(string description) =>
-        TokenEndpointErrorDescription.FirstLine(description) ?? "(no description)";
+    /// <summary>The text on one line, white space collapsed, so that the error stays one paragraph.</summary>
+    private static string OneLine(string text)
+    {
+        var collapsed = string.Join(' ', text.Split((char[])[' ', '\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        return collapsed.Length == 0 ? "(no description)" : collapsed;
+    }
 
     private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
     {

@@ -51,7 +51,12 @@ internal sealed class TokenEndpoint(
             return;
         }
 
-        EmulatorLog.TokenIssued(logger, outcome.Application!.Tenant.Id, outcome.Application.ClientId, outcome.Resource!.AppIdUri, outcome.Authentication!.Method, outcome.Application.RolesOn(outcome.Resource).Count);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var roleCount = outcome.Application!.RolesOn(outcome.Resource!).Count;
+            EmulatorLog.TokenIssued(logger, outcome.Application.Tenant.Id, outcome.Application.ClientId, outcome.Resource!.AppIdUri, outcome.Authentication!.Method, roleCount);
+        }
+
         await WriteSuccessAsync(context, version, outcome, cancellationToken).ConfigureAwait(false);
     }
 

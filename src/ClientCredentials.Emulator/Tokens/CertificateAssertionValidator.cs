@@ -42,7 +42,9 @@ internal sealed class CertificateAssertionValidator(AssertionReplayCache replayC
 
         using (leaf)
         {
+#pragma warning disable CA5350 // x5t (RFC 7515 §4.1.7) is a SHA-1 digest by definition: it names a certificate, it protects nothing
             var leafSha1 = leaf is null ? null : SHA1.HashData(leaf.RawData);
+#pragma warning restore CA5350
             var leafSha256 = leaf is null ? null : SHA256.HashData(leaf.RawData);
             var wantedSha1 = headerSha1 ?? (headerSha256 is null ? leafSha1 : null);
             var wantedSha256 = headerSha256 ?? (headerSha1 is null ? leafSha256 : null);

@@ -21,7 +21,12 @@ internal sealed class CredentialChain(CredentialSourceLoader loader, TimeProvide
             {
                 var credential = loader.Load(clientName, source);
                 credential.Validate(authority, timeProvider);
-                ExtensionsLog.CredentialSelected(logger, clientName, i, source.SourceType, credential.ToString() ?? source.SourceType.ToString());
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    var description = credential.ToString() ?? source.SourceType.ToString();
+                    ExtensionsLog.CredentialSelected(logger, clientName, i, source.SourceType, description);
+                }
+
                 return credential;
             }
             catch (CredentialSourceUnavailableException ex)

@@ -66,7 +66,12 @@ internal sealed class ClientCredentialsHandler(
             ExtensionsLog.ClaimsChallengeUnreadable(logger, host, clientName);
         }
 
-        ExtensionsLog.Reauthenticating(logger, host, TokenFingerprint.Of(token.Token), clientName, hasClaims);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var fingerprint = TokenFingerprint.Of(token.Token);
+            ExtensionsLog.Reauthenticating(logger, host, fingerprint, clientName, hasClaims);
+        }
+
         var retryParameters = hasClaims ? tokenParameters with { Claims = challenge.Claims } : tokenParameters;
         AccessToken fresh;
         try
@@ -128,7 +133,8 @@ internal sealed class ClientCredentialsHandler(
         request.Headers.Authorization = new AuthenticationHeaderValue(scheme, token.Token);
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            ExtensionsLog.TokenAttached(logger, clientName, TokenFingerprint.Of(token.Token), host);
+            var fingerprint = TokenFingerprint.Of(token.Token);
+            ExtensionsLog.TokenAttached(logger, clientName, fingerprint, host);
         }
     }
 

@@ -48,9 +48,13 @@ public static class ClientCredentialsScope
     /// <summary>
     /// Checks scopes before anything is sent. Entra ID and ADFS: exactly one scope, ending in <c>/.default</c>
     /// (AAD answers AADSTS70011 otherwise). Other servers: any non-empty scope tokens (RFC 6749 §3.3), or none.
-    /// Returns the scopes de-duplicated, in their given order.
+    /// Returns the scopes de-duplicated, in their given order. <see cref="ClientCredentialsClient"/> applies it to
+    /// every request; call it to check scopes from configuration at start-up.
     /// </summary>
-    internal static IReadOnlyList<string> Validate(IReadOnlyList<string>? scopes, AuthorityKind kind)
+    /// <param name="scopes">The scopes to check; null is no scope.</param>
+    /// <param name="authorityKind">The kind of server the scopes are for (<see cref="TokenAuthority.Kind"/>).</param>
+    /// <exception cref="ClientCredentialsConfigurationException">A scope is malformed, or an Entra ID or ADFS request does not ask for exactly one <c>…/.default</c> scope.</exception>
+    public static IReadOnlyList<string> Validate(IReadOnlyList<string>? scopes, AuthorityKind authorityKind)
     {
         scopes ??= [];
         var distinct = new List<string>(scopes.Count);
@@ -61,14 +65,14 @@ public static class ClientCredentialsScope
                 throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{UntrustedText.Neutralize(scope, 256)}' is not a valid scope token (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes); pass each scope as its own entry.");
             }
 
-            var comparer = kind == AuthorityKind.Generic ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+            var comparer = authorityKind == AuthorityKind.Generic ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
             if (!distinct.Contains(scope, comparer))
             {
                 distinct.Add(scope);
             }
         }
 
-        if (kind == AuthorityKind.Generic)
+        if (authorityKind == AuthorityKind.Generic)
         {
             return distinct;
         }
@@ -78,7 +82,7 @@ public static class ClientCredentialsScope
             var given = distinct.Count == 0 ? "no scope" : "'" + UntrustedText.Neutralize(string.Join(' ', distinct), 512) + "'";
             throw new ClientCredentialsConfigurationException(
                 "Scopes",
-                $"{kind} issues app-only tokens for exactly one scope of the form '{{resource}}/.default' (for example https://graph.microsoft.com/.default); got {given}. " +
+                $"{authorityKind} issues app-only tokens for exactly one scope of the form '{{resource}}/.default' (for example https://graph.microsoft.com/.default); got {given}. " +
                 "Permissions are granted to the application, not requested per call; Entra ID answers AADSTS70011 for anything else. Use ClientCredentialsScope.FromResource(resource).");
         }
 

@@ -36,7 +36,7 @@ internal sealed class EntraAuthority : TokenAuthority
 
     public override string CacheIdentity { get; }
 
-    internal override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken) => new(_tokenEndpoint);
+    public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default) => new(_tokenEndpoint);
 
     private static string ValidateTenant(string? tenant)
     {

@@ -32,7 +32,7 @@ internal sealed class OidcIssuerAuthority : TokenAuthority
 
     public override string CacheIdentity { get; }
 
-    internal override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken)
+    public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default)
     {
         Task<Uri> discovery;
         lock (_gate)

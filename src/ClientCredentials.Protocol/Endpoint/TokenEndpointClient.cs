@@ -76,7 +76,12 @@ internal sealed partial class TokenEndpointClient
             }
 
             var token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime));
-            LogReceived(_logger, statusCode.Value, TokenFingerprint.Of(token.Token), token.ExpiresOn, correlationId);
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                var fingerprint = TokenFingerprint.Of(token.Token);
+                LogReceived(_logger, statusCode.Value, fingerprint, token.ExpiresOn, correlationId);
+            }
+
             return token;
         }
         catch (TokenEndpointException ex)

@@ -19,6 +19,14 @@ public sealed record TokenEndpointError
     /// <summary>The <c>error_description</c>.</summary>
     public string? ErrorDescription { get; init; }
 
+    /// <summary>
+    /// The human part of <see cref="ErrorDescription"/> on one line: AAD ends descriptions with
+    /// <c>Trace ID: … Correlation ID: … Timestamp: …</c> (on their own lines, or space separated), which this leaves
+    /// out because <see cref="TraceId"/>, <see cref="CorrelationId"/> and <see cref="Timestamp"/> hold them. Null when
+    /// the description is absent or blank.
+    /// </summary>
+    public string? ErrorSummary => TokenEndpointErrorDescription.FirstLine(ErrorDescription);
+
     /// <summary>AAD's numeric <c>error_codes</c>.</summary>
     public IReadOnlyList<int> ErrorCodes { get; init; } = [];
 

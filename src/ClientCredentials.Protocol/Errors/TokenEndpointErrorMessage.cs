@@ -32,7 +32,7 @@ internal static class TokenEndpointErrorMessage
             text.Append(" (AADSTS").Append(UntrustedText.JoinCapped(", AADSTS", error.ErrorCodes, MaxErrorCodes)).Append(')');
         }
 
-        var summary = TokenEndpointErrorDescription.FirstLine(error.ErrorDescription);
+        var summary = error.ErrorSummary;
         if (summary is not null)
         {
             text.Append(": ").Append(UntrustedText.Neutralize(summary, MaxDescriptionLength));

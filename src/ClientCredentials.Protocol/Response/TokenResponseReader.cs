@@ -187,7 +187,7 @@ internal static class TokenResponseReader
     private static TokenEndpointError ErrorFrom(HttpStatusCode status, HttpResponseHeaders headers, TokenEndpointJson json, TokenResponseContext context)
     {
         // error_codes as sent ([] when absent); the description's AADSTS code only picks the remedy.
-        IReadOnlyList<int> codes = json.ErrorCodes ?? [];
+        var codes = json.ErrorCodes ?? [];
         return new TokenEndpointError
         {
             StatusCode = status,
@@ -201,7 +201,7 @@ internal static class TokenResponseReader
             Timestamp = NonEmpty(json.Timestamp) ?? TokenEndpointErrorDescription.Timestamp(json.ErrorDescription),
             ErrorUri = NonEmpty(json.ErrorUri),
             RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
-            Remedy = AadErrorRemedies.For(codes.Count > 0 ? codes : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription)),
+            Remedy = AadErrorRemedies.For(codes.Length > 0 ? codes : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription)),
         };
     }
 }
