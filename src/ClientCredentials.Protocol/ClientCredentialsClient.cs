@@ -44,10 +44,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             throw new ClientCredentialsConfigurationException("Authority", "Authority is required: TokenAuthority.Entra(tenant), .Adfs(uri), .TokenEndpoint(uri) or .OidcIssuer(uri).");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ClientId))
-        {
-            throw new ClientCredentialsConfigurationException("ClientId", "ClientId is required: the application (client) id of the app registration.");
-        }
+        ClientIdRule.Validate(options.ClientId);
 
         if (options.Credential is null)
         {
@@ -129,7 +126,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     {
         if (!_requests.TryGetValue(parameters, out var request))
         {
-            request = new KnownRequest(this, KeyFor(parameters), parameters.CorrelationId is { Length: > 0 } id ? id : null);
+            var correlationId = parameters.CorrelationId is { Length: > 0 } id
+                ? HeaderValueRule.Validate(id, "CorrelationId", TokenRequestHeaders.MaxCorrelationIdLength)
+                : null;
+            request = new KnownRequest(this, KeyFor(parameters), correlationId);
             _requests.AddOrUpdate(parameters, request);
         }
 
@@ -141,10 +141,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         var scopes = ClientCredentialsScope.Validate(parameters.Scopes, Authority.Kind);
         foreach (var (name, _) in parameters.ExtraParameters)
         {
-            if (string.IsNullOrWhiteSpace(name) || Array.IndexOf(OAuthParameters.Reserved, name) >= 0)
-            {
-                throw new ClientCredentialsConfigurationException("ExtraParameters", $"Extra parameter '{name}' would replace a parameter the library writes itself ({string.Join(", ", OAuthParameters.Reserved)}); use the dedicated option instead.");
-            }
+            OAuthParameters.ValidateExtraName(name);
         }
 
         if (parameters.Claims is { Length: > 0 } claims)
@@ -159,7 +156,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             }
             catch (JsonException ex)
             {
-                throw new ClientCredentialsConfigurationException("Claims", $"Claims is not valid JSON: {ex.Message}", ex);
+                throw new ClientCredentialsConfigurationException("Claims", $"Claims is not valid JSON: {UntrustedText.Neutralize(ex.Message)}", ex);
             }
         }
 
@@ -187,7 +184,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         catch (TimeoutRejectedException ex)
         {
             var endpoint = _endpoint.LastTokenEndpoint ?? new Uri(Authority.CacheIdentity);
-            throw new TokenEndpointUnreachableException(endpoint, correlationId, timedOut: true, $"No token from {endpoint} within {ex.Timeout.TotalSeconds:0.###} s: {DescribeTimeout(ex.Timeout)} elapsed (client-request-id {correlationId}).", ex);
+            throw new TokenEndpointUnreachableException(endpoint, correlationId, timedOut: true, $"No token from {endpoint.AbsoluteUri} within {ex.Timeout.TotalSeconds:0.###} s: {DescribeTimeout(ex.Timeout)} elapsed (client-request-id {correlationId}).", ex);
         }
         catch (TokenAcquisitionException ex)
         {
@@ -230,7 +227,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         catch (TokenRequestTimeoutException ex)
         {
             var endpoint = _endpoint.LastTokenEndpoint ?? new Uri(Authority.CacheIdentity);
-            throw new TokenEndpointUnreachableException(endpoint, correlationId: null, timedOut: true, $"No token from {endpoint} within {ex.Timeout.TotalSeconds:0.###} s: the token cache's SharedRequestTimeout elapsed and the shared request was cancelled.", ex);
+            throw new TokenEndpointUnreachableException(endpoint, correlationId: null, timedOut: true, $"No token from {endpoint.AbsoluteUri} within {ex.Timeout.TotalSeconds:0.###} s: the token cache's SharedRequestTimeout elapsed and the shared request was cancelled.", ex);
         }
     }
 

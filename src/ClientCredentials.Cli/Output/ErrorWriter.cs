@@ -52,7 +52,12 @@ internal static class ErrorWriter
             json.WriteEndObject();
         }
 
-        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+        // The encoder escapes control characters; bidirectional and invisible format characters it leaves raw, so each
+        // line is neutralised too (their \uXXXX escape stays valid JSON inside a string).
+        foreach (var line in Encoding.UTF8.GetString(buffer.ToArray()).Split('\n'))
+        {
+            output.WriteLine(UntrustedText.Neutralize(line, int.MaxValue));
+        }
     }
 
     public static void WriteText(TextWriter output, CliError error)
@@ -80,7 +85,8 @@ internal static class ErrorWriter
             text.Append(CultureInfo.InvariantCulture, $" [trace_id {error.TraceId ?? "-"}, correlation_id {error.CorrelationId ?? "-"}]");
         }
 
-        output.WriteLine(text.ToString());
+        // Every field was neutralised by ErrorClassifier; the whole line is too, so that no field can break out of it.
+        output.WriteLine(UntrustedText.Neutralize(text.ToString(), int.MaxValue));
     }
 
     /// <summary>The text on one line, white space collapsed, so that the error stays one paragraph.</summary>

@@ -117,7 +117,7 @@ internal sealed class CertificateAssertionValidator(AssertionReplayCache replayC
             return AadErrors.InvalidJwt("The client assertion must contain a 'jti' claim, a new unique value per assertion (RFC 7523 §3).");
         }
 
-        return replayCache.TryConsume(application.ClientId, assertion.JwtId, assertion.Expires!.Value + options.ClockSkew)
+        return replayCache.TryConsume(application.ClientId, assertion.JwtId, AssertionChecks.Later(assertion.Expires!.Value, options.ClockSkew))
             ? null
             : AadErrors.AssertionReplayed(assertion.JwtId);
     }

@@ -31,11 +31,12 @@ internal sealed class CredentialChain(CredentialSourceLoader loader, TimeProvide
             }
             catch (CredentialSourceUnavailableException ex)
             {
-                reason = ex.Message;
+                // Paths and .NET messages come from configuration and the file system: neutralised for log and message.
+                reason = UntrustedText.Neutralize(ex.Message, 1024);
             }
             catch (ClientCredentialsConfigurationException ex)
             {
-                reason = ex.Message;
+                reason = UntrustedText.Neutralize(ex.Message, 1024);
             }
 
             ExtensionsLog.CredentialSkipped(logger, clientName, i, source.SourceType, reason);

@@ -28,12 +28,12 @@ public static class ClientCredentialsScope
 
         if (resource.Any(char.IsWhiteSpace))
         {
-            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' contains white space; give one app id URI or application id.");
+            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{UntrustedText.Neutralize(resource, 256)}' contains white space; give one app id URI or application id.");
         }
 
         if (resource.EndsWith(DefaultSuffix, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' is already a scope; pass it as a scope, or drop '{DefaultSuffix}'.");
+            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{UntrustedText.Neutralize(resource, 256)}' is already a scope; pass it as a scope, or drop '{DefaultSuffix}'.");
         }
 
         // The scope must be one RFC 6749 §3.3 token, which Validate checks later; refused here, the error names the resource.
@@ -62,7 +62,7 @@ public static class ClientCredentialsScope
         {
             if (!IsScopeToken(scope))
             {
-                throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{scope}' is not a valid scope token (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes); pass each scope as its own entry.");
+                throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{UntrustedText.Neutralize(scope, 256)}' is not a valid scope token (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes); pass each scope as its own entry.");
             }
 
             var comparer = authorityKind == AuthorityKind.Generic ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
@@ -79,7 +79,7 @@ public static class ClientCredentialsScope
 
         if (distinct.Count != 1 || !distinct[0].EndsWith(DefaultSuffix, StringComparison.OrdinalIgnoreCase))
         {
-            var given = distinct.Count == 0 ? "no scope" : "'" + string.Join(' ', distinct) + "'";
+            var given = distinct.Count == 0 ? "no scope" : "'" + UntrustedText.Neutralize(string.Join(' ', distinct), 512) + "'";
             throw new ClientCredentialsConfigurationException(
                 "Scopes",
                 $"{authorityKind} issues app-only tokens for exactly one scope of the form '{{resource}}/.default' (for example https://graph.microsoft.com/.default); got {given}. " +

@@ -70,5 +70,5 @@ public abstract class TokenAuthority
     public static TokenAuthority OidcIssuer(Uri issuer, TimeProvider? timeProvider = null) => new OidcIssuerAuthority(issuer, timeProvider ?? TimeProvider.System);
 
     /// <inheritdoc />
-    public override string ToString() => $"{Kind} {CacheIdentity}";
+    public override string ToString() => $"{Kind} {UntrustedText.Neutralize(CacheIdentity, 512)}";
 }
