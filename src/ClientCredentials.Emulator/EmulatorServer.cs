@@ -65,6 +65,9 @@ public sealed class EmulatorServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.Port, IPEndPoint.MaxPort);
 
         var snapshot = EmulatorOptionsValidator.Validate(options);
+
+        // A private copy, so that setting an options member later cannot change a running server behind the validator.
+        options = options with { Faults = options.Faults with { } };
         var timeProvider = settings.TimeProvider ?? TimeProvider.System;
         var loggerFactory = settings.LoggerFactory ?? NullLoggerFactory.Instance;
 
@@ -134,7 +137,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     public void SetFaults(EmulatorFaults faults)
     {
         EmulatorOptionsValidator.ValidateFaults(faults);
-        _faultInjector.Reset(faults);
+        _faultInjector.Reset(faults with { });
     }
 
     /// <summary>Stops listening (waiting at most 5 seconds for requests in flight) and releases the signing key.</summary>

@@ -6,6 +6,10 @@ namespace ClientCredentials.Emulator;
 /// A federated identity credential: assertions from <see cref="Issuer"/> about <see cref="Subject"/> for
 /// <see cref="Audience"/>, signed by one of <see cref="SigningKeys"/>, authenticate the application.
 /// </summary>
+/// <remarks>
+/// Members with a default are settable rather than init-only: the JSON source generator (which the native cc-token
+/// needs) would replace an init-only member's default with zero when the file omits it (dotnet/runtime#84484).
+/// </remarks>
 public sealed record EmulatorFederatedCredential
 {
     /// <summary>The external issuer (<c>iss</c>), compared exactly (AAD matches case-sensitively).</summary>
@@ -15,9 +19,9 @@ public sealed record EmulatorFederatedCredential
     public required string Subject { get; init; }
 
     /// <summary>The audience the assertion must carry.</summary>
-    public string Audience { get; init; } = "api://AzureADTokenExchange";
+    public string Audience { get; set; } = "api://AzureADTokenExchange";
 
     /// <summary>The issuer's public keys: each a JWK (JSON object or its text) or a PEM public key.</summary>
     [JsonConverter(typeof(SigningKeyListConverter))]
-    public IReadOnlyList<string> SigningKeys { get; init; } = [];
+    public IReadOnlyList<string> SigningKeys { get; set; } = [];
 }
