@@ -33,6 +33,9 @@ public static class ClientCredentialsTelemetry
     /// <summary>Activity name of the span around each token endpoint request.</summary>
     public const string TokenRequestActivity = "ClientCredentials.TokenRequest";
 
+    /// <summary>Activity name of the span around each managed identity endpoint request (tag <c>managed_identity.source</c>).</summary>
+    public const string ManagedIdentityRequestActivity = "ClientCredentials.ManagedIdentityRequest";
+
     internal static readonly ActivitySource ActivitySource = new(Name, typeof(ClientCredentialsTelemetry).Assembly.GetName().Version?.ToString());
 
     internal static readonly Meter Meter = new(Name, typeof(ClientCredentialsTelemetry).Assembly.GetName().Version?.ToString());

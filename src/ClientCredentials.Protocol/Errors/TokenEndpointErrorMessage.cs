@@ -5,10 +5,11 @@ namespace ClientCredentials.Protocol;
 /// <summary>Builds the one-paragraph message of a <see cref="TokenEndpointException"/>.</summary>
 internal static class TokenEndpointErrorMessage
 {
-    public static string Format(TokenEndpointError error)
+    /// <summary>The message; <paramref name="subject"/> names who answered ("The token endpoint" by default).</summary>
+    public static string Format(TokenEndpointError error, string subject = "The token endpoint")
     {
         var text = new StringBuilder();
-        text.Append("The token endpoint answered HTTP ").Append((int)error.StatusCode).Append(' ').Append(error.Error);
+        text.Append(subject).Append(" answered HTTP ").Append((int)error.StatusCode).Append(' ').Append(error.Error);
         if (error.ErrorCodes.Count > 0)
         {
             text.Append(" (AADSTS").Append(string.Join(", AADSTS", error.ErrorCodes)).Append(')');
