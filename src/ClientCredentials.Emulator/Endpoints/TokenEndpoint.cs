@@ -15,7 +15,7 @@ namespace ClientCredentials.Emulator.Endpoints;
 /// </summary>
 internal sealed class TokenEndpoint(
     TokenRequestProcessor processor,
-    FaultInjector faults,
+    Func<HttpContext, FaultInjector> faultsFor,
     AadErrorWriter errorWriter,
     EmulatorAddress address,
     ILogger logger)
@@ -25,7 +25,7 @@ internal sealed class TokenEndpoint(
         var cancellationToken = context.RequestAborted;
         var tenant = context.Request.RouteValues["tenant"] as string ?? string.Empty;
 
-        if (await faults.ApplyAsync(cancellationToken).ConfigureAwait(false) is { } fault)
+        if (await faultsFor(context).ApplyAsync(cancellationToken).ConfigureAwait(false) is { } fault)
         {
             EmulatorLog.FaultInjected(logger, tenant, fault.StatusCode);
             await errorWriter.WriteAsync(context, fault, address.Root, cancellationToken).ConfigureAwait(false);

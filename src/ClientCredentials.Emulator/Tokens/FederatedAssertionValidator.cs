@@ -1,5 +1,8 @@
 using ClientCredentials.Emulator.Directory;
+using ClientCredentials.Emulator.Endpoints;
 using ClientCredentials.Emulator.Errors;
+using ClientCredentials.Emulator.Signing;
+using Microsoft.IdentityModel.Tokens;
 
 namespace ClientCredentials.Emulator.Tokens;
 
@@ -8,8 +11,10 @@ namespace ClientCredentials.Emulator.Tokens;
 /// must match <c>iss</c> (AADSTS700211), <c>sub</c> (AADSTS700213) and <c>aud</c> (AADSTS700212) exactly, the
 /// signature must verify with that issuer's keys, and the time window must hold. External tokens may be reused
 /// until they expire (AAD accepts the same GitHub or Kubernetes token for several scopes), so no replay check.
+/// A credential that trusts one of the emulator's managed identities has the emulator's own issuer for the identity's
+/// tenant and its own signing key.
 /// </summary>
-internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, EmulatorOptions options)
+internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, EmulatorOptions options, EmulatorSigningKey signingKey, EmulatorAddress address)
 {
     public async Task<AadError?> ValidateAsync(RegisteredApplication application, ClientAssertion assertion)
     {
@@ -18,7 +23,7 @@ internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, Emu
             return algorithmError;
         }
 
-        var byIssuer = application.FederatedCredentials.Where(c => string.Equals(c.Issuer, assertion.Issuer, StringComparison.Ordinal)).ToList();
+        var byIssuer = application.FederatedCredentials.Where(c => string.Equals(IssuerOf(c), assertion.Issuer, StringComparison.Ordinal)).ToList();
         if (byIssuer.Count == 0)
         {
             return AadErrors.FederatedIssuerNotFound(assertion.Issuer ?? "(none)");
@@ -36,11 +41,18 @@ internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, Emu
             return AadErrors.FederatedAudienceNotFound(string.Join(", ", assertion.Audiences));
         }
 
-        if (!await AssertionChecks.SignatureVerifiesAsync(assertion, matching.SelectMany(c => c.Keys)).ConfigureAwait(false))
+        if (!await AssertionChecks.SignatureVerifiesAsync(assertion, matching.SelectMany(KeysOf)).ConfigureAwait(false))
         {
             return AadErrors.InvalidSignature("(federated issuer key)");
         }
 
         return AssertionChecks.CheckTimes(assertion, timeProvider.GetUtcNow(), options.ClockSkew, maxLifetime: null);
     }
+
+    /// <summary>The issuer a credential trusts: configured, or the emulator's own for a managed identity's tenant.</summary>
+    private string IssuerOf(RegisteredFederatedCredential credential) =>
+        credential.TrustedManagedIdentity is { } identity ? EmulatorUrls.Issuer(address.Root, identity.Tenant.Id) : credential.Issuer;
+
+    private IEnumerable<SecurityKey> KeysOf(RegisteredFederatedCredential credential) =>
+        credential.TrustedManagedIdentity is null ? credential.Keys : [signingKey.SecurityKey];
 }
