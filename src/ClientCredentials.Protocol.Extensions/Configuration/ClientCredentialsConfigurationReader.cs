@@ -76,6 +76,11 @@ internal static class ClientCredentialsConfigurationReader
             CertificateSubject = entry[nameof(CredentialSourceOptions.CertificateSubject)],
             TokenFilePath = entry[nameof(CredentialSourceOptions.TokenFilePath)],
             ProviderKey = entry[nameof(CredentialSourceOptions.ProviderKey)],
+            ManagedIdentityClientId = entry[nameof(CredentialSourceOptions.ManagedIdentityClientId)],
+            ManagedIdentityObjectId = entry[nameof(CredentialSourceOptions.ManagedIdentityObjectId)],
+            ManagedIdentityResourceId = entry[nameof(CredentialSourceOptions.ManagedIdentityResourceId)],
+            TokenExchangeAudience = entry[nameof(CredentialSourceOptions.TokenExchangeAudience)],
+            ImdsEndpoint = entry[nameof(CredentialSourceOptions.ImdsEndpoint)],
         };
 
         var sourceType = entry[nameof(CredentialSourceOptions.SourceType)];

@@ -19,6 +19,7 @@ internal sealed class CredentialSourceLoader(IServiceProvider services, TimeProv
         CredentialSourceType.CertificateStore => Certificate(source, new CertificateStoreSearch(timeProvider).Find(source)),
         CredentialSourceType.FederatedTokenFile => FederatedTokenFile(source),
         CredentialSourceType.AssertionProvider => AssertionProvider(clientName, source),
+        CredentialSourceType.ManagedIdentity => ManagedIdentity(clientName, source),
         _ => throw new CredentialSourceUnavailableException($"SourceType '{source.SourceType}' is not a credential source."),
     };
 
@@ -96,6 +97,25 @@ internal sealed class CredentialSourceLoader(IServiceProvider services, TimeProv
         }
 
         return credential;
+    }
+
+    /// <summary>
+    /// The resource's managed identity as the app's federated credential. Loads wherever a managed identity endpoint can
+    /// be resolved from the environment (IMDS is the fallback), so place it before the credentials meant for elsewhere.
+    /// </summary>
+    private ManagedIdentityFederatedCredential ManagedIdentity(string clientName, CredentialSourceOptions source)
+    {
+        var key = ClientCredentialsDefaults.ConfigurationPathOf(clientName) + ":Credentials";
+        var imds = ManagedIdentitySourceOptions.ImdsEndpointOf(source, key);
+        var managedIdentity = new ManagedIdentityCredential(new ManagedIdentityOptions
+        {
+            Id = ManagedIdentitySourceOptions.IdOf(source, key),
+            ImdsEndpoint = imds,
+            Source = imds is null ? null : ManagedIdentitySource.Imds,
+            TimeProvider = timeProvider,
+            LoggerFactory = services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+        });
+        return new ManagedIdentityFederatedCredential(managedIdentity, string.IsNullOrWhiteSpace(source.TokenExchangeAudience) ? null : source.TokenExchangeAudience.Trim());
     }
 
     private ClientAssertionCredential AssertionProvider(string clientName, CredentialSourceOptions source)

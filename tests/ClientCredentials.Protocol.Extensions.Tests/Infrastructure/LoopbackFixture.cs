@@ -20,6 +20,9 @@ public sealed class LoopbackFixture : IAsyncLifetime
     public const string FederatedClientId = "aaaaaaaa-0000-0000-0000-000000000003";
     public const string FederatedIssuer = "https://issuer.workload.test";
     public const string FederatedSubject = "system:serviceaccount:default:orders";
+    public const string KeylessClientId = "aaaaaaaa-0000-0000-0000-000000000004";
+    public const string IdentityObjectId = "cccccccc-0000-0000-0000-000000000001";
+    public const string IdentityClientId = "cccccccc-0000-0000-0000-000000000002";
     public const string ApiResource = "api://sample-api";
     public const string ApiScope = ApiResource + "/.default";
     public const string CertificatePassword = "pfx-pass-42";
@@ -62,7 +65,14 @@ public sealed class LoopbackFixture : IAsyncLifetime
                     FederatedCredentials = [new EmulatorFederatedCredential { Issuer = FederatedIssuer, Subject = FederatedSubject, SigningKeys = [FederatedKey.ExportSubjectPublicKeyInfoPem()] }],
                     Roles = new Dictionary<string, IReadOnlyList<string>> { [ApiResource] = ["Data.Read"] },
                 },
+                new EmulatorApplication
+                {
+                    ClientId = KeylessClientId,
+                    FederatedCredentials = [new EmulatorFederatedCredential { ManagedIdentity = IdentityObjectId }],
+                    Roles = new Dictionary<string, IReadOnlyList<string>> { [ApiResource] = ["Data.Read"] },
+                },
             ],
+            ManagedIdentities = [new EmulatorManagedIdentity { ObjectId = IdentityObjectId, ClientId = IdentityClientId }],
         };
         Emulator = await EmulatorServer.StartAsync(options);
         Api = await TestApi.StartAsync();
