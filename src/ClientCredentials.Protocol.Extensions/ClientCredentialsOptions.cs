@@ -32,6 +32,13 @@ public sealed class ClientCredentialsOptions
     /// <summary>Default scopes; for Entra ID and AD FS exactly one <c>{resource}/.default</c>.</summary>
     public IList<string> Scopes { get; set; } = new List<string>();
 
+    /// <summary>
+    /// Client capabilities to declare, for example <c>cp1</c> for continuous access evaluation (sent as <c>claims</c>
+    /// <c>{"access_token":{"xms_cc":{"values":[…]}}}</c>, merged with claims challenges). In configuration: a list or one
+    /// space-separated string.
+    /// </summary>
+    public IList<string> ClientCapabilities { get; set; } = new List<string>();
+
     /// <summary>Credentials tried in order when the client is created; the first that loads and suits the authority is used.</summary>
     public IList<CredentialSourceOptions> Credentials { get; set; } = new List<CredentialSourceOptions>();
 

@@ -35,6 +35,16 @@ internal static class ClientCredentialsConfigurationReader
             options.Scopes = scopes.GetChildren().Select(child => child.Value ?? string.Empty).ToList();
         }
 
+        var capabilities = section.GetSection(nameof(ClientCredentialsOptions.ClientCapabilities));
+        if (capabilities.Value is { } spaceSeparatedCapabilities)
+        {
+            options.ClientCapabilities = spaceSeparatedCapabilities.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        }
+        else if (capabilities.GetChildren().Any())
+        {
+            options.ClientCapabilities = capabilities.GetChildren().Select(child => child.Value ?? string.Empty).ToList();
+        }
+
         if (section[nameof(ClientCredentialsOptions.DefaultTokenLifetime)] is { } lifetime)
         {
             ReadDefaultTokenLifetime(lifetime, options);

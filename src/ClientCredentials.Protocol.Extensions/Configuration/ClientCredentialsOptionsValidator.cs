@@ -50,6 +50,14 @@ internal sealed class ClientCredentialsOptionsValidator(IEnumerable<ClientCreden
             }
         }
 
+        foreach (var capability in options.ClientCapabilities)
+        {
+            if (string.IsNullOrWhiteSpace(capability) || capability.Any(c => c is ' ' or '"' or '\\' || c < 0x21 || c > 0x7e))
+            {
+                failures.Add($"{path}:ClientCapabilities: '{capability}' is not a capability name such as cp1.");
+            }
+        }
+
         foreach (var (key, problem) in options.InvalidValues)
         {
             failures.Add($"{path}:{key}: {problem}.");

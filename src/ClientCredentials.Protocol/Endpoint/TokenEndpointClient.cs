@@ -18,9 +18,11 @@ internal sealed partial class TokenEndpointClient
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan? _defaultLifetime;
     private readonly ILogger _logger;
+    private readonly ClientCapabilities _capabilities;
 
-    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger)
+    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger, ClientCapabilities? capabilities = null)
     {
+        _capabilities = capabilities ?? ClientCapabilities.None;
         _httpClient = httpClient;
         _authority = authority;
         _clientId = clientId;
@@ -38,7 +40,7 @@ internal sealed partial class TokenEndpointClient
         var tokenEndpoint = await _authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
         LastTokenEndpoint = tokenEndpoint;
         var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider);
-        using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, correlationId, cancellationToken).ConfigureAwait(false);
+        using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, _capabilities.Merge(request.Claims), correlationId, cancellationToken).ConfigureAwait(false);
         using var activity = ClientCredentialsTelemetry.ActivitySource.StartActivity(ClientCredentialsTelemetry.TokenRequestActivity, ActivityKind.Client);
         activity?.SetTag("server.address", tokenEndpoint.Host);
         activity?.SetTag("oauth.client_id", _clientId);
