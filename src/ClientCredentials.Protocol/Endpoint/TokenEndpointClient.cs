@@ -35,9 +35,34 @@ internal sealed partial class TokenEndpointClient
     /// <summary>The token endpoint of the latest attempt, for errors raised outside an attempt (overall timeouts).</summary>
     public Uri? LastTokenEndpoint { get; private set; }
 
+    /// <summary>
+    /// Sends the request; when the endpoint rejects the credential and the credential has since got something new to
+    /// present (a rotated certificate), sends it once more.
+    /// </summary>
     public async Task<AccessToken> SendAsync(TokenCacheKey request, string correlationId, CancellationToken cancellationToken)
     {
         var tokenEndpoint = await _authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        TokenEndpointException rejected;
+        try
+        {
+            return await SendToAsync(tokenEndpoint, request, correlationId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenEndpointException ex) when (ex.ErrorCodes.Count > 0)
+        {
+            rejected = ex;
+        }
+
+        if (!await _credential.RenewAfterRejectionAsync(rejected.Details, _timeProvider, cancellationToken).ConfigureAwait(false))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(rejected);
+        }
+
+        LogCredentialRenewed(_logger, string.Join(",", rejected.ErrorCodes), _credential.ToString() ?? string.Empty, correlationId);
+        return await SendToAsync(tokenEndpoint, request, correlationId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AccessToken> SendToAsync(Uri tokenEndpoint, TokenCacheKey request, string correlationId, CancellationToken cancellationToken)
+    {
         LastTokenEndpoint = tokenEndpoint;
         var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider);
         using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, _capabilities.Merge(request.Claims), correlationId, cancellationToken).ConfigureAwait(false);
@@ -112,6 +137,9 @@ internal sealed partial class TokenEndpointClient
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Token endpoint answered HTTP {StatusCode} {Error} (codes {ErrorCodes}, trace_id {TraceId}, client-request-id {CorrelationId}).")]
     private static partial void LogEndpointError(ILogger logger, int statusCode, string error, string errorCodes, string? traceId, string correlationId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The token endpoint rejected the credential (AADSTS{ErrorCodes}); it was loaded again and now presents {Credential}: sending once more (client-request-id {CorrelationId}).")]
+    private static partial void LogCredentialRenewed(ILogger logger, string errorCodes, string credential, string correlationId);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Token endpoint {TokenEndpoint} unreachable (timed out: {TimedOut}): {Reason} (client-request-id {CorrelationId}).")]
     private static partial void LogUnreachable(ILogger logger, Uri tokenEndpoint, bool timedOut, string reason, string correlationId);
