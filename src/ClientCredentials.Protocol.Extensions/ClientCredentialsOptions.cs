@@ -17,6 +17,15 @@ public sealed class ClientCredentialsOptions
     /// <summary>Entra ID tenant id (GUID) or verified domain; not <c>common</c>, <c>organizations</c> or <c>consumers</c> (AADSTS90010).</summary>
     public string? TenantId { get; set; }
 
+    /// <summary>
+    /// Entra ID only: the Azure region whose regional endpoint (ESTS-R) is tried first, e.g. <c>westus2</c>; <c>none</c>
+    /// turns regions off. Default: <c>AZURE_REGIONAL_AUTHORITY_NAME</c> or <c>MSAL_FORCE_REGION</c>, else none.
+    /// </summary>
+    public string? Region { get; set; }
+
+    /// <summary>Entra ID only: the regional endpoint's base URL when it is not the computed <c>{region}.{host}</c>.</summary>
+    public string? RegionalInstance { get; set; }
+
     /// <summary>AD FS authority, for example <c>https://adfs.contoso.com/adfs</c>.</summary>
     public string? Authority { get; set; }
 

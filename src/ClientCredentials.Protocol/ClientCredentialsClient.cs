@@ -178,8 +178,8 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         {
             // The key is the request: its scopes, claims and extras are the validated, immutable copies.
             return await _pipeline.ExecuteAsync(
-                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, ct)),
-                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId),
+                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, ct, state.Regional)),
+                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt()),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)

@@ -77,7 +77,8 @@ internal static class TokenCommand
     {
         var given = new (string Option, bool Set)[]
         {
-            ("--tenant", authority.Tenant is not null), ("--instance", authority.Instance is not null), ("--authority", authority.Authority is not null),
+            ("--tenant", authority.Tenant is not null), ("--instance", authority.Instance is not null), ("--region", authority.Region is not null),
+            ("--regional-instance", authority.RegionalInstance is not null), ("--authority", authority.Authority is not null),
             ("--token-endpoint", authority.TokenEndpoint is not null), ("--issuer", authority.Issuer is not null), ("--secret-env", secretEnv is not null),
             ("--secret-stdin", secretStdin), ("--certificate", certificate.Path is not null), ("--assertion-file", assertionFile is not null),
         }.Where(o => o.Set).Select(o => o.Option).ToList();

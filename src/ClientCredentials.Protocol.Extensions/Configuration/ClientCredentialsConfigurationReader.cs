@@ -19,6 +19,8 @@ internal static class ClientCredentialsConfigurationReader
 
         options.Instance = section[nameof(ClientCredentialsOptions.Instance)] ?? options.Instance;
         options.TenantId = section[nameof(ClientCredentialsOptions.TenantId)] ?? options.TenantId;
+        options.Region = section[nameof(ClientCredentialsOptions.Region)] ?? options.Region;
+        options.RegionalInstance = section[nameof(ClientCredentialsOptions.RegionalInstance)] ?? options.RegionalInstance;
         options.Authority = section[nameof(ClientCredentialsOptions.Authority)] ?? options.Authority;
         options.TokenEndpoint = section[nameof(ClientCredentialsOptions.TokenEndpoint)] ?? options.TokenEndpoint;
         options.Issuer = section[nameof(ClientCredentialsOptions.Issuer)] ?? options.Issuer;

@@ -77,6 +77,7 @@ internal static class TokenResponseReader
             TokenSource.IdentityProvider)
         {
             AdditionalFields = AdditionalFieldsOf(json),
+            RegionalRoute = context.RegionalRoute,
         };
     }
 
