@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ClientCredentials.Protocol;
 
@@ -25,7 +26,11 @@ internal static class TokenResponseReader
         JsonException? parseError = null;
         try
         {
-            json = body.Length == 0 ? null : JsonSerializer.Deserialize(body, TokenEndpointJsonContext.Default.TokenEndpointJson);
+            // RFC 8259 §8.1: JSON between systems is UTF-8. Checked up front because members this reader keeps as raw
+            // JSON (AdditionalFields) would otherwise fail later, and not as a JsonException.
+            json = body.Length == 0 ? null
+                : Utf8.IsValid(body) ? JsonSerializer.Deserialize(body, TokenEndpointJsonContext.Default.TokenEndpointJson)
+                : throw new JsonException("it is not UTF-8, RFC 8259 §8.1");
         }
         catch (JsonException ex)
         {
@@ -40,6 +45,9 @@ internal static class TokenResponseReader
 
         if (!success || json is null)
         {
+            // A body that holds an access token (any 2xx, or an error status that carries one, whole or cut short) is
+            // never excerpted: the token would end up in logs.
+            var holdsToken = success || body.AsSpan().IndexOf("access_token"u8) >= 0;
             throw new TokenEndpointException(
                 new TokenEndpointError
                 {
@@ -47,10 +55,9 @@ internal static class TokenResponseReader
                     Error = InvalidResponse,
                     ErrorDescription = success
                         ? (parseError is null ? "The response body is empty." : $"The {body.Length}-byte response body is not valid JSON ({parseError.Message}).")
+                        : holdsToken ? $"HTTP {(int)status} without an OAuth error response; the body names an access_token, so no excerpt of it is kept."
                         : $"HTTP {(int)status} without an OAuth error response.",
-
-                    // A 2xx body may hold an access token next to the malformed part: no excerpt of it is kept.
-                    ResponseSnippet = success ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
+                    ResponseSnippet = holdsToken ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
                     CorrelationId = context.CorrelationId,
                     RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
                 },
