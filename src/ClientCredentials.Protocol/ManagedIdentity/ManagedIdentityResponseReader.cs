@@ -29,7 +29,10 @@ internal static class ManagedIdentityResponseReader
         JsonException? parseError = null;
         try
         {
-            document = body.Length == 0 ? null : JsonDocument.Parse(body);
+            // RFC 8259 §8.1: JSON is UTF-8. Checked up front: members kept as raw text would fail to decode later.
+            document = body.Length == 0 ? null
+                : System.Text.Unicode.Utf8.IsValid(body) ? JsonDocument.Parse(body)
+                : throw new JsonException("The body is not valid UTF-8.");
         }
         catch (JsonException ex)
         {
@@ -69,14 +72,14 @@ internal static class ManagedIdentityResponseReader
     }
 
     private static bool HasError(JsonElement json) =>
-        json.TryGetProperty("error", out var error) && error.ValueKind is JsonValueKind.String or JsonValueKind.Object && !(error.ValueKind == JsonValueKind.String && error.GetString() is "" or null);
+        json.TryGetProperty("error", out var error) && (error.ValueKind == JsonValueKind.Object || (error.ValueKind == JsonValueKind.String && error.GetRawText() != "\"\""));
 
     private static AccessToken TokenFrom(HttpStatusCode status, JsonElement json, ManagedIdentityResponseContext context)
     {
         var accessToken = StringOf(json, "access_token");
         if (string.IsNullOrEmpty(accessToken))
         {
-            throw Invalid(status, context, "The response has no access_token.");
+            throw Invalid(status, context, json.TryGetProperty("access_token", out _) ? "The response's access_token is not a string of valid text." : "The response has no access_token.");
         }
 
         var expiresOn = ExpiresOn(status, json, context);
@@ -116,7 +119,7 @@ internal static class ManagedIdentityResponseReader
                 expiresOn = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(epoch, 0, 253402300799));
             }
             else if (expiresOnValue.ValueKind == JsonValueKind.String &&
-                     DateTimeOffset.TryParse(expiresOnValue.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed))
+                     DateTimeOffset.TryParse(Text(expiresOnValue), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed))
             {
                 expiresOn = parsed.ToUniversalTime();
             }
@@ -127,6 +130,11 @@ internal static class ManagedIdentityResponseReader
         }
         else if (NumberOf(json, "expires_in") is { } expiresIn)
         {
+            if (expiresIn <= 0)
+            {
+                throw Invalid(status, context, $"The response gives a lifetime of {expiresIn} s; a token must live a positive time.");
+            }
+
             if (expiresIn > MaxLifetimeSeconds)
             {
                 throw Invalid(status, context, $"The response claims a lifetime over 10 years ({expiresIn} s); refusing to cache such a token.");
@@ -208,7 +216,7 @@ internal static class ManagedIdentityResponseReader
         }
         else if (value.ValueKind == JsonValueKind.String)
         {
-            foreach (var part in (value.GetString() ?? string.Empty).Trim('[', ']', ' ').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var part in (Text(value) ?? string.Empty).Trim('[', ']', ' ').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
                 {
@@ -221,7 +229,20 @@ internal static class ManagedIdentityResponseReader
     }
 
     private static string? StringOf(JsonElement json, string name) =>
-        json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
+        json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && Text(value) is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
+
+    /// <summary>A JSON string's text, or null when its escapes do not decode to valid UTF-16 (a lone surrogate such as <c>\ud800</c>).</summary>
+    private static string? Text(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>A whole number given as a JSON number or a numeric string.</summary>
     private static long? NumberOf(JsonElement json, string name)
@@ -236,7 +257,7 @@ internal static class ManagedIdentityResponseReader
             return value.TryGetInt64(out var whole) ? whole : value.TryGetDouble(out var fractional) && fractional is > long.MinValue and < long.MaxValue ? (long)fractional : null;
         }
 
-        return value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        return value.ValueKind == JsonValueKind.String && long.TryParse(Text(value), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
     }
 
     private static TokenEndpointException Invalid(HttpStatusCode status, ManagedIdentityResponseContext context, string description) =>

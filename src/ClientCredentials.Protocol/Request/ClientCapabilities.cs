@@ -62,7 +62,19 @@ internal sealed class ClientCapabilities
             return string.IsNullOrEmpty(challenge) ? null : challenge;
         }
 
-        var root = string.IsNullOrEmpty(challenge) ? new JsonObject() : JsonNode.Parse(challenge) as JsonObject ?? new JsonObject();
+        try
+        {
+            var root = string.IsNullOrEmpty(challenge) ? new JsonObject() : JsonNode.Parse(challenge) as JsonObject ?? new JsonObject();
+            return MergeInto(root);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            throw new ClientCredentialsConfigurationException("Claims", $"The claims challenge cannot be merged with the client capabilities: {ex.Message}", ex);
+        }
+    }
+
+    private string MergeInto(JsonObject root)
+    {
         var accessToken = root["access_token"] as JsonObject;
         if (accessToken is null)
         {

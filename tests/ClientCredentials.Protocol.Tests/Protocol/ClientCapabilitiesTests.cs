@@ -92,6 +92,16 @@ public sealed class ClientCapabilitiesTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("""{"access_token":{"a":1,"a":2}}""")]
+    [InlineData("""{"access_token":{"nbf":"\ud800"}}""")]
+    public async Task A_challenge_that_cannot_be_merged_is_a_claims_error_and_nothing_is_sent(string challenge)
+    {
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(async () => await Client("cp1").GetTokenAsync(new TokenRequestParameters(Scope) { Claims = challenge }));
+        Assert.Equal("Claims", error.Setting);
+        Assert.Empty(_entra.Requests);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("cp 1")]
     [InlineData("cp\"1")]
