@@ -100,7 +100,7 @@ public sealed class ManagedIdentityCacheTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Past_refresh_in_a_hit_returns_the_cached_token_and_refreshes_once_in_the_background()
     {
-        var clock = new Infrastructure.ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new TestClock(DateTimeOffset.UtcNow);
         var expiresOn = clock.GetUtcNow().AddHours(24).ToUnixTimeSeconds();
         _imds.Play(
             new RecordedResponse(200, ManagedIdentityTestEnvironment.Json, $$"""{"access_token":"{{ManagedIdentityTestEnvironment.Token("first")}}","expires_on":{{expiresOn}},"refresh_in":3600,"token_type":"Bearer"}"""),
