@@ -26,29 +26,29 @@ public sealed class EmulatorServer : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly WebApplication application;
-    private readonly EmulatorSigningKey signingKey;
-    private readonly FaultInjector faultInjector;
-    private readonly FaultInjector regionalFaultInjector;
-    private readonly EmulatorAddress address;
-    private readonly ILogger logger;
-    private readonly Lock registrationLock = new();
-    private DirectorySnapshot directory;
-    private int disposed;
+    private readonly WebApplication _application;
+    private readonly EmulatorSigningKey _signingKey;
+    private readonly FaultInjector _faultInjector;
+    private readonly FaultInjector _regionalFaultInjector;
+    private readonly EmulatorAddress _address;
+    private readonly ILogger _logger;
+    private readonly object _registrationGate = new();
+    private DirectorySnapshot _directory;
+    private int _disposed;
 
     private EmulatorServer(WebApplication application, EmulatorSigningKey signingKey, FaultInjector faultInjector, FaultInjector regionalFaultInjector, DirectorySnapshot directory, EmulatorAddress address, ILogger logger)
     {
-        this.application = application;
-        this.signingKey = signingKey;
-        this.faultInjector = faultInjector;
-        this.regionalFaultInjector = regionalFaultInjector;
-        this.directory = directory;
-        this.address = address;
-        this.logger = logger;
+        _application = application;
+        _signingKey = signingKey;
+        _faultInjector = faultInjector;
+        _regionalFaultInjector = regionalFaultInjector;
+        _directory = directory;
+        _address = address;
+        _logger = logger;
     }
 
     /// <summary>The root of every endpoint, e.g. <c>http://127.0.0.1:50123/</c>; use it as the authority host.</summary>
-    public Uri BaseAddress => new($"{address.Root}/");
+    public Uri BaseAddress => new($"{_address.Root}/");
 
     /// <summary>
     /// The regional alias's root (<see cref="EmulatorServerSettings.RegionalAlias"/>), e.g. <c>http://127.0.0.2:50124/</c>;
@@ -64,7 +64,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     public Uri ImdsBaseAddress => BaseAddress;
 
     /// <summary>The App Service managed identity endpoint, for <c>IDENTITY_ENDPOINT</c>: <c>{base}/msi/token</c>.</summary>
-    public Uri AppServiceIdentityEndpoint => new($"{address.Root}{EmulatorUrls.AppServiceTokenRoute}");
+    public Uri AppServiceIdentityEndpoint => new($"{_address.Root}{EmulatorUrls.AppServiceTokenRoute}");
 
     /// <summary>The value the App Service endpoint expects in <c>X-IDENTITY-HEADER</c>, for <c>IDENTITY_HEADER</c>.</summary>
     public string AppServiceIdentityHeader { get; private set; } = string.Empty;
@@ -116,7 +116,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         {
             AppServiceIdentityHeader = options.AppServiceIdentityHeader ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
         };
-        server.faultInjector.Reset(options.Faults);
+        server._faultInjector.Reset(options.Faults);
         server.MapEndpoints(options, timeProvider, settings.RegionalAlias);
         try
         {
@@ -160,12 +160,12 @@ public sealed class EmulatorServer : IAsyncDisposable
     public void RegisterApplication(EmulatorApplication application)
     {
         ArgumentNullException.ThrowIfNull(application);
-        lock (registrationLock)
+        lock (_registrationGate)
         {
-            var current = Volatile.Read(ref directory);
+            var current = Volatile.Read(ref _directory);
             var registered = EmulatorOptionsValidator.ValidateApplication(application, current);
-            Volatile.Write(ref directory, current.With(registered));
-            EmulatorLog.ApplicationRegistered(logger, registered.ClientId, registered.Tenant.Id);
+            Volatile.Write(ref _directory, current.With(registered));
+            EmulatorLog.ApplicationRegistered(_logger, registered.ClientId, registered.Tenant.Id);
         }
     }
 
@@ -174,7 +174,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     public void SetFaults(EmulatorFaults faults)
     {
         EmulatorOptionsValidator.ValidateFaults(faults);
-        faultInjector.Reset(faults);
+        _faultInjector.Reset(faults);
     }
 
     /// <summary>Replaces the faults of the regional alias only (the main address keeps its own); their sequence starts over.</summary>
@@ -182,34 +182,34 @@ public sealed class EmulatorServer : IAsyncDisposable
     public void SetRegionalFaults(EmulatorFaults faults)
     {
         EmulatorOptionsValidator.ValidateFaults(faults);
-        regionalFaultInjector.Reset(faults);
+        _regionalFaultInjector.Reset(faults);
     }
 
     /// <summary>Stops listening (waiting at most 5 seconds for requests in flight) and releases the signing key.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
         using (var timeout = new CancellationTokenSource(StopTimeout))
         {
-            await application.StopAsync(timeout.Token).ConfigureAwait(false);
+            await _application.StopAsync(timeout.Token).ConfigureAwait(false);
         }
 
         await ReleaseAsync().ConfigureAwait(false);
     }
 
-    private string Root => address.Root;
+    private string Root => _address.Root;
 
     private async Task ReleaseAsync()
     {
-        await application.DisposeAsync().ConfigureAwait(false);
-        signingKey.Dispose();
+        await _application.DisposeAsync().ConfigureAwait(false);
+        _signingKey.Dispose();
     }
 
-    private DirectorySnapshot CurrentDirectory() => Volatile.Read(ref directory);
+    private DirectorySnapshot CurrentDirectory() => Volatile.Read(ref _directory);
 
     private Directory.RegisteredTenant ResolveTenant(string tenant)
     {
@@ -226,19 +226,19 @@ public sealed class EmulatorServer : IAsyncDisposable
             CurrentDirectory,
             new ClientSecretVerifier(timeProvider),
             new CertificateAssertionValidator(replayCache, timeProvider, options),
-            new FederatedAssertionValidator(timeProvider, options, signingKey, address),
-            new AccessTokenIssuer(signingKey, timeProvider, options));
-        var tokenEndpoint = new TokenEndpoint(processor, context => regionalAlias is not null && regionalAlias.Equals(context.Connection.LocalIpAddress) ? regionalFaultInjector : faultInjector, errorWriter, address, logger);
-        var managedIdentity = new ManagedIdentityEndpoints(CurrentDirectory, new AccessTokenIssuer(signingKey, timeProvider, options), errorWriter, address, AppServiceIdentityHeader, logger);
-        var discovery = new DiscoveryEndpoints(CurrentDirectory, signingKey, errorWriter, address);
-        var whoAmI = new WhoAmIEndpoint(options.ProtectedApi, CurrentDirectory, signingKey, timeProvider, options, address, logger);
+            new FederatedAssertionValidator(timeProvider, options, _signingKey, _address),
+            new AccessTokenIssuer(_signingKey, timeProvider, options));
+        var tokenEndpoint = new TokenEndpoint(processor, context => regionalAlias is not null && regionalAlias.Equals(context.Connection.LocalIpAddress) ? _regionalFaultInjector : _faultInjector, errorWriter, _address, _logger);
+        var managedIdentity = new ManagedIdentityEndpoints(CurrentDirectory, new AccessTokenIssuer(_signingKey, timeProvider, options), errorWriter, _address, AppServiceIdentityHeader, _logger);
+        var discovery = new DiscoveryEndpoints(CurrentDirectory, _signingKey, errorWriter, _address);
+        var whoAmI = new WhoAmIEndpoint(options.ProtectedApi, CurrentDirectory, _signingKey, timeProvider, options, _address, _logger);
 
-        application.MapMethods(EmulatorUrls.V2TokenRoute, [HttpMethods.Post], (RequestDelegate)(context => tokenEndpoint.HandleAsync(context, TokenEndpointVersion.V2)));
-        application.MapMethods(EmulatorUrls.V1TokenRoute, [HttpMethods.Post], (RequestDelegate)(context => tokenEndpoint.HandleAsync(context, TokenEndpointVersion.V1)));
-        application.MapMethods(EmulatorUrls.DiscoveryRoute, [HttpMethods.Get], (RequestDelegate)discovery.OpenIdConfigurationAsync);
-        application.MapMethods(EmulatorUrls.KeysRoute, [HttpMethods.Get], (RequestDelegate)discovery.KeysAsync);
-        application.MapMethods(EmulatorUrls.WhoAmIRoute, [HttpMethods.Get], (RequestDelegate)whoAmI.HandleAsync);
-        application.MapMethods(EmulatorUrls.ImdsTokenRoute, [HttpMethods.Get], (RequestDelegate)managedIdentity.ImdsAsync);
-        application.MapMethods(EmulatorUrls.AppServiceTokenRoute, [HttpMethods.Get], (RequestDelegate)managedIdentity.AppServiceAsync);
+        _application.MapMethods(EmulatorUrls.V2TokenRoute, [HttpMethods.Post], (RequestDelegate)(context => tokenEndpoint.HandleAsync(context, TokenEndpointVersion.V2)));
+        _application.MapMethods(EmulatorUrls.V1TokenRoute, [HttpMethods.Post], (RequestDelegate)(context => tokenEndpoint.HandleAsync(context, TokenEndpointVersion.V1)));
+        _application.MapMethods(EmulatorUrls.DiscoveryRoute, [HttpMethods.Get], (RequestDelegate)discovery.OpenIdConfigurationAsync);
+        _application.MapMethods(EmulatorUrls.KeysRoute, [HttpMethods.Get], (RequestDelegate)discovery.KeysAsync);
+        _application.MapMethods(EmulatorUrls.WhoAmIRoute, [HttpMethods.Get], (RequestDelegate)whoAmI.HandleAsync);
+        _application.MapMethods(EmulatorUrls.ImdsTokenRoute, [HttpMethods.Get], (RequestDelegate)managedIdentity.ImdsAsync);
+        _application.MapMethods(EmulatorUrls.AppServiceTokenRoute, [HttpMethods.Get], (RequestDelegate)managedIdentity.AppServiceAsync);
     }
 }

@@ -7,7 +7,7 @@ namespace ClientCredentials.Emulator.Tests;
 /// <summary>The emulated resource's IMDS and App Service managed identity endpoints, and apps trusting their tokens as federated credentials.</summary>
 public sealed class ManagedIdentityEndpointTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
-    private readonly EmulatorHarness emulator = fixture.Emulator;
+    private readonly EmulatorHarness _emulator = fixture.Emulator;
 
     private const string ImdsPath = "metadata/identity/oauth2/token";
 
@@ -35,7 +35,7 @@ public sealed class ManagedIdentityEndpointTests(EmulatorFixture fixture) : ICla
 
     private async Task<EndpointResponse> SendAsync(HttpRequestMessage request)
     {
-        using var response = await emulator.Http.SendAsync(request);
+        using var response = await _emulator.Http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         return new EndpointResponse(response.StatusCode, body.Length > 0 ? System.Text.Json.JsonDocument.Parse(body) : null, response.Headers, body);
     }
@@ -54,7 +54,7 @@ public sealed class ManagedIdentityEndpointTests(EmulatorFixture fixture) : ICla
         Assert.Equal(TestDirectory.SystemIdentityObjectId, token.GetPayloadValue<string>("oid"));
         Assert.Equal(TestDirectory.SystemIdentityObjectId, token.Subject);
         Assert.Equal(TestDirectory.ApiAppId, token.Audiences.Single());
-        Assert.Equal($"{emulator.Root}/{TestDirectory.TenantId}/v2.0", token.Issuer);
+        Assert.Equal($"{_emulator.Root}/{TestDirectory.TenantId}/v2.0", token.Issuer);
         Assert.Equal(["Data.Read"], token.GetPayloadValue<string[]>("roles"));
     }
 
@@ -145,7 +145,7 @@ public sealed class ManagedIdentityEndpointTests(EmulatorFixture fixture) : ICla
         var assertion = await ExchangeTokenAsync($"client_id={TestDirectory.UserIdentityClientId}");
         Assert.Equal("api://AzureADTokenExchange", new JsonWebToken(assertion).Audiences.Single());
 
-        var response = await emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.KeylessClientId, assertion));
+        var response = await _emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.KeylessClientId, assertion));
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var token = new JsonWebToken(response.String("access_token"));
@@ -158,7 +158,7 @@ public sealed class ManagedIdentityEndpointTests(EmulatorFixture fixture) : ICla
     public async Task Another_identitys_token_is_refused_with_AADSTS700213()
     {
         var assertion = await ExchangeTokenAsync(string.Empty);
-        var response = await emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.KeylessClientId, assertion));
+        var response = await _emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.KeylessClientId, assertion));
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 700213);
     }
 
@@ -166,7 +166,7 @@ public sealed class ManagedIdentityEndpointTests(EmulatorFixture fixture) : ICla
     public async Task A_token_for_another_audience_is_refused_with_AADSTS700212()
     {
         var assertion = await ExchangeTokenAsync($"client_id={TestDirectory.UserIdentityClientId}", "api://AzureADTokenExchangeUSGov");
-        var response = await emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.KeylessClientId, assertion));
+        var response = await _emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.KeylessClientId, assertion));
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 700212);
     }
 
@@ -174,7 +174,7 @@ public sealed class ManagedIdentityEndpointTests(EmulatorFixture fixture) : ICla
     public async Task An_app_without_that_trust_refuses_the_token_with_AADSTS700211()
     {
         var assertion = await ExchangeTokenAsync($"client_id={TestDirectory.UserIdentityClientId}");
-        var response = await emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.FederatedClientId, assertion));
+        var response = await _emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.FederatedClientId, assertion));
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 700211);
     }
 }

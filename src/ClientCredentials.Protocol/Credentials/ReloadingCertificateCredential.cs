@@ -84,7 +84,7 @@ public sealed class ReloadingCertificateCredential : ClientCredential
             timeProvider ?? TimeProvider.System);
     }
 
-    internal override void Validate(TokenAuthority authority, TimeProvider timeProvider) => _current.Credential.Validate(authority, timeProvider);
+    private protected override void ValidateCore(TokenAuthority authority, TimeProvider timeProvider) => _current.Credential.Validate(authority, timeProvider);
 
     internal override ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -66,6 +67,7 @@ public sealed class ManagedIdentityCredential
     /// Gets a token for <paramref name="scopeOrResource"/>: a <c>{resource}/.default</c> scope or the resource itself
     /// (<c>https://management.azure.com</c>), from the cache when it holds a usable one.
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The .NET convention of an optional CancellationToken last on each overload (as HttpClient.GetAsync); the overloads differ by a required parameter, so no call is ambiguous.")]
     public ValueTask<AccessToken> GetTokenAsync(string scopeOrResource, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeOrResource);
@@ -78,6 +80,7 @@ public sealed class ManagedIdentityCredential
     /// skips the cache; so does a claims challenge, which managed identity endpoints do not take: the answer is a new
     /// token. Extra parameters are refused (the endpoints take none).
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The .NET convention of an optional CancellationToken last on each overload (as HttpClient.GetAsync); the overloads differ by a required parameter, so no call is ambiguous.")]
     public ValueTask<AccessToken> GetTokenAsync(TokenRequestParameters parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);

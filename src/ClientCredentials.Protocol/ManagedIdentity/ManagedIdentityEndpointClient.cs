@@ -25,7 +25,12 @@ internal sealed partial class ManagedIdentityEndpointClient(HttpClient httpClien
         int? statusCode = null;
         try
         {
-            LogSending(logger, source, endpoint.TokenEndpoint, endpoint.Identity.ToString(), resource, correlationId);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                var identity = endpoint.Identity.ToString();
+                LogSending(logger, source, endpoint.TokenEndpoint, identity, resource, correlationId);
+            }
+
             var request = endpoint.CreateRequest(resource, correlationId);
             var (response, body) = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
             using (response)
@@ -108,7 +113,13 @@ internal sealed partial class ManagedIdentityEndpointClient(HttpClient httpClien
     {
         activity?.SetTag("http.response.status_code", (int)response.StatusCode);
         var token = ManagedIdentityResponseReader.Read(response.StatusCode, response.Headers, body, new ManagedIdentityResponseContext(endpoint.Source, scopes, correlationId, requestedAt));
-        LogReceived(logger, ManagedIdentityDescriptions.Name(endpoint.Source), TokenFingerprint.Of(token.Token), token.ExpiresOn, correlationId);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var sourceName = ManagedIdentityDescriptions.Name(endpoint.Source);
+            var fingerprint = TokenFingerprint.Of(token.Token);
+            LogReceived(logger, sourceName, fingerprint, token.ExpiresOn, correlationId);
+        }
+
         return token;
     }
 

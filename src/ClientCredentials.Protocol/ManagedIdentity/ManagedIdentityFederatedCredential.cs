@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 namespace ClientCredentials.Protocol;
 
 /// <summary>
@@ -24,6 +25,7 @@ public sealed class ManagedIdentityFederatedCredential : ClientCredential
     private static readonly string[] ChinaHosts = [EntraInstance.China, "login.partner.microsoftonline.cn"];
 
     /// <summary>Uses the managed identity <paramref name="id"/> of this resource (system-assigned by default), detected from the environment.</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by the type of their first parameter (an identity to detect, or a configured managed identity credential), so no call with an argument is ambiguous.")]
     public ManagedIdentityFederatedCredential(ManagedIdentityId? id = null)
         : this(new ManagedIdentityCredential(new ManagedIdentityOptions { Id = id ?? ManagedIdentityId.SystemAssigned }))
     {
@@ -33,6 +35,7 @@ public sealed class ManagedIdentityFederatedCredential : ClientCredential
     /// Uses <paramref name="managedIdentity"/>. <paramref name="audience"/> overrides the token exchange audience
     /// chosen from the authority's cloud (it must match the federated credential's audience).
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by the type of their first parameter (an identity to detect, or a configured managed identity credential), so no call with an argument is ambiguous.")]
     public ManagedIdentityFederatedCredential(ManagedIdentityCredential managedIdentity, string? audience = null)
     {
         ManagedIdentity = managedIdentity ?? throw new ClientCredentialsConfigurationException("ManagedIdentity", "The managed identity credential is required.");
@@ -60,7 +63,7 @@ public sealed class ManagedIdentityFederatedCredential : ClientCredential
             : PublicCloudAudience;
     }
 
-    internal override void Validate(TokenAuthority authority, TimeProvider timeProvider)
+    private protected override void ValidateCore(TokenAuthority authority, TimeProvider timeProvider)
     {
         if (authority.Kind != AuthorityKind.Entra)
         {

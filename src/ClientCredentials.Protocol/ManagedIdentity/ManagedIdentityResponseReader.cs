@@ -58,7 +58,7 @@ internal static class ManagedIdentityResponseReader
                         ErrorDescription = success
                             ? (parseError is null ? "The response body is not a JSON object." : $"The {body.Length}-byte response body is not valid JSON ({parseError.Message}).")
                             : $"HTTP {(int)status} without a JSON error body.",
-                        ResponseSnippet = success ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
+                        ResponseSnippet = success || body.AsSpan().IndexOf("access_token"u8) >= 0 ? null : ResponseExcerpt.Of(body),
                         CorrelationId = context.CorrelationId,
                         RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
                         Remedy = ManagedIdentityErrorRemedies.For(context.Source, status, null, null),
@@ -196,7 +196,7 @@ internal static class ManagedIdentityResponseReader
     }
 
     /// <summary><c>error_codes</c> as an array of numbers, or the string <c>"[500011]"</c> some managed identity endpoints send.</summary>
-    private static IReadOnlyList<int> ErrorCodesOf(JsonElement json)
+    private static List<int> ErrorCodesOf(JsonElement json)
     {
         if (!json.TryGetProperty("error_codes", out var value))
         {

@@ -39,5 +39,7 @@ internal static class ServiceFabricServerCertificate
     /// <summary>A certificate that validates normally, or whose SHA-1 thumbprint is the pinned one.</summary>
     internal static bool Accept(X509Certificate? certificate, SslPolicyErrors errors, string thumbprint) =>
         errors == SslPolicyErrors.None ||
+#pragma warning disable CA5350 // Service Fabric gives the server's SHA-1 thumbprint (IDENTITY_SERVER_THUMBPRINT); it is compared, nothing is signed.
         (certificate is not null && string.Equals(Convert.ToHexString(SHA1.HashData(certificate.GetRawCertData())), thumbprint, StringComparison.Ordinal));
+#pragma warning restore CA5350
 }

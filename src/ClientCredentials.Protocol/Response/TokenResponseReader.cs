@@ -8,8 +8,11 @@ namespace ClientCredentials.Protocol;
 /// <summary>
 /// Turns a token endpoint response into an <see cref="AccessToken"/> or a <see cref="TokenEndpointException"/>.
 /// Success (RFC 6749 §5.1) needs <c>access_token</c> and a lifetime: <c>expires_in</c>, or v1 <c>expires_on</c>;
-/// numbers may be strings. A 200 that carries <c>error</c> is an error. Lifetimes that are negative, or longer than
-/// 10 years (MSAL ignores those too), are errors; Entra must send one, other servers fall back to a configured default.
+/// numbers may be strings. A 200 that carries <c>error</c> is an error. The body is strict JSON (RFC 8259): a
+/// leading UTF-8 byte order mark is skipped (§8.1 allows it), a member named twice makes the body invalid (which value
+/// counts would differ between parsers). Tokens and token types are visible ASCII, as an HTTP header value needs.
+/// Lifetimes of zero or less, or longer than 10 years (MSAL ignores those too), are errors; Entra must send one, other
+/// servers fall back to a configured default.
 /// </summary>
 internal static class TokenResponseReader
 {
@@ -24,13 +27,20 @@ internal static class TokenResponseReader
     {
         TokenEndpointJson? json = null;
         JsonException? parseError = null;
+        string? duplicate = null;
+        var text = WithoutByteOrderMark(body);
         try
         {
             // RFC 8259 §8.1: JSON between systems is UTF-8. Checked up front because members this reader keeps as raw
             // JSON (AdditionalFields) would otherwise fail later, and not as a JsonException.
-            json = body.Length == 0 ? null
-                : Utf8.IsValid(body) ? JsonSerializer.Deserialize(body, TokenEndpointJsonContext.Default.TokenEndpointJson)
+            json = text.IsEmpty ? null
+                : Utf8.IsValid(text) ? JsonSerializer.Deserialize(text, TokenEndpointJsonContext.Default.TokenEndpointJson)
                 : throw new JsonException("it is not UTF-8, RFC 8259 §8.1");
+            duplicate = json is null ? null : JsonMemberNames.FirstDuplicate(text);
+            if (duplicate is not null)
+            {
+                json = null;
+            }
         }
         catch (JsonException ex)
         {
@@ -54,10 +64,15 @@ internal static class TokenResponseReader
                     StatusCode = status,
                     Error = InvalidResponse,
                     ErrorDescription = success
-                        ? (parseError is null ? "The response body is empty." : $"The {body.Length}-byte response body is not valid JSON ({parseError.Message}).")
+                        ? (text.IsEmpty ? "The response body is empty."
+                            : duplicate is not null ? $"The response body names the member '{UntrustedText.Neutralize(duplicate, 64)}' more than once."
+                            : parseError is not null ? $"The {body.Length}-byte response body is not valid JSON ({parseError.Message})."
+                            : "The response body is not a JSON object.")
                         : holdsToken ? $"HTTP {(int)status} without an OAuth error response; the body names an access_token, so no excerpt of it is kept."
                         : $"HTTP {(int)status} without an OAuth error response.",
-                    ResponseSnippet = holdsToken ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
+
+                    // Other credential-looking values (a JWT, a Bearer credential, a client_assertion...) are redacted.
+                    ResponseSnippet = holdsToken ? null : ResponseExcerpt.Of(body),
                     CorrelationId = context.CorrelationId,
                     RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
                 },
@@ -67,6 +82,18 @@ internal static class TokenResponseReader
         if (string.IsNullOrEmpty(json.AccessToken))
         {
             throw Invalid(status, context, "The response has no access_token.");
+        }
+
+        // Both end up in an Authorization header: a control character or non-ASCII letter would fail every later request.
+        if (!HeaderValueRule.IsValid(json.AccessToken))
+        {
+            throw Invalid(status, context, "The response's access_token is not a string of visible ASCII characters (RFC 6750 §2.1), so it cannot be sent in an Authorization header.");
+        }
+
+        // The token type becomes the Authorization scheme, which RFC 9110 §11.1 makes a token (§5.6.2).
+        if (!string.IsNullOrEmpty(json.TokenType) && !HeaderValueRule.IsValidToken(json.TokenType))
+        {
+            throw Invalid(status, context, "The response's token_type is not an HTTP token (RFC 6749 §7.1, RFC 9110 §5.6.2: visible ASCII without delimiters), so it cannot be an Authorization scheme.");
         }
 
         var expiresOn = ExpiresOn(status, json, context);
@@ -131,10 +158,13 @@ internal static class TokenResponseReader
             throw Invalid(status, context, "The response has no expires_in (nor v1 expires_on), so the token's lifetime is unknown.");
         }
 
-        // Checked as numbers before any conversion, so an absurd value is an invalid response, not an overflow.
-        if (seconds < 0)
+        // Checked as numbers before any conversion, so an absurd value is an invalid response, not an overflow. A token
+        // that is already expired when it arrives would be sent only to be refused by the resource.
+        if (seconds <= 0)
         {
-            throw Invalid(status, context, $"The response gives a negative lifetime ({seconds} s).");
+            throw Invalid(status, context, seconds < 0
+                ? $"The response gives a negative lifetime ({seconds} s)."
+                : "The response gives a lifetime of 0 s: the token is expired on arrival.");
         }
 
         if (seconds > MaxLifetimeSeconds)
@@ -146,6 +176,9 @@ internal static class TokenResponseReader
         return context.RequestedAt + lifetime;
     }
 
+    private static ReadOnlySpan<byte> WithoutByteOrderMark(byte[] body) =>
+        body.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body.AsSpan(3) : body;
+
     /// <summary>AAD sends <c>"trace_id":""</c> when it has none; an empty or blank field is absent.</summary>
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
@@ -155,7 +188,7 @@ internal static class TokenResponseReader
     private static TokenEndpointError ErrorFrom(HttpStatusCode status, HttpResponseHeaders headers, TokenEndpointJson json, TokenResponseContext context)
     {
         // error_codes as sent ([] when absent); the description's AADSTS code only picks the remedy.
-        IReadOnlyList<int> codes = json.ErrorCodes ?? [];
+        var codes = json.ErrorCodes ?? [];
         return new TokenEndpointError
         {
             StatusCode = status,
@@ -169,7 +202,7 @@ internal static class TokenResponseReader
             Timestamp = NonEmpty(json.Timestamp) ?? TokenEndpointErrorDescription.Timestamp(json.ErrorDescription),
             ErrorUri = NonEmpty(json.ErrorUri),
             RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
-            Remedy = AadErrorRemedies.For(codes.Count > 0 ? codes : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription)),
+            Remedy = AadErrorRemedies.For(codes.Length > 0 ? codes : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription)),
         };
     }
 }

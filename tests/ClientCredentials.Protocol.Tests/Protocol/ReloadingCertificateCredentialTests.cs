@@ -15,8 +15,8 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
     private const string Scope = "https://graph.microsoft.com/.default";
     private const string KeyNotFound = """{"error":"invalid_client","error_description":"AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.","error_codes":[700027]}""";
     private readonly string _directory = Directory.CreateTempSubdirectory("cc-rotation-").FullName;
-    private static readonly X509Certificate2 _first = Exportable("CN=rotation-first");
-    private static readonly X509Certificate2 _second = Exportable("CN=rotation-second");
+    private static readonly X509Certificate2 FirstCertificate = Exportable("CN=rotation-first");
+    private static readonly X509Certificate2 SecondCertificate = Exportable("CN=rotation-second");
     private ReplayEndpoint _entra = null!;
 
     public async Task InitializeAsync() => _entra = await ReplayEndpoint.StartAsync();
@@ -67,17 +67,17 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
     public async Task A_changed_file_signs_the_next_request_without_a_restart()
     {
         _entra.Play(Ok("one"), Ok("two"));
-        var path = WritePfx(_first);
+        var path = WritePfx(FirstCertificate);
         var credential = ReloadingCertificateCredential.FromFile(path, "pw");
         var client = Client(credential);
         await client.GetTokenAsync();
 
-        WritePfx(_second);
+        WritePfx(SecondCertificate);
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
         await client.GetTokenAsync(Fresh);
 
-        Assert.Equal([CertificateThumbprints.X5tS256(_first), CertificateThumbprints.X5tS256(_second)], SignedBy());
-        Assert.Equal(_second.Thumbprint, credential.Certificate.Thumbprint);
+        Assert.Equal([CertificateThumbprints.X5tS256(FirstCertificate), CertificateThumbprints.X5tS256(SecondCertificate)], SignedBy());
+        Assert.Equal(SecondCertificate.Thumbprint, credential.Certificate.Thumbprint);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
     public async Task A_rejection_with_nothing_new_to_present_is_reported_without_a_second_request()
     {
         _entra.Play(Rejected());
-        var client = Client(ReloadingCertificateCredential.FromFile(WritePfx(_first), "pw"));
+        var client = Client(ReloadingCertificateCredential.FromFile(WritePfx(FirstCertificate), "pw"));
         var error = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
         Assert.Equal([700027], error.ErrorCodes);
         Assert.Single(_entra.Requests);
@@ -124,27 +124,27 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
     [Fact]
     public async Task A_rejection_that_is_not_about_the_certificate_does_not_reload()
     {
-        var path = WritePfx(_first);
+        var path = WritePfx(FirstCertificate);
         var credential = ReloadingCertificateCredential.FromFile(path, "pw");
         _entra.Play(Rejected("""{"error":"invalid_scope","error_description":"AADSTS70011: The provided value for the input parameter 'scope' is not valid.","error_codes":[70011]}"""));
         var client = Client(credential);
         await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
         Assert.Single(_entra.Requests);
-        Assert.Equal(_first.Thumbprint, credential.Certificate.Thumbprint);
+        Assert.Equal(FirstCertificate.Thumbprint, credential.Certificate.Thumbprint);
     }
 
     [Fact]
     public async Task A_file_caught_half_written_keeps_the_current_certificate()
     {
         _entra.Play(Ok("one"), Ok("two"));
-        var path = WritePfx(_first);
+        var path = WritePfx(FirstCertificate);
         var client = Client(ReloadingCertificateCredential.FromFile(path, "pw"));
         await client.GetTokenAsync();
 
         await File.WriteAllBytesAsync(path, [0x30, 0x82]);
         await client.GetTokenAsync(Fresh);
 
-        Assert.Equal([CertificateThumbprints.X5tS256(_first), CertificateThumbprints.X5tS256(_first)], SignedBy());
+        Assert.Equal([CertificateThumbprints.X5tS256(FirstCertificate), CertificateThumbprints.X5tS256(FirstCertificate)], SignedBy());
     }
 
     [Theory]
@@ -152,7 +152,7 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
     [InlineData("client.pfx", "wrong-password")]
     public void A_file_that_cannot_be_loaded_now_is_a_configuration_error_without_the_password(string name, string? password)
     {
-        var path = WritePfx(_first);
+        var path = WritePfx(FirstCertificate);
         var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ReloadingCertificateCredential.FromFile(Path.Combine(_directory, name), password));
         Assert.Equal("Certificate", error.Setting);
         Assert.DoesNotContain("wrong-password", error.Message);

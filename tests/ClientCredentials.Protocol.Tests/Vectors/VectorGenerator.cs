@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -226,7 +227,7 @@ internal static class VectorGenerator
                 ["authorityKind"] = c.Kind.ToString(),
                 ["clientId"] = ClientId,
                 ["tokenEndpoint"] = c.TokenEndpoint,
-                ["now"] = Now.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                ["now"] = Now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 ["nowUnix"] = Now.ToUnixTimeSeconds(),
                 ["jti"] = Jti,
                 ["options"] = new JsonObject
