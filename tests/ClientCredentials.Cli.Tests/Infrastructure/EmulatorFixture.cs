@@ -26,10 +26,10 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public const string FederatedAppId = TestIds.FederatedAppId;
     public const string FederatedIssuer = "https://oidc.cluster.test";
     public const string FederatedSubject = "system:serviceaccount:orders:daemon";
-    public const string KeylessAppId = "aaaaaaaa-0000-0000-0000-000000000005";
-    public const string SystemIdentityObjectId = "cccccccc-0000-0000-0000-000000000001";
-    public const string UserIdentityObjectId = "cccccccc-0000-0000-0000-000000000002";
-    public const string UserIdentityClientId = "cccccccc-0000-0000-0000-000000000003";
+    public const string KeylessAppId = TestIds.KeylessAppId;
+    public const string SystemIdentityObjectId = TestIds.SystemManagedIdentityObjectId;
+    public const string UserIdentityObjectId = TestIds.ManagedIdentityObjectId;
+    public const string UserIdentityClientId = TestIds.ManagedIdentityClientId;
     public const string AppServiceHeader = "app-service-HEADER-value_4d1e";
 
     /// <summary>Distinctive so that any leak into output is caught by a plain substring search.</summary>

@@ -23,10 +23,10 @@ internal static class TestDirectory
     public const string ApiAppId = TestIds.ResourceAppId;
     public const string GraphUri = "https://graph.microsoft.com";
 
-    public const string KeylessClientId = "aaaaaaaa-0000-0000-0000-000000000006";
-    public const string SystemIdentityObjectId = "cccccccc-0000-0000-0000-000000000001";
-    public const string UserIdentityObjectId = "cccccccc-0000-0000-0000-000000000002";
-    public const string UserIdentityClientId = "cccccccc-0000-0000-0000-000000000003";
+    public const string KeylessClientId = TestIds.KeylessAppId;
+    public const string SystemIdentityObjectId = TestIds.SystemManagedIdentityObjectId;
+    public const string UserIdentityObjectId = TestIds.ManagedIdentityObjectId;
+    public const string UserIdentityClientId = TestIds.ManagedIdentityClientId;
     public const string UserIdentityResourceId = "/subscriptions/dddddddd-0000-0000-0000-000000000001/resourceGroups/rg-keyless/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-keyless";
     public const string AppServiceHeader = "app-service-identity-header-value";
 

@@ -20,9 +20,9 @@ public sealed class LoopbackFixture : IAsyncLifetime
     public const string FederatedClientId = TestIds.FederatedAppId;
     public const string FederatedIssuer = "https://issuer.workload.test";
     public const string FederatedSubject = "system:serviceaccount:default:orders";
-    public const string KeylessClientId = "aaaaaaaa-0000-0000-0000-000000000004";
-    public const string IdentityObjectId = "cccccccc-0000-0000-0000-000000000001";
-    public const string IdentityClientId = "cccccccc-0000-0000-0000-000000000002";
+    public const string KeylessClientId = TestIds.KeylessAppId;
+    public const string IdentityObjectId = TestIds.ManagedIdentityObjectId;
+    public const string IdentityClientId = TestIds.ManagedIdentityClientId;
     public const string ApiResource = "api://sample-api";
     public const string ApiScope = ApiResource + "/.default";
     public const string CertificatePassword = "pfx-pass-42";

@@ -11,8 +11,8 @@ namespace ClientCredentials.Protocol.Tests.ManagedIdentity;
 /// </summary>
 internal sealed class ManagedIdentityTestEnvironment : IDisposable
 {
-    public const string UserAssignedClientId = "a1b2c3d4-0000-4000-8000-000000000001";
-    public const string UserAssignedObjectId = "a1b2c3d4-0000-4000-8000-000000000002";
+    public const string UserAssignedClientId = TestIds.ManagedIdentityClientId;
+    public const string UserAssignedObjectId = TestIds.ManagedIdentityObjectId;
     public const string UserAssignedResourceId = "/subscriptions/5b6c7d8e-0000-4000-8000-000000000003/resourceGroups/rg-app/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-app";
 
     /// <summary>Retries as the IMDS rules say, but without waiting seconds.</summary>
