@@ -228,7 +228,14 @@ public sealed class EmulatorServer : IAsyncDisposable
             new CertificateAssertionValidator(replayCache, timeProvider, options),
             new FederatedAssertionValidator(timeProvider, options, _signingKey, _address),
             new AccessTokenIssuer(_signingKey, timeProvider, options));
-        var tokenEndpoint = new TokenEndpoint(processor, context => regionalAlias is not null && regionalAlias.Equals(context.Connection.LocalIpAddress) ? _regionalFaultInjector : _faultInjector, errorWriter, _address, _logger);
+        bool OnRegionalAlias(HttpContext context) => regionalAlias is not null && regionalAlias.Equals(context.Connection.LocalIpAddress);
+        var tokenEndpoint = new TokenEndpoint(
+            processor,
+            context => OnRegionalAlias(context) ? _regionalFaultInjector : _faultInjector,
+            context => OnRegionalAlias(context) ? RegionalBaseAddress?.GetLeftPart(UriPartial.Authority) : null,
+            errorWriter,
+            _address,
+            _logger);
         var managedIdentity = new ManagedIdentityEndpoints(CurrentDirectory, new AccessTokenIssuer(_signingKey, timeProvider, options), errorWriter, _address, AppServiceIdentityHeader, _logger);
         var discovery = new DiscoveryEndpoints(CurrentDirectory, _signingKey, errorWriter, _address);
         var whoAmI = new WhoAmIEndpoint(options.ProtectedApi, CurrentDirectory, _signingKey, timeProvider, options, _address, _logger);

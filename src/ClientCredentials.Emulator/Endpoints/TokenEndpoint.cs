@@ -15,6 +15,7 @@ namespace ClientCredentials.Emulator.Endpoints;
 internal sealed class TokenEndpoint(
     TokenRequestProcessor processor,
     Func<HttpContext, FaultInjector> faultsFor,
+    Func<HttpContext, string?> regionalRootOf,
     AadErrorWriter errorWriter,
     EmulatorAddress address,
     ILogger logger)
@@ -39,9 +40,10 @@ internal sealed class TokenEndpoint(
             return;
         }
 
-        // The assertion audience is judged against the configured base address only, never the request's Host header,
-        // which the client chooses.
-        var request = new TokenRequest(version, tenant, form, context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, [address.Root]);
+        // The assertion audience is judged against the emulator's own addresses only — the configured base address, and
+        // the regional alias when the connection arrived there — never the request's Host header, which the client chooses.
+        string[] audienceBases = regionalRootOf(context) is { } regionalRoot ? [address.Root, regionalRoot] : [address.Root];
+        var request = new TokenRequest(version, tenant, form, context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, audienceBases);
         var outcome = await processor.ProcessAsync(request).ConfigureAwait(false);
 
         if (outcome.Error is { } error)

@@ -142,6 +142,6 @@ public sealed class EmulatorTokenRequestTarget : FuzzTarget
             new CertificateAssertionValidator(new AssertionReplayCache(clock), clock, options),
             new FederatedAssertionValidator(clock, options, signingKey, address),
             new AccessTokenIssuer(signingKey, clock, options));
-        return new TokenEndpoint(processor, _ => faults, new AadErrorWriter(clock), address, NullLogger.Instance);
+        return new TokenEndpoint(processor, _ => faults, _ => null, new AadErrorWriter(clock), address, NullLogger.Instance);
     }
 }
