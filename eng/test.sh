@@ -4,7 +4,8 @@
 # run (eng/fuzz.sh), packs what the repository ships and checks the packages (eng/check-packages.sh), then prints
 # one summary line "N passed, N failed[, N skipped]" counted from the TRX results (with python3, which the
 # conformance tests also need for spec/conformance/validate.py); a failed check counts as one more failure.
-# WireMock.Net runs inside the test processes, so nothing besides the .NET SDK and python3 (with jsonschema) is needed.
+# WireMock.Net runs inside the test processes; besides the .NET SDK, python3 (with jsonschema) is needed, and clang (or
+# gcc) with objcopy for the native cc-token that tests/ClientCredentials.Cli.Tests/Native publishes (.ci/run installs them).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
