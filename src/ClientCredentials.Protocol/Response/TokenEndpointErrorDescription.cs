@@ -3,7 +3,8 @@ namespace ClientCredentials.Protocol;
 /// <summary>
 /// Reads AAD's <c>error_description</c>, which ends in trace lines. Older AAD separates them with <c>\r\n</c>
 /// ("...\r\nTrace ID: x\r\nCorrelation ID: y\r\nTimestamp: z"); newer AAD with single spaces
-/// ("... Trace ID: x Correlation ID: y Timestamp: z"). Both layouts parse.
+/// ("... Trace ID: x Correlation ID: y Timestamp: z"). Both layouts parse. Each label is read at its last
+/// occurrence: the trailer AAD appends comes last, after any text the description quotes from another error.
 /// </summary>
 internal static class TokenEndpointErrorDescription
 {
@@ -11,7 +12,7 @@ internal static class TokenEndpointErrorDescription
     private const string CorrelationLabel = "Correlation ID:";
     private const string TimestampLabel = "Timestamp:";
 
-    /// <summary>The human part of the description: everything before "Trace ID:", whitespace collapsed.</summary>
+    /// <summary>The human part of the description: everything before the last "Trace ID:", whitespace collapsed.</summary>
     public static string? FirstLine(string? description)
     {
         if (string.IsNullOrWhiteSpace(description))
@@ -19,19 +20,19 @@ internal static class TokenEndpointErrorDescription
             return null;
         }
 
-        var end = description.IndexOf(TraceLabel, StringComparison.Ordinal);
+        var end = description.LastIndexOf(TraceLabel, StringComparison.Ordinal);
         var head = end >= 0 ? description[..end] : description;
         var collapsed = string.Join(' ', head.Split((char[])[' ', '\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
         return collapsed.Length == 0 ? null : collapsed;
     }
 
-    /// <summary>The value after "Trace ID:" in the description.</summary>
+    /// <summary>The value after the last "Trace ID:" in the description.</summary>
     public static string? TraceId(string? description) => ValueAfter(description, TraceLabel);
 
-    /// <summary>The value after "Correlation ID:" in the description.</summary>
+    /// <summary>The value after the last "Correlation ID:" in the description.</summary>
     public static string? CorrelationId(string? description) => ValueAfter(description, CorrelationLabel);
 
-    /// <summary>The value after "Timestamp:" in the description (runs to the end of the line).</summary>
+    /// <summary>The value after the last "Timestamp:" in the description (runs to the end of the line).</summary>
     public static string? Timestamp(string? description)
     {
         if (description is null)
@@ -39,7 +40,7 @@ internal static class TokenEndpointErrorDescription
             return null;
         }
 
-        var start = description.IndexOf(TimestampLabel, StringComparison.Ordinal);
+        var start = description.LastIndexOf(TimestampLabel, StringComparison.Ordinal);
         if (start < 0)
         {
             return null;
@@ -79,7 +80,7 @@ internal static class TokenEndpointErrorDescription
             return null;
         }
 
-        var start = description.IndexOf(label, StringComparison.Ordinal);
+        var start = description.LastIndexOf(label, StringComparison.Ordinal);
         if (start < 0)
         {
             return null;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 
 namespace ClientCredentials.Protocol;
@@ -7,8 +8,11 @@ namespace ClientCredentials.Protocol;
 /// <summary>
 /// Turns a token endpoint response into an <see cref="AccessToken"/> or a <see cref="TokenEndpointException"/>.
 /// Success (RFC 6749 §5.1) needs <c>access_token</c> and a lifetime: <c>expires_in</c>, or v1 <c>expires_on</c>;
-/// numbers may be strings. A 200 that carries <c>error</c> is an error. Lifetimes that are negative, or longer than
-/// 10 years (MSAL ignores those too), are errors; Entra must send one, other servers fall back to a configured default.
+/// numbers may be strings. A 200 that carries <c>error</c> is an error. The body is strict JSON (RFC 8259): a
+/// leading UTF-8 byte order mark is skipped (§8.1 allows it), a member named twice makes the body invalid (which value
+/// counts would differ between parsers). Tokens and token types are visible ASCII, as an HTTP header value needs.
+/// Lifetimes of zero or less, or longer than 10 years (MSAL ignores those too), are errors; Entra must send one, other
+/// servers fall back to a configured default.
 /// </summary>
 internal static class TokenResponseReader
 {
@@ -23,9 +27,16 @@ internal static class TokenResponseReader
     {
         TokenEndpointJson? json = null;
         JsonException? parseError = null;
+        string? duplicate = null;
+        var text = WithoutByteOrderMark(body);
         try
         {
-            json = body.Length == 0 ? null : JsonSerializer.Deserialize(body, TokenEndpointJsonContext.Default.TokenEndpointJson);
+            json = text.IsEmpty ? null : JsonSerializer.Deserialize(text, TokenEndpointJsonContext.Default.TokenEndpointJson);
+            duplicate = json is null ? null : JsonMemberNames.FirstDuplicate(text);
+            if (duplicate is not null)
+            {
+                json = null;
+            }
         }
         catch (JsonException ex)
         {
@@ -46,7 +57,10 @@ internal static class TokenResponseReader
                     StatusCode = status,
                     Error = InvalidResponse,
                     ErrorDescription = success
-                        ? (parseError is null ? "The response body is empty." : $"The {body.Length}-byte response body is not valid JSON ({parseError.Message}).")
+                        ? (text.IsEmpty ? "The response body is empty."
+                            : duplicate is not null ? $"The response body names the member '{ResponseBodyReader.Snippet(Encoding.UTF8.GetBytes(duplicate), 64)}' more than once."
+                            : parseError is not null ? $"The {body.Length}-byte response body is not valid JSON ({parseError.Message})."
+                            : "The response body is not a JSON object.")
                         : $"HTTP {(int)status} without an OAuth error response.",
 
                     // A 2xx body may hold an access token next to the malformed part: no excerpt of it is kept.
@@ -60,6 +74,17 @@ internal static class TokenResponseReader
         if (string.IsNullOrEmpty(json.AccessToken))
         {
             throw Invalid(status, context, "The response has no access_token.");
+        }
+
+        // Both end up in an Authorization header: a control character or non-ASCII letter would fail every later request.
+        if (!IsVisibleAscii(json.AccessToken))
+        {
+            throw Invalid(status, context, "The response's access_token is not a string of visible ASCII characters (RFC 6750 §2.1), so it cannot be sent in an Authorization header.");
+        }
+
+        if (!string.IsNullOrEmpty(json.TokenType) && !IsVisibleAscii(json.TokenType))
+        {
+            throw Invalid(status, context, "The response's token_type is not a string of visible ASCII characters (RFC 6749 §7.1).");
         }
 
         var expiresOn = ExpiresOn(status, json, context);
@@ -123,10 +148,13 @@ internal static class TokenResponseReader
             throw Invalid(status, context, "The response has no expires_in (nor v1 expires_on), so the token's lifetime is unknown.");
         }
 
-        // Checked as numbers before any conversion, so an absurd value is an invalid response, not an overflow.
-        if (seconds < 0)
+        // Checked as numbers before any conversion, so an absurd value is an invalid response, not an overflow. A token
+        // that is already expired when it arrives would be sent only to be refused by the resource.
+        if (seconds <= 0)
         {
-            throw Invalid(status, context, $"The response gives a negative lifetime ({seconds} s).");
+            throw Invalid(status, context, seconds < 0
+                ? $"The response gives a negative lifetime ({seconds} s)."
+                : "The response gives a lifetime of 0 s: the token is expired on arrival.");
         }
 
         if (seconds > MaxLifetimeSeconds)
@@ -136,6 +164,23 @@ internal static class TokenResponseReader
 
         var lifetime = TimeSpan.FromSeconds(seconds);
         return context.RequestedAt + lifetime;
+    }
+
+    private static ReadOnlySpan<byte> WithoutByteOrderMark(byte[] body) =>
+        body.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body.AsSpan(3) : body;
+
+    /// <summary>U+0021 to U+007E only: no space, control or non-ASCII character (RFC 6750 §2.1 b64token is a subset).</summary>
+    private static bool IsVisibleAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < '!' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>AAD sends <c>"trace_id":""</c> when it has none; an empty or blank field is absent.</summary>
