@@ -23,6 +23,7 @@ public sealed class TokenCache
     private readonly ILogger _logger;
     private readonly TokenCacheStore _store;
     private readonly ConcurrentDictionary<TokenCacheKey, TaskCompletionSource<AccessToken>> _flights = new();
+    private int _backgroundRefreshes;
 
     /// <summary>
     /// Creates an empty cache. <paramref name="options"/> defaults to <see cref="TokenCacheOptions"/>' defaults and is
@@ -46,6 +47,12 @@ public sealed class TokenCache
 
     /// <summary>The number of shared requests under way; each removes itself when it ends.</summary>
     internal int InFlightCount => _flights.Count;
+
+    /// <summary>
+    /// True when no shared request is under way and every background refresh has finished its bookkeeping (stored its
+    /// token, or scheduled the next attempt): what a test waits for before it moves a virtual clock on.
+    /// </summary>
+    internal bool IsIdle => _flights.IsEmpty && Volatile.Read(ref _backgroundRefreshes) == 0;
 
     /// <summary>Removes every cached token. Requests already under way still store their result.</summary>
     public void Clear() => _store.Clear();
@@ -140,6 +147,7 @@ public sealed class TokenCache
 
         try
         {
+            Interlocked.Increment(ref _backgroundRefreshes);
             var refresh = StartOrJoinFlight(key, acquirer, FlightReuse.FreshEntryOtherThanReplaced, replacing: entry);
             _ = ObserveBackgroundRefreshAsync(refresh, key, entry);
         }
@@ -181,6 +189,10 @@ public sealed class TokenCache
                 TokenFingerprint.Of(entry.Token),
                 new DateTimeOffset(entry.FreshUntilTicks, TimeSpan.Zero),
                 retryAt);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _backgroundRefreshes);
         }
     }
 
