@@ -24,6 +24,10 @@ status=0
 dotnet test ClientCredentials.Protocol.sln -c Release --no-build --nologo \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000 || status=$?
 
+# Bounded coverage-guided fuzzing (AFL++ and SharpFuzz, 15 s per target; it installs what it needs). It runs after the
+# tests so that it has the cores to itself, and writes one TRX result per target, counted in the summary below.
+bash eng/fuzz.sh --trx "$results/fuzz/fuzz.trx" || status=1
+
 python3 - "$results" <<'PY'
 import sys, pathlib, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}

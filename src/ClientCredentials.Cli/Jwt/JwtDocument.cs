@@ -107,11 +107,59 @@ internal sealed class JwtDocument
                 throw Invalid($"the {name} is not a JSON object");
             }
 
+            if (!IsReadableText(document.RootElement))
+            {
+                throw Invalid($"the {name} has a name or string that is not valid UTF-8 text");
+            }
+
             return document.RootElement.Clone();
         }
         catch (JsonException)
         {
             throw Invalid($"the {name} is not JSON (starts with '{Truncate(Encoding.UTF8.GetString(bytes))}')");
+        }
+    }
+
+    /// <summary>
+    /// Whether every member name and string reads as text. JSON can hold bytes that are not UTF-8, or escape a lone
+    /// surrogate (RFC 8259 §8.1, §8.2); the parser accepts both and only reading the string fails, so the claims are
+    /// read once here, before anything shows them.
+    /// </summary>
+    private static bool IsReadableText(JsonElement element)
+    {
+        try
+        {
+            ReadAllText(element);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static void ReadAllText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    _ = member.Name;
+                    ReadAllText(member.Value);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    ReadAllText(item);
+                }
+
+                break;
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
         }
     }
 

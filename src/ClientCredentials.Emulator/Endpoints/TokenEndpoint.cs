@@ -39,9 +39,11 @@ internal sealed class TokenEndpoint(
                 ? (await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)
                 : [];
         }
-        catch (InvalidDataException)
+        // InvalidDataException: a form over ASP.NET Core's limits or badly encoded; IOException: a multipart body that
+        // ends before its closing boundary. Either way the client sent a malformed body: 400, not 500.
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            await errorWriter.WriteAsync(context, AadErrors.InvalidRequest("The request body is not valid application/x-www-form-urlencoded data."), address.Root, cancellationToken).ConfigureAwait(false);
+            await errorWriter.WriteAsync(context, AadErrors.InvalidRequest("The request body is not a valid form: send application/x-www-form-urlencoded data (RFC 6749 §4.4.2)."), address.Root, cancellationToken).ConfigureAwait(false);
             return;
         }
 

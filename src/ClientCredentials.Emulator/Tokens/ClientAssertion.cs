@@ -79,9 +79,11 @@ internal sealed record ClientAssertion
                 IssuedAt = TimeOf(p, "iat"),
             };
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
+        // InvalidOperationException: a string that is not valid UTF-8, or escapes a lone surrogate (RFC 8259 §8.1, §8.2),
+        // only fails when it is read; such an assertion is malformed like any other.
+        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException or InvalidOperationException)
         {
-            reason = "The client assertion header or payload is not Base64url-encoded JSON.";
+            reason = "The client assertion header or payload is not Base64url-encoded UTF-8 JSON.";
             return null;
         }
     }

@@ -15,6 +15,10 @@ public static class ClientCredentialsScope
     /// keeps it, giving the double slash that v1 resources need:
     /// <c>https://database.windows.net/</c> → <c>https://database.windows.net//.default</c>.
     /// </summary>
+    /// <exception cref="ClientCredentialsConfigurationException">
+    /// The resource is empty, contains white space, is already a scope, or has a character a scope cannot hold
+    /// (RFC 6749 §3.3); <see cref="ClientCredentialsConfigurationException.Setting"/> is <c>Resource</c>.
+    /// </exception>
     public static string FromResource(string resource)
     {
         if (string.IsNullOrWhiteSpace(resource))
@@ -32,6 +36,12 @@ public static class ClientCredentialsScope
             throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' is already a scope; pass it as a scope, or drop '{DefaultSuffix}'.");
         }
 
+        // The scope must be one RFC 6749 §3.3 token, which Validate checks later; refused here, the error names the resource.
+        if (!IsScopeToken(resource))
+        {
+            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' cannot be sent as a scope: a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3); give the app id URI or application id as registered.");
+        }
+
         return resource + DefaultSuffix;
     }
 
@@ -46,7 +56,7 @@ public static class ClientCredentialsScope
         var distinct = new List<string>(scopes.Count);
         foreach (var scope in scopes)
         {
-            if (string.IsNullOrWhiteSpace(scope) || scope.Any(c => c is ' ' or '"' or '\\' || c < 0x21 || c > 0x7e))
+            if (!IsScopeToken(scope))
             {
                 throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{scope}' is not a valid scope token (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes); pass each scope as its own entry.");
             }
@@ -74,4 +84,8 @@ public static class ClientCredentialsScope
 
         return distinct;
     }
+
+    /// <summary>RFC 6749 §3.3: <c>scope-token = 1*( %x21 / %x23-5B / %x5D-7E )</c>.</summary>
+    private static bool IsScopeToken(string? scope) =>
+        !string.IsNullOrEmpty(scope) && !scope.Any(c => c is '"' or '\\' || c < 0x21 || c > 0x7e);
 }

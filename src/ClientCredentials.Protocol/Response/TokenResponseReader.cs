@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ClientCredentials.Protocol;
 
@@ -31,7 +32,11 @@ internal static class TokenResponseReader
         var text = WithoutByteOrderMark(body);
         try
         {
-            json = text.IsEmpty ? null : JsonSerializer.Deserialize(text, TokenEndpointJsonContext.Default.TokenEndpointJson);
+            // RFC 8259 §8.1: JSON between systems is UTF-8. Checked up front because members this reader keeps as raw
+            // JSON (AdditionalFields) would otherwise fail later, and not as a JsonException.
+            json = text.IsEmpty ? null
+                : Utf8.IsValid(text) ? JsonSerializer.Deserialize(text, TokenEndpointJsonContext.Default.TokenEndpointJson)
+                : throw new JsonException("it is not UTF-8, RFC 8259 §8.1");
             duplicate = json is null ? null : JsonMemberNames.FirstDuplicate(text);
             if (duplicate is not null)
             {
@@ -51,6 +56,9 @@ internal static class TokenResponseReader
 
         if (!success || json is null)
         {
+            // A body that holds an access token (any 2xx, or an error status that carries one, whole or cut short) is
+            // never excerpted: the token would end up in logs.
+            var holdsToken = success || body.AsSpan().IndexOf("access_token"u8) >= 0;
             throw new TokenEndpointException(
                 new TokenEndpointError
                 {
@@ -61,10 +69,9 @@ internal static class TokenResponseReader
                             : duplicate is not null ? $"The response body names the member '{ResponseBodyReader.Snippet(Encoding.UTF8.GetBytes(duplicate), 64)}' more than once."
                             : parseError is not null ? $"The {body.Length}-byte response body is not valid JSON ({parseError.Message})."
                             : "The response body is not a JSON object.")
+                        : holdsToken ? $"HTTP {(int)status} without an OAuth error response; the body names an access_token, so no excerpt of it is kept."
                         : $"HTTP {(int)status} without an OAuth error response.",
-
-                    // A 2xx body may hold an access token next to the malformed part: no excerpt of it is kept.
-                    ResponseSnippet = success ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
+                    ResponseSnippet = holdsToken ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
                     CorrelationId = context.CorrelationId,
                     RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
                 },

@@ -420,6 +420,8 @@ internal static class VectorGenerator
             ("empty", ""),
             ("white-space-only", "   "),
             ("contains-space", "https://graph.microsoft.com https://vault.azure.net"),
+            ("non-ascii", "https://bücher.example/api"),
+            ("contains-quote", "api://orders\"v2"),
         ];
         var vectors = new JsonArray();
         foreach (var (name, resource) in cases)
