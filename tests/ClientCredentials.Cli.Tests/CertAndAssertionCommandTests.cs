@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using ClientCredentials.Cli.Tests.Infrastructure;
 using ClientCredentials.Protocol;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ClientCredentials.Cli.Tests;
@@ -77,20 +76,14 @@ public sealed class CertAndAssertionCommandTests(EmulatorFixture emulator) : ICl
         var result = await CcToken.RunAsync(["assertion", "--instance", emulator.Instance, "--tenant", EmulatorFixture.TenantId, "--client-id", EmulatorFixture.AppId, "--certificate", emulator.PfxPath, "--certificate-password-env", "PFX_PASSWORD"], EmulatorFixture.SecretEnvironment());
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(result.Stdout.Trim(), new TokenValidationParameters
+        ClientAssertionValidator.Validate(result.Stdout.Trim(), new ExpectedClientAssertion
         {
-            IssuerSigningKey = new X509SecurityKey(emulator.Certificate),
-            ValidIssuer = EmulatorFixture.AppId,
-            ValidAudience = emulator.TokenEndpoint,
-            ValidateLifetime = true,
+            ClientId = EmulatorFixture.AppId,
+            Audience = emulator.TokenEndpoint,
+            Certificate = emulator.Certificate,
+            Algorithm = "PS256",
+            Lifetime = TimeSpan.FromMinutes(10),
         });
-        Assert.True(validation.IsValid, validation.Exception?.Message);
-        var jwt = (JsonWebToken)validation.SecurityToken;
-        Assert.Equal("PS256", jwt.Alg);
-        Assert.Equal(CertificateThumbprints.X5tS256(emulator.Certificate), jwt.GetHeaderValue<string>("x5t#S256"));
-        Assert.Equal(EmulatorFixture.AppId, jwt.Subject);
-        Assert.False(string.IsNullOrEmpty(jwt.Id));
-        Assert.InRange(jwt.ValidTo - jwt.ValidFrom, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
         Assert.Contains($"aud {emulator.TokenEndpoint}", result.Stderr, StringComparison.Ordinal);
         SecretAssert.NotIn(result, EmulatorFixture.PfxPassword);
     }
@@ -103,12 +96,16 @@ public sealed class CertAndAssertionCommandTests(EmulatorFixture emulator) : ICl
         var result = await CcToken.RunAsync("assertion", "--token-endpoint", endpoint, "--client-id", "daemon", "--certificate", emulator.PfxWithoutPasswordPath, "--send-x5c");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var jwt = new JsonWebToken(result.Stdout.Trim());
-        Assert.Equal("RS256", jwt.Alg);
-        Assert.Equal(CertificateThumbprints.X5t(emulator.Certificate), jwt.X5t);
-        Assert.Equal([endpoint], jwt.Audiences);
-        Assert.Equal("daemon", jwt.Issuer);
-        Assert.Equal(Convert.ToBase64String(emulator.Certificate.RawData), jwt.GetHeaderValue<string[]>("x5c")[0]);
+        var jwt = ClientAssertionValidator.Validate(result.Stdout.Trim(), new ExpectedClientAssertion
+        {
+            ClientId = "daemon",
+            Audience = endpoint,
+            Certificate = emulator.Certificate,
+            Algorithm = "RS256",
+        });
+        Assert.Equal(CertificateThumbprints.X5t(emulator.Certificate), jwt.Header.X5t);
+        using var header = System.Text.Json.JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.RawHeader));
+        Assert.Equal(Convert.ToBase64String(emulator.Certificate.RawData), header.RootElement.GetProperty("x5c")[0].GetString());
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class DecodeCommandTests(EmulatorFixture emulator) : IClassFixture
     {
         var jwt = Unsigned(new { aud = "api://x", iat = Issued.ToUnixTimeSeconds(), nbf = Issued.ToUnixTimeSeconds(), exp = Issued.AddHours(1).ToUnixTimeSeconds(), idtyp = "app", roles = new[] { "A.Read" } });
 
-        var result = await CcToken.RunAsync(["decode", jwt], new Dictionary<string, string>(), timeProvider: new FixedTimeProvider(Issued.AddMinutes(3)));
+        var result = await CcToken.RunAsync(["decode", jwt], new Dictionary<string, string>(), timeProvider: new TestClock(Issued.AddMinutes(3)));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("iat    2030-01-15 10:00:00 UTC (3 min ago)", result.Stdout, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class DecodeCommandTests(EmulatorFixture emulator) : IClassFixture
     {
         var jwt = Unsigned(new { aud = "https://graph.microsoft.com", idtyp = "app", exp = Issued.AddHours(1).ToUnixTimeSeconds() });
 
-        var result = await CcToken.RunAsync(["decode", jwt], new Dictionary<string, string>(), timeProvider: new FixedTimeProvider(Issued));
+        var result = await CcToken.RunAsync(["decode", jwt], new Dictionary<string, string>(), timeProvider: new TestClock(Issued));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("warning:", result.Stderr, StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public sealed class DecodeCommandTests(EmulatorFixture emulator) : IClassFixture
     {
         var jwt = Unsigned(new { aud = "https://graph.microsoft.com", scp = "User.Read Mail.Read", exp = Issued.AddHours(1).ToUnixTimeSeconds() });
 
-        var result = await CcToken.RunAsync(["decode", jwt], new Dictionary<string, string>(), timeProvider: new FixedTimeProvider(Issued));
+        var result = await CcToken.RunAsync(["decode", jwt], new Dictionary<string, string>(), timeProvider: new TestClock(Issued));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("scp    User.Read, Mail.Read", result.Stdout, StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class DecodeCommandTests(EmulatorFixture emulator) : IClassFixture
     {
         var jwt = Unsigned(new { aud = "api://x", idtyp = "app", roles = new[] { "A" }, exp = Issued.ToUnixTimeSeconds() });
 
-        var result = await CcToken.RunAsync(["decode", jwt], new Dictionary<string, string>(), timeProvider: new FixedTimeProvider(Issued.AddHours(2)));
+        var result = await CcToken.RunAsync(["decode", jwt], new Dictionary<string, string>(), timeProvider: new TestClock(Issued.AddHours(2)));
 
         Assert.Contains("(2 h ago)", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("expired 2 h ago", result.Stderr, StringComparison.Ordinal);
@@ -102,9 +102,4 @@ public sealed class DecodeCommandTests(EmulatorFixture emulator) : IClassFixture
     private static string Unsigned(object claims) =>
         Base64UrlEncoder.Encode("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." +
         Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(claims))) + ".c2ln";
-
-    private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

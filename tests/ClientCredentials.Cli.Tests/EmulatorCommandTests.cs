@@ -20,6 +20,8 @@ public sealed class EmulatorCommandTests : IDisposable
         }
         """;
 
+    private static readonly Regex BaseUrl = new(@"Emulator listening on (http://127\.0\.0\.1:\d+)");
+
     private readonly TestDirectory directory = new();
 
     public void Dispose() => directory.Dispose();
@@ -72,19 +74,9 @@ public sealed class EmulatorCommandTests : IDisposable
 
     private static async Task<string> WaitForBaseUrlAsync(CapturedWriter stdout, Task<int> running)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(running.IsCompleted, $"The emulator command ended early with exit code {(running.IsCompletedSuccessfully ? running.Result : -1)}.");
-            var match = Regex.Match(stdout.ToString(), @"Emulator listening on (http://127\.0\.0\.1:\d+)");
-            if (match.Success && stdout.ToString().Contains("Try:", StringComparison.Ordinal))
-            {
-                return match.Groups[1].Value;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("The emulator command did not print its base URL within 20 s.");
+        var printed = stdout.WaitForAsync(text => BaseUrl.IsMatch(text) && text.Contains("Try:", StringComparison.Ordinal));
+        var first = await Task.WhenAny(printed, running).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(first == running, $"The emulator command ended early with exit code {(running.IsCompletedSuccessfully ? running.Result : -1)}.");
+        return BaseUrl.Match(await printed).Groups[1].Value;
     }
 }

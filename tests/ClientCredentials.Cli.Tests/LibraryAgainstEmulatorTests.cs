@@ -29,7 +29,7 @@ public sealed class LibraryAgainstEmulatorTests(EmulatorFixture emulator) : ICla
     [Theory]
     [InlineData(EmulatorFixture.AppId, "wrong-secret", 7000215)]
     [InlineData(EmulatorFixture.ExpiredSecretAppId, EmulatorFixture.ExpiredSecret, 7000222)]
-    [InlineData("cccccccc-0000-0000-0000-000000000000", EmulatorFixture.Secret, 700016)]
+    [InlineData(TestIds.UnknownAppId, EmulatorFixture.Secret, 700016)]
     public async Task Rejections_surface_as_TokenEndpointException_with_the_AADSTS_code_and_no_secret(string clientId, string secret, int code)
     {
         using var http = new HttpClient();

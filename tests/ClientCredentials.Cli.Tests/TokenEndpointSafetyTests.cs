@@ -18,9 +18,13 @@ public sealed class TokenEndpointSafetyTests(EmulatorFixture emulator) : IClassF
     [InlineData(true)]
     public async Task A_redirect_from_the_token_endpoint_is_not_followed_and_is_reported_as_an_invalid_response(bool verbose)
     {
-        await using var target = await ScriptedEndpoint.IssuingTokens();
-        await using var redirecting = await ScriptedEndpoint.RedirectingTo(new Uri(target.BaseAddress, "stolen/token"));
-        string[] args = ["token", "--token-endpoint", new Uri(redirecting.BaseAddress, "oauth2/token").AbsoluteUri, "--client-id", EmulatorFixture.AppId, "--scope", "api://orders/.default", "--secret-env", "APP_SECRET", "-o", "json"];
+        using var target = LoopbackWireMock.Start();
+        target.Stub(WireMockResponses.Post("/stolen/token"), WireMockResponses.AccessToken("captured-by-the-redirect-target"));
+        using var redirecting = LoopbackWireMock.Start();
+        redirecting.Stub(
+            WireMockResponses.Post("/oauth2/token"),
+            WireMockResponses.Text(307, string.Empty, headers: new Dictionary<string, string> { ["Location"] = target.Url("stolen/token").AbsoluteUri }));
+        string[] args = ["token", "--token-endpoint", redirecting.Url("oauth2/token").AbsoluteUri, "--client-id", EmulatorFixture.AppId, "--scope", "api://orders/.default", "--secret-env", "APP_SECRET", "-o", "json"];
 
         var result = await CcToken.RunAsync(verbose ? [.. args, "--verbose"] : args, EmulatorFixture.SecretEnvironment());
 

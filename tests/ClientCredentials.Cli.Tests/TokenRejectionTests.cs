@@ -18,7 +18,7 @@ public sealed class TokenRejectionTests(EmulatorFixture emulator) : IClassFixtur
     [Fact]
     public async Task Unknown_tenant_is_AADSTS90002()
     {
-        var result = await RunWithSecretAsync(emulator.EntraArgs(tenant: "99999999-9999-9999-9999-999999999999"));
+        var result = await RunWithSecretAsync(emulator.EntraArgs(tenant: TestIds.UnknownTenantId));
 
         AssertEndpointError(result, 90002, "invalid_request", 400);
     }
@@ -26,7 +26,7 @@ public sealed class TokenRejectionTests(EmulatorFixture emulator) : IClassFixtur
     [Fact]
     public async Task Unknown_application_is_AADSTS700016()
     {
-        var result = await RunWithSecretAsync(emulator.EntraArgs(clientId: "cccccccc-0000-0000-0000-000000000000"));
+        var result = await RunWithSecretAsync(emulator.EntraArgs(clientId: TestIds.UnknownAppId));
 
         AssertEndpointError(result, 700016, "unauthorized_client", 400);
     }

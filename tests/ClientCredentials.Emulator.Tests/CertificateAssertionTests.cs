@@ -123,7 +123,7 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Unregistered_certificate_is_AADSTS700027()
     {
-        using var stranger = TestCertificates.CreateRsa("CN=stranger");
+        using var stranger = TestCertificates.Rsa(subject: "CN=stranger");
 
         var response = await PostAsync(Assertion().SignPs256(stranger).Build());
 
@@ -133,7 +133,7 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Signature_by_another_key_under_a_registered_thumbprint_is_AADSTS700027()
     {
-        using var stranger = TestCertificates.CreateRsa("CN=stranger");
+        using var stranger = TestCertificates.Rsa(subject: "CN=stranger");
         var assertion = Assertion()
             .Sign(new X509SecurityKey(stranger), SecurityAlgorithms.RsaSsaPssSha256)
             .Header("x5t#S256", Base64UrlEncoder.Encode(SHA256.HashData(TestDirectory.RsaCertificate.RawData)))

@@ -93,7 +93,7 @@ public sealed class ProtectedApiTests(EmulatorFixture fixture) : IClassFixture<E
     [Fact]
     public async Task Expired_token_is_a_401()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new TestClock(DateTimeOffset.UtcNow);
         await using var timed = await EmulatorHarness.StartAsync(settings: new EmulatorServerSettings { TimeProvider = clock });
         var token = await timed.GetAccessTokenAsync();
 

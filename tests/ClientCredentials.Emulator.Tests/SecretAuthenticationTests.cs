@@ -83,7 +83,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Unknown_tenant_is_AADSTS90002()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(), tenant: "99999999-9999-9999-9999-999999999999");
+        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(), tenant: TestIds.UnknownTenantId);
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 90002);
     }
@@ -106,7 +106,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Unknown_application_is_AADSTS700016()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(clientId: "cccccccc-0000-0000-0000-000000000000"));
+        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(clientId: TestIds.UnknownAppId));
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "unauthorized_client", 700016);
     }

@@ -88,7 +88,7 @@ public sealed class AzureAdapterTests(LoopbackFixture fixture)
         var credential = new ClientCredentialsTokenCredential(client);
 
         var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(async () =>
-            await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope], tenantId: "22222222-2222-2222-2222-222222222222"), CancellationToken.None));
+            await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope], tenantId: TestIds.OtherTenantId), CancellationToken.None));
 
         Assert.Equal("TenantId", error.Setting);
         Assert.Equal(0, host.TokenRequests.Count);

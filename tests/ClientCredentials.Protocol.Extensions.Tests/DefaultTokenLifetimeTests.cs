@@ -1,5 +1,5 @@
+using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +16,7 @@ public sealed class DefaultTokenLifetimeTests
     [Fact]
     public async Task A_configured_lifetime_is_used_when_the_server_sends_no_expires_in()
     {
-        await using var server = await TokenWithoutLifetime();
+        using var server = TokenWithoutLifetime();
         await using var services = ClientFor(server, defaultTokenLifetime: "00:20:00");
         var before = DateTimeOffset.UtcNow;
 
@@ -28,7 +28,7 @@ public sealed class DefaultTokenLifetimeTests
     [Fact]
     public async Task Without_the_key_the_lifetime_is_one_hour()
     {
-        await using var server = await TokenWithoutLifetime();
+        using var server = TokenWithoutLifetime();
         await using var services = ClientFor(server, defaultTokenLifetime: null);
         var before = DateTimeOffset.UtcNow;
 
@@ -40,7 +40,7 @@ public sealed class DefaultTokenLifetimeTests
     [Fact]
     public async Task None_refuses_an_answer_without_expires_in()
     {
-        await using var server = await TokenWithoutLifetime();
+        using var server = TokenWithoutLifetime();
         await using var services = ClientFor(server, defaultTokenLifetime: "none");
 
         var error = await Assert.ThrowsAsync<TokenEndpointException>(async () =>
@@ -51,17 +51,18 @@ public sealed class DefaultTokenLifetimeTests
         Assert.DoesNotContain("lifetime-less-token", error.ToString(), StringComparison.Ordinal);
     }
 
-    private static Task<ScriptedEndpoint> TokenWithoutLifetime() => ScriptedEndpoint.StartAsync(context =>
+    private static LoopbackWireMock TokenWithoutLifetime()
     {
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync("""{"access_token":"lifetime-less-token","token_type":"Bearer"}""", context.RequestAborted);
-    });
+        var server = LoopbackWireMock.Start();
+        server.Stub(WireMockResponses.Post("/oauth2/token"), WireMockResponses.Json(200, new JsonObject { ["access_token"] = "lifetime-less-token", ["token_type"] = "Bearer" }));
+        return server;
+    }
 
-    private static ServiceProvider ClientFor(ScriptedEndpoint server, string? defaultTokenLifetime)
+    private static ServiceProvider ClientFor(LoopbackWireMock server, string? defaultTokenLifetime)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["TokenEndpoint"] = new Uri(server.BaseAddress, "oauth2/token").AbsoluteUri,
+            ["TokenEndpoint"] = server.Url("oauth2/token").AbsoluteUri,
             ["ClientId"] = "generic-client",
             ["Scopes"] = "orders.read",
             ["Credentials:0:SourceType"] = "ClientSecret",

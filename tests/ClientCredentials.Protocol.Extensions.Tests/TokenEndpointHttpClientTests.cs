@@ -14,12 +14,16 @@ public sealed class TokenEndpointHttpClientTests
     [Fact]
     public async Task A_redirect_from_the_token_endpoint_is_not_followed_so_the_secret_never_reaches_its_target()
     {
-        await using var target = await ScriptedEndpoint.IssuingTokens();
-        await using var redirecting = await ScriptedEndpoint.RedirectingTo(new Uri(target.BaseAddress, "stolen/token"));
+        using var target = LoopbackWireMock.Start();
+        target.Stub(WireMockResponses.Post("/stolen/token"), WireMockResponses.AccessToken("captured-by-the-redirect-target"));
+        using var redirecting = LoopbackWireMock.Start();
+        redirecting.Stub(
+            WireMockResponses.Post("/oauth2/token"),
+            WireMockResponses.Text(307, string.Empty, headers: new Dictionary<string, string> { ["Location"] = target.Url("stolen/token").AbsoluteUri }));
         await using var services = new ServiceCollection()
             .AddClientCredentials("redirected", options =>
             {
-                options.TokenEndpoint = new Uri(redirecting.BaseAddress, "oauth2/token").AbsoluteUri;
+                options.TokenEndpoint = redirecting.Url("oauth2/token").AbsoluteUri;
                 options.ClientId = "redirect-test-client";
                 options.Scopes = ["api://redirect-test/.default"];
                 options.Credential = new ClientSecretCredential(Secret);

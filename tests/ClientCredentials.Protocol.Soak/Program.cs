@@ -5,7 +5,7 @@ using ClientCredentials.Protocol;
 using ClientCredentials.Protocol.Soak;
 using ClientCredentials.Protocol.Testing;
 
-// Bounded soak: many token calls over many keys from concurrent workers against WireMock answering ~10 % faults.
+// Bounded soak: many token calls over many keys from concurrent workers against WireMock.Net answering ~10 % faults.
 // Exit code 0 only when every call ended in time with a token or a typed error and no expired token was returned.
 SoakSettings settings;
 try
@@ -19,17 +19,15 @@ catch (ArgumentException e)
 }
 
 var time = TimeProvider.System;
-Console.WriteLine($"Starting WireMock (request journal off; requests are counted by the client's handler)...");
-await using var server = await WireMockServer.StartAsync(new WireMockServerOptions { AdditionalArguments = ["--no-request-journal"], ContainerThreads = 150 });
-var scope = new WireMockTestScope(server);
-var tokenPath = scope.Path("soak/token");
-await scope.AddMappingsAsync(FaultStubs.Build(tokenPath));
+Console.WriteLine("Starting WireMock.Net in process, with its fault proxy (requests are counted by the client's handler)...");
+using var mock = LoopbackWireMock.StartWithNetworkFaults();
+FaultStubs.Register(mock, "/soak/token");
 
 using var handler = new DieRollHandler(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
 using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
 var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
 {
-    Authority = TokenAuthority.TokenEndpoint(scope.Url("soak/token")),
+    Authority = TokenAuthority.TokenEndpoint(mock.Url("soak/token")),
     ClientId = "soak-client",
     Credential = new ClientSecretCredential("soak-secret"),
     HttpClient = http,

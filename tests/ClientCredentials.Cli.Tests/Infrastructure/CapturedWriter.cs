@@ -2,36 +2,22 @@ using System.Text;
 
 namespace ClientCredentials.Cli.Tests.Infrastructure;
 
-/// <summary>A thread-safe string writer: commands running in the background write, the test reads snapshots.</summary>
+/// <summary>
+/// A thread-safe string writer: commands running in the background write, the test reads snapshots or waits (on a
+/// signal from the writes, not by polling) until the text says what it waits for.
+/// </summary>
 internal sealed class CapturedWriter : TextWriter
 {
     private readonly StringBuilder text = new();
+    private readonly List<(Func<string, bool> Condition, TaskCompletionSource<string> Met)> waiters = [];
 
     public override Encoding Encoding => Encoding.UTF8;
 
-    public override void Write(char value)
-    {
-        lock (text)
-        {
-            text.Append(value);
-        }
-    }
+    public override void Write(char value) => Append(value.ToString());
 
-    public override void Write(string? value)
-    {
-        lock (text)
-        {
-            text.Append(value);
-        }
-    }
+    public override void Write(string? value) => Append(value);
 
-    public override void WriteLine(string? value)
-    {
-        lock (text)
-        {
-            text.Append(value).Append(NewLine);
-        }
-    }
+    public override void WriteLine(string? value) => Append(value + NewLine);
 
     public override string ToString()
     {
@@ -39,5 +25,37 @@ internal sealed class CapturedWriter : TextWriter
         {
             return text.ToString();
         }
+    }
+
+    /// <summary>Completes with the text written so far once it satisfies <paramref name="condition"/>.</summary>
+    public Task<string> WaitForAsync(Func<string, bool> condition)
+    {
+        var met = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (text)
+        {
+            var current = text.ToString();
+            if (condition(current))
+            {
+                return Task.FromResult(current);
+            }
+
+            waiters.Add((condition, met));
+        }
+
+        return met.Task;
+    }
+
+    private void Append(string? value)
+    {
+        List<(TaskCompletionSource<string> Met, string Text)> reached;
+        lock (text)
+        {
+            text.Append(value);
+            var current = text.ToString();
+            reached = [.. waiters.Where(w => w.Condition(current)).Select(w => (w.Met, current))];
+            waiters.RemoveAll(w => reached.Any(r => r.Met == w.Met));
+        }
+
+        reached.ForEach(r => r.Met.TrySetResult(r.Text));
     }
 }

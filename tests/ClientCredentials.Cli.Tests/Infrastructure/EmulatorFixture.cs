@@ -10,19 +10,20 @@ namespace ClientCredentials.Cli.Tests.Infrastructure;
 /// <summary>
 /// One running emulator per test class, with a tenant, a resource, and apps for every credential kind: secret +
 /// certificate, an expired secret, a thumbprint-only certificate (x5c needed), and a federated credential. The
-/// certificates are also written as files (PFX with password, PFX without, PEM) for <c>--certificate</c>.
+/// certificates are also written as files (PFX with password, PFX without, PEM) for <c>--certificate</c>. Ids come
+/// from <see cref="TestIds"/>.
 /// </summary>
 public sealed class EmulatorFixture : IAsyncLifetime
 {
-    public const string TenantId = "11111111-1111-1111-1111-111111111111";
-    public const string TenantDomain = "contoso.onmicrosoft.com";
+    public const string TenantId = TestIds.TenantId;
+    public const string TenantDomain = TestIds.TenantDomain;
     public const string Resource = "api://orders";
-    public const string ResourceAppId = "bbbbbbbb-0000-0000-0000-000000000001";
+    public const string ResourceAppId = TestIds.ResourceAppId;
     public const string Role = "Orders.Read";
-    public const string AppId = "aaaaaaaa-0000-0000-0000-000000000001";
-    public const string ExpiredSecretAppId = "aaaaaaaa-0000-0000-0000-000000000002";
-    public const string ThumbprintOnlyAppId = "aaaaaaaa-0000-0000-0000-000000000003";
-    public const string FederatedAppId = "aaaaaaaa-0000-0000-0000-000000000004";
+    public const string AppId = TestIds.SecretAppId;
+    public const string ExpiredSecretAppId = TestIds.ExpiredSecretAppId;
+    public const string ThumbprintOnlyAppId = TestIds.ThumbprintOnlyAppId;
+    public const string FederatedAppId = TestIds.FederatedAppId;
     public const string FederatedIssuer = "https://oidc.cluster.test";
     public const string FederatedSubject = "system:serviceaccount:orders:daemon";
 

@@ -3,24 +3,24 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace ClientCredentials.Emulator.Tests.Infrastructure;
 
-/// <summary>The tenants, apps, resources and credentials most tests share.</summary>
+/// <summary>The tenants, apps, resources and credentials most tests share (ids from <see cref="TestIds"/>).</summary>
 internal static class TestDirectory
 {
-    public const string TenantId = "11111111-1111-1111-1111-111111111111";
-    public const string Domain = "contoso.onmicrosoft.com";
-    public const string OtherTenantId = "22222222-2222-2222-2222-222222222222";
+    public const string TenantId = TestIds.TenantId;
+    public const string Domain = TestIds.TenantDomain;
+    public const string OtherTenantId = TestIds.OtherTenantId;
 
-    public const string SecretClientId = "aaaaaaaa-0000-0000-0000-000000000001";
+    public const string SecretClientId = TestIds.SecretAppId;
     public const string Secret = "s3cr3t~value:with+special&chars= %";
     public const string ExpiredSecret = "expired-secret-value";
 
-    public const string CertClientId = "aaaaaaaa-0000-0000-0000-000000000002";
-    public const string ThumbprintOnlyClientId = "aaaaaaaa-0000-0000-0000-000000000003";
-    public const string FederatedClientId = "aaaaaaaa-0000-0000-0000-000000000004";
-    public const string OtherTenantClientId = "aaaaaaaa-0000-0000-0000-000000000005";
+    public const string CertClientId = TestIds.CertificateAppId;
+    public const string ThumbprintOnlyClientId = TestIds.ThumbprintOnlyAppId;
+    public const string FederatedClientId = TestIds.FederatedAppId;
+    public const string OtherTenantClientId = TestIds.OtherTenantAppId;
 
     public const string ApiUri = "api://sample-api";
-    public const string ApiAppId = "bbbbbbbb-0000-0000-0000-000000000001";
+    public const string ApiAppId = TestIds.ResourceAppId;
     public const string GraphUri = "https://graph.microsoft.com";
 
     public const string FederatedIssuer = "https://token.actions.example.com";
@@ -28,9 +28,9 @@ internal static class TestDirectory
     public const string FederatedAudience = "api://AzureADTokenExchange";
 
     public static readonly RSA FederatedKey = RSA.Create(2048);
-    public static readonly X509Certificate2 RsaCertificate = TestCertificates.CreateRsa("CN=emulator-test-rsa");
-    public static readonly X509Certificate2 EcCertificate = TestCertificates.CreateEc("CN=emulator-test-ec");
-    public static readonly X509Certificate2 ThumbprintOnlyCertificate = TestCertificates.CreateRsa("CN=emulator-test-sni");
+    public static readonly X509Certificate2 RsaCertificate = TestCertificates.Rsa(subject: "CN=emulator-test-rsa");
+    public static readonly X509Certificate2 EcCertificate = TestCertificates.EcP256("CN=emulator-test-ec");
+    public static readonly X509Certificate2 ThumbprintOnlyCertificate = TestCertificates.Rsa(subject: "CN=emulator-test-sni");
 
     public static EmulatorOptions Options(EmulatorFaults? faults = null, TimeSpan? tokenLifetime = null) => new()
     {

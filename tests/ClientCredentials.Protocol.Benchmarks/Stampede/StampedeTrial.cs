@@ -16,26 +16,24 @@ internal static class StampedeTrial
         var handler = new CannedTokenEndpointHandler(CannedAccessToken.Realistic, endpointDelay);
         var getToken = contender.Create(handler);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allParked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var parked = 0;
         var tasks = new Task<string>[callers];
         for (var i = 0; i < tasks.Length; i++)
         {
             tasks[i] = Task.Run(async () =>
             {
-                Interlocked.Increment(ref parked);
+                if (Interlocked.Increment(ref parked) == callers)
+                {
+                    allParked.TrySetResult();
+                }
+
                 await gate.Task.ConfigureAwait(false);
                 return await getToken().ConfigureAwait(false);
             });
         }
 
-        using (var timeout = new CancellationTokenSource(Deadline))
-        {
-            while (Volatile.Read(ref parked) < callers)
-            {
-                await Task.Delay(1, timeout.Token).ConfigureAwait(false);
-            }
-        }
-
+        await allParked.Task.WaitAsync(Deadline).ConfigureAwait(false);
         gate.SetResult();
         var tokens = await Task.WhenAll(tasks).WaitAsync(Deadline).ConfigureAwait(false);
         if (tokens.Any(token => !string.Equals(token, CannedAccessToken.Realistic, StringComparison.Ordinal)))

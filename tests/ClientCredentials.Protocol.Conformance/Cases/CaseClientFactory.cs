@@ -15,7 +15,7 @@ internal static class CaseClientFactory
         ClientCredential credential = client.Credential switch
         {
             "secret" => new ClientSecretCredential(TestSecret),
-            "certificate" => new CertificateCredential(TestCertificates.Rsa2048),
+            "certificate" => new CertificateCredential(TestCertificates.SharedRsa2048),
             _ => throw new InvalidDataException($"Unknown client.credential '{client.Credential}'."),
         };
 

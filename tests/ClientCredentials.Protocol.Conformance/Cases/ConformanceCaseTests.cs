@@ -1,42 +1,41 @@
-using ClientCredentials.Protocol.Testing;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using WireMock.Server;
+using WireMock.Settings;
 
 namespace ClientCredentials.Protocol.Conformance;
 
-// One theory row per case file of spec/conformance; the row is named for the file. The files are spread over four
-// classes (see ConformanceCaseFiles) only so that xunit runs them in parallel.
-
-/// <summary>Case files 0, 4, 8, … of spec/conformance.</summary>
-public sealed class ConformanceCasesShard0(WireMockFixture wireMock) : IClassFixture<WireMockFixture>
+/// <summary>
+/// One theory row per case file of spec/conformance, named for the file; each case runs on its own WireMock.Net server.
+/// </summary>
+public sealed class ConformanceCaseTests
 {
-    /// <summary>The library passes the case: outcome, request count, and every request matched a mapping.</summary>
+    /// <summary>The library passes the case: outcome, request count, every request matched a mapping, assertions valid.</summary>
     [Theory]
-    [MemberData(nameof(ConformanceCaseFiles.Shard), 0, MemberType = typeof(ConformanceCaseFiles))]
-    public Task Case(string file) => ConformanceCaseRunner.RunAsync(file, wireMock);
-}
+    [MemberData(nameof(ConformanceCaseFiles.Rows), MemberType = typeof(ConformanceCaseFiles))]
+    public Task Case(string file) => ConformanceCaseRunner.RunAsync(file);
 
-/// <summary>Case files 1, 5, 9, … of spec/conformance.</summary>
-public sealed class ConformanceCasesShard1(WireMockFixture wireMock) : IClassFixture<WireMockFixture>
-{
-    /// <summary>The library passes the case: outcome, request count, and every request matched a mapping.</summary>
-    [Theory]
-    [MemberData(nameof(ConformanceCaseFiles.Shard), 1, MemberType = typeof(ConformanceCaseFiles))]
-    public Task Case(string file) => ConformanceCaseRunner.RunAsync(file, wireMock);
-}
+    /// <summary>
+    /// The translated mappings of every case are valid WireMock.Net admin JSON: WireMock.Net's own admin API
+    /// (<c>POST /__admin/mappings</c>) accepts them, so a port that drives a WireMock.Net server over HTTP can use them.
+    /// </summary>
+    [Fact]
+    public async Task Every_case_loads_through_the_WireMock_Net_admin_api()
+    {
+        using var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = true });
+        using var admin = new HttpClient { BaseAddress = new Uri(server.Url! + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        var expected = 0;
 
-/// <summary>Case files 2, 6, 10, … of spec/conformance.</summary>
-public sealed class ConformanceCasesShard2(WireMockFixture wireMock) : IClassFixture<WireMockFixture>
-{
-    /// <summary>The library passes the case: outcome, request count, and every request matched a mapping.</summary>
-    [Theory]
-    [MemberData(nameof(ConformanceCaseFiles.Shard), 2, MemberType = typeof(ConformanceCaseFiles))]
-    public Task Case(string file) => ConformanceCaseRunner.RunAsync(file, wireMock);
-}
+        foreach (var file in ConformanceCaseFiles.All)
+        {
+            var conformanceCase = ConformanceCase.Load(file);
+            using var content = new StringContent(CaseMappings.ToWireMockNetJson(conformanceCase), System.Text.Encoding.UTF8, "application/json");
+            using var response = await admin.PostAsync("__admin/mappings", content);
+            Assert.True(response.IsSuccessStatusCode, $"{file}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            expected += conformanceCase.Mappings.Count;
+        }
 
-/// <summary>Case files 3, 7, 11, … of spec/conformance.</summary>
-public sealed class ConformanceCasesShard3(WireMockFixture wireMock) : IClassFixture<WireMockFixture>
-{
-    /// <summary>The library passes the case: outcome, request count, and every request matched a mapping.</summary>
-    [Theory]
-    [MemberData(nameof(ConformanceCaseFiles.Shard), 3, MemberType = typeof(ConformanceCaseFiles))]
-    public Task Case(string file) => ConformanceCaseRunner.RunAsync(file, wireMock);
+        var loaded = await admin.GetFromJsonAsync<JsonArray>("__admin/mappings");
+        Assert.Equal(expected, loaded!.Count);
+    }
 }

@@ -9,8 +9,8 @@ namespace ClientCredentials.Protocol.Conformance.Msal;
 /// </summary>
 public sealed record DifferentialScenario(string Name, AuthorityKind Kind, bool UsesCertificate, bool SendX5c)
 {
-    public const string ClientId = "6731de76-14a6-49ae-97bc-6eba6914391e";
-    public const string Tenant = "contoso.onmicrosoft.com";
+    public const string ClientId = TestIds.CertificateAppId;
+    public const string Tenant = TestIds.TenantDomain;
     public const string Host = "login.test";
     public const string Scope = "https://graph.microsoft.com/.default";
     public const string Secret = "differential~secret.value";
@@ -41,13 +41,13 @@ public sealed record DifferentialScenario(string Name, AuthorityKind Kind, bool 
         builder = Kind == AuthorityKind.Adfs
             ? builder.WithAdfsAuthority($"https://{Host}/adfs/", validateAuthority: false)
             : builder.WithAuthority($"https://{Host}/{Tenant}/", validateAuthority: false);
-        builder = UsesCertificate ? builder.WithCertificate(TestCertificates.Rsa2048) : builder.WithClientSecret(Secret);
+        builder = UsesCertificate ? builder.WithCertificate(TestCertificates.SharedRsa2048) : builder.WithClientSecret(Secret);
         return builder.Build();
     }
 
     /// <summary>An HttpClient configured as this library's default one (automatic decompression), routed to the mock.</summary>
-    internal static HttpClient CreateOurHttpClient(Uri scopeBaseAddress) =>
-        new(new LoopbackRedirectHandler(scopeBaseAddress, new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All }))
+    internal static HttpClient CreateOurHttpClient(Uri mockBaseAddress) =>
+        new(new LoopbackRedirectHandler(mockBaseAddress, new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All }))
         {
             Timeout = TimeSpan.FromSeconds(30),
         };
@@ -60,7 +60,7 @@ public sealed record DifferentialScenario(string Name, AuthorityKind Kind, bool 
             Authority = Kind == AuthorityKind.Adfs ? TokenAuthority.Adfs(new Uri($"https://{Host}/adfs")) : TokenAuthority.Entra(Tenant, $"https://{Host}"),
             ClientId = ClientId,
             Credential = UsesCertificate
-                ? new CertificateCredential(TestCertificates.Rsa2048, new CertificateCredentialOptions { SendCertificateChain = SendX5c })
+                ? new CertificateCredential(TestCertificates.SharedRsa2048, new CertificateCredentialOptions { SendCertificateChain = SendX5c })
                 : new ClientSecretCredential(Secret),
             Scopes = [Scope],
             HttpClient = httpClient,

@@ -1,18 +1,18 @@
 namespace ClientCredentials.Protocol.Conformance.Msal;
 
 /// <summary>
-/// Sends every request to one test scope of the WireMock server instead of the host it names:
-/// <c>https://login.test/t/oauth2/v2.0/token</c> goes to <c>http://127.0.0.1:{port}/scope-{id}/login.test/t/oauth2/v2.0/token</c>.
+/// Sends every request to the test's WireMock.Net server instead of the host it names:
+/// <c>https://login.test/t/oauth2/v2.0/token</c> goes to <c>http://127.0.0.1:{port}/login.test/t/oauth2/v2.0/token</c>.
 /// MSAL refuses <c>http</c> authorities, so both clients are configured with the same https authority and reach the
-/// mock through this handler; a request to any other host (instance discovery, IMDS) lands in the scope's journal as
+/// mock through this handler; a request to any other host (instance discovery, IMDS) lands in the server's journal as
 /// an unmatched request and fails the test.
 /// </summary>
-internal sealed class LoopbackRedirectHandler(Uri scopeBaseAddress, HttpMessageHandler inner) : DelegatingHandler(inner)
+internal sealed class LoopbackRedirectHandler(Uri mockBaseAddress, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var original = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
-        request.RequestUri = new Uri(scopeBaseAddress, original.Host + original.PathAndQuery);
+        request.RequestUri = new Uri(mockBaseAddress, original.Host + original.PathAndQuery);
         return base.SendAsync(request, cancellationToken);
     }
 }

@@ -1,14 +1,14 @@
-using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
 
 namespace ClientCredentials.Protocol.Conformance.Msal;
 
 /// <summary>
-/// MSAL.NET 4.92 (the reference) and this library make the same token request against the same WireMock stub; the
-/// recorded requests are compared field by field, and the differences must be exactly those listed in
-/// spec/msal-differences.json: a new difference, or a listed one that went away, fails.
+/// MSAL.NET 4.92 (the reference) and this library make the same token request against the same WireMock.Net stub;
+/// the recorded requests are compared field by field, and the differences must be exactly those listed in
+/// spec/msal-differences.json: a new difference, or a listed one that went away, fails. Our client assertion must also
+/// pass the independent <see cref="ClientAssertionValidator"/>.
 /// </summary>
-public sealed class MsalDifferentialTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>
+public sealed class MsalDifferentialTests
 {
     private const string StubToken = "differential-access-token";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -21,9 +21,9 @@ public sealed class MsalDifferentialTests(WireMockFixture wireMock) : IClassFixt
         var scenario = DifferentialScenario.Named(scenarioName);
         using var timeout = new CancellationTokenSource(Timeout, TimeProvider.System);
 
-        var msal = await CaptureAsync(scenario, async (scopeBase, ct) =>
+        var msal = await CaptureAsync(scenario, async (baseAddress, ct) =>
         {
-            using var factory = new MsalHttpClientFactory(scopeBase);
+            using var factory = new MsalHttpClientFactory(baseAddress);
             var result = await scenario.CreateMsal(factory)
                 .AcquireTokenForClient([DifferentialScenario.Scope])
                 .WithSendX5C(scenario.SendX5c)
@@ -31,12 +31,24 @@ public sealed class MsalDifferentialTests(WireMockFixture wireMock) : IClassFixt
             return result.AccessToken;
         }, timeout.Token);
 
-        var ours = await CaptureAsync(scenario, async (scopeBase, ct) =>
+        var ours = await CaptureAsync(scenario, async (baseAddress, ct) =>
         {
-            using var httpClient = DifferentialScenario.CreateOurHttpClient(scopeBase);
+            using var httpClient = DifferentialScenario.CreateOurHttpClient(baseAddress);
             var token = await scenario.CreateOurs(httpClient).GetTokenAsync(ct);
             return token.Token;
         }, timeout.Token);
+
+        if (scenario.UsesCertificate)
+        {
+            ClientAssertionValidator.Validate(ours.ReadForm()["client_assertion"], new ExpectedClientAssertion
+            {
+                ClientId = DifferentialScenario.ClientId,
+                Audience = $"https://{DifferentialScenario.Host}{scenario.TokenPath}",
+                Certificate = TestCertificates.SharedRsa2048,
+                Algorithm = scenario.Kind == AuthorityKind.Adfs ? "RS256" : "PS256",
+                Lifetime = TimeSpan.FromMinutes(10),
+            });
+        }
 
         var observed = RequestComparer.Compare(scenario, msal, ours);
         var listed = MsalDifferencesFile.Load(DifferentialScenario.All).Where(d => d.Scenario == scenario.Name).ToList();
@@ -55,36 +67,30 @@ public sealed class MsalDifferentialTests(WireMockFixture wireMock) : IClassFixt
         Assert.NotEmpty(MsalDifferencesFile.Load(DifferentialScenario.All));
 
     /// <summary>
-    /// Runs one client in a fresh scope whose only stub is the token endpoint, and returns the one request it sent.
-    /// The client must get the stub's token, send exactly one request, and every request must match the stub.
+    /// Runs one client against a fresh server whose only stub is the token endpoint, and returns the one request it
+    /// sent. The client must get the stub's token, send exactly one request, and every request must match the stub.
     /// </summary>
-    private async Task<WireMockRecordedRequest> CaptureAsync(
+    private static async Task<WireMockRecordedRequest> CaptureAsync(
         DifferentialScenario scenario, Func<Uri, CancellationToken, Task<string>> acquire, CancellationToken cancellationToken)
     {
-        await using var scope = wireMock.CreateScope();
-        await scope.AddMappingAsync(
-            WireMockMapping.TokenEndpoint(
-                scope.Path(DifferentialScenario.Host + scenario.TokenPath),
-                200,
-                new JsonObject { ["token_type"] = "Bearer", ["expires_in"] = 3599, ["ext_expires_in"] = 3599, ["access_token"] = StubToken }),
-            cancellationToken);
+        using var mock = LoopbackWireMock.Start();
+        mock.Stub(WireMockResponses.Post("/" + DifferentialScenario.Host + scenario.TokenPath), WireMockResponses.AccessToken(StubToken));
 
         string? token = null;
         Exception? failure = null;
         try
         {
-            token = await acquire(scope.BaseAddress, cancellationToken);
+            token = await acquire(mock.BaseAddress, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             failure = ex;
         }
 
-        var unmatched = await UnmatchedRequests.InScopeAsync(scope, cancellationToken);
+        var unmatched = mock.UnmatchedRequests;
         Assert.True(unmatched.Count == 0, $"{scenario.Name}: requests matched no stub:{Environment.NewLine}{string.Join(Environment.NewLine, unmatched)}");
         Assert.True(failure is null, $"{scenario.Name}: the client failed: {failure}");
         Assert.Equal(StubToken, token);
-        var requests = await scope.GetRequestsAsync(cancellationToken);
-        return Assert.Single(requests);
+        return Assert.Single(mock.Requests);
     }
 }

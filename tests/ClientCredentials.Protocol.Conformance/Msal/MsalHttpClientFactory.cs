@@ -12,9 +12,9 @@ internal sealed class MsalHttpClientFactory : IMsalHttpClientFactory, IDisposabl
 {
     private readonly HttpClient _httpClient;
 
-    public MsalHttpClientFactory(Uri scopeBaseAddress)
+    public MsalHttpClientFactory(Uri mockBaseAddress)
     {
-        _httpClient = new HttpClient(new LoopbackRedirectHandler(scopeBaseAddress, new SocketsHttpHandler()))
+        _httpClient = new HttpClient(new LoopbackRedirectHandler(mockBaseAddress, new SocketsHttpHandler()))
         {
             MaxResponseContentBufferSize = 1024 * 1024,
             Timeout = TimeSpan.FromSeconds(30),

@@ -48,7 +48,7 @@ internal static class RequestComparer
     {
         foreach (var name in msal.Select(p => p.Key).Concat(ours.Select(p => p.Key)).Distinct(StringComparer.Ordinal))
         {
-            Add(differences, scenario, kind, name, AssertionValue(kind, name, msal, TestCertificates.Rsa2048), AssertionValue(kind, name, ours, TestCertificates.Rsa2048));
+            Add(differences, scenario, kind, name, AssertionValue(kind, name, msal, TestCertificates.SharedRsa2048), AssertionValue(kind, name, ours, TestCertificates.SharedRsa2048));
         }
     }
 

@@ -12,12 +12,12 @@ namespace ClientCredentials.Protocol.Extensions.Tests.Infrastructure;
 /// </summary>
 public sealed class LoopbackFixture : IAsyncLifetime
 {
-    public const string TenantId = "11111111-1111-1111-1111-111111111111";
-    public const string SecretClientId = "aaaaaaaa-0000-0000-0000-000000000001";
+    public const string TenantId = TestIds.TenantId;
+    public const string SecretClientId = TestIds.SecretAppId;
     public const string Secret = "ext-test-secret~value";
-    public const string MixedClientId = "aaaaaaaa-0000-0000-0000-000000000002";
+    public const string MixedClientId = TestIds.CertificateAppId;
     public const string MixedSecret = "mixed-app-secret-value";
-    public const string FederatedClientId = "aaaaaaaa-0000-0000-0000-000000000003";
+    public const string FederatedClientId = TestIds.FederatedAppId;
     public const string FederatedIssuer = "https://issuer.workload.test";
     public const string FederatedSubject = "system:serviceaccount:default:orders";
     public const string ApiResource = "api://sample-api";
@@ -29,7 +29,7 @@ public sealed class LoopbackFixture : IAsyncLifetime
     public TestApi Api { get; private set; } = null!;
 
     /// <summary>An RSA certificate registered for <see cref="MixedClientId"/>, with an exportable private key.</summary>
-    public X509Certificate2 Certificate { get; } = CreateCertificate($"CN=cc-ext-tests-{Guid.NewGuid():N}");
+    public X509Certificate2 Certificate { get; } = TestCertificates.ExportableRsa($"CN=cc-ext-tests-{Guid.NewGuid():N}");
 
     public RSA FederatedKey { get; } = RSA.Create(2048);
 
@@ -39,7 +39,7 @@ public sealed class LoopbackFixture : IAsyncLifetime
     {
         var options = new EmulatorOptions
         {
-            Tenants = [new EmulatorTenant { Id = TenantId, Domains = ["contoso.onmicrosoft.com"] }],
+            Tenants = [new EmulatorTenant { Id = TenantId, Domains = [TestIds.TenantDomain] }],
             Resources = [new EmulatorResource { AppIdUri = ApiResource, Roles = ["Data.Read"] }],
             Applications =
             [
@@ -87,14 +87,6 @@ public sealed class LoopbackFixture : IAsyncLifetime
         Expires = DateTime.UtcNow.AddMinutes(30),
         SigningCredentials = new SigningCredentials(new RsaSecurityKey(FederatedKey), SecurityAlgorithms.RsaSha256),
     });
-
-    private static X509Certificate2 CreateCertificate(string subject)
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null, X509KeyStorageFlags.Exportable);
-    }
 }
 
 [CollectionDefinition("loopback")]

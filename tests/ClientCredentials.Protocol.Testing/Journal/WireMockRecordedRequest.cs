@@ -1,8 +1,10 @@
-using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using WireMock;
 
 namespace ClientCredentials.Protocol.Testing;
 
-/// <summary>One request as WireMock's journal recorded it: what the client under test actually put on the wire.</summary>
+/// <summary>One request as the WireMock.Net server received it: what the client under test actually put on the wire.</summary>
 public sealed class WireMockRecordedRequest
 {
     private const string FormContentType = "application/x-www-form-urlencoded";
@@ -33,7 +35,7 @@ public sealed class WireMockRecordedRequest
     /// <summary>The request body decoded as text (empty when there was none).</summary>
     public string Body { get; }
 
-    /// <summary>When WireMock received the request (its own clock).</summary>
+    /// <summary>When the server received the request (the system clock).</summary>
     public DateTimeOffset LoggedAt { get; }
 
     /// <summary>The header's values joined with <c>", "</c>, or null when the request did not carry it.</summary>
@@ -62,25 +64,35 @@ public sealed class WireMockRecordedRequest
     /// <inheritdoc />
     public override string ToString() => $"{Method} {Url}";
 
-    /// <summary>Reads a WireMock <c>LoggedRequest</c> JSON object.</summary>
-    internal static WireMockRecordedRequest FromJournal(JsonObject request)
+    /// <summary>Copies a request as it arrives at the server, with its body already read.</summary>
+    internal static WireMockRecordedRequest From(HttpRequest request, string body, DateTimeOffset receivedAt)
     {
         var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in request["headers"]?.AsObject() ?? [])
+        foreach (var (name, values) in request.Headers)
         {
-            // WireMock writes a header sent once as a string and a repeated header as an array.
-            headers[name] = value is JsonArray values
-                ? [.. values.Select(v => v!.GetValue<string>())]
-                : [value!.GetValue<string>()];
+            headers[name] = [.. values.OfType<string>()];
         }
 
-        var loggedDate = request["loggedDate"]?.GetValue<long>() ?? 0;
+        var url = new Uri(request.GetEncodedUrl());
+        return new WireMockRecordedRequest(request.Method, url.PathAndQuery, url, headers, body, receivedAt);
+    }
+
+    /// <summary>Copies a request from WireMock.Net's log.</summary>
+    internal static WireMockRecordedRequest From(IRequestMessage request)
+    {
+        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers ?? new Dictionary<string, WireMock.Types.WireMockList<string>>())
+        {
+            headers[name] = [.. values];
+        }
+
+        var url = new Uri(request.Url);
         return new WireMockRecordedRequest(
-            request["method"]!.GetValue<string>(),
-            request["url"]!.GetValue<string>(),
-            new Uri(request["absoluteUrl"]!.GetValue<string>()),
+            request.Method,
+            url.PathAndQuery,
+            url,
             headers,
-            request["body"]?.GetValue<string>() ?? string.Empty,
-            DateTimeOffset.FromUnixTimeMilliseconds(loggedDate));
+            request.Body ?? string.Empty,
+            new DateTimeOffset(DateTime.SpecifyKind(request.DateTime, DateTimeKind.Utc)));
     }
 }

@@ -7,13 +7,13 @@ internal sealed class CacheTestContext
 {
     public CacheTestContext(TokenCacheOptions? options = null)
     {
-        Time = new ManualTimeProvider();
+        Time = new TestClock();
         Acquirer = new FakeTokenAcquirer(Time);
         Logger = new RecordingLogger();
         Cache = new TokenCache(options, Time, Logger);
     }
 
-    public ManualTimeProvider Time { get; }
+    public TestClock Time { get; }
 
     public FakeTokenAcquirer Acquirer { get; }
 

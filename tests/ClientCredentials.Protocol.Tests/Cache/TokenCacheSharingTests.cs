@@ -7,7 +7,7 @@ public class TokenCacheSharingTests
     [Fact]
     public async Task Two_clients_sharing_one_cache_get_their_own_tokens()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         var cache = new TokenCache(timeProvider: time);
         var clientA = new FakeTokenAcquirer(time);
         var clientB = new FakeTokenAcquirer(time);

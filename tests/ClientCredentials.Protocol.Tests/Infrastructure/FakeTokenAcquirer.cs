@@ -4,7 +4,7 @@ namespace ClientCredentials.Protocol.Tests.Infrastructure;
 /// A token acquirer for cache tests: counts calls, issues <c>token-1</c>, <c>token-2</c>, ... with lifetimes from
 /// the manual clock, can fail, and can hold every call at a gate until the test opens it.
 /// </summary>
-internal sealed class FakeTokenAcquirer(ManualTimeProvider time) : ITokenAcquirer
+internal sealed class FakeTokenAcquirer(TestClock time) : ITokenAcquirer
 {
     private readonly SemaphoreSlim _callStarted = new(0);
     private int _calls;

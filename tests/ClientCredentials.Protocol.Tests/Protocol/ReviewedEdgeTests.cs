@@ -89,25 +89,22 @@ public class ConfigurationHygieneTests
 }
 
 /// <summary>RFC 6749 §3.2: the token endpoint is a fixed URL; a redirect would re-post the credential elsewhere.</summary>
-public sealed class RedirectTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime
+public sealed class RedirectTests : IDisposable
 {
-    private readonly WireMockTestScope _scope = wireMock.CreateScope();
+    private readonly LoopbackWireMock _mock = LoopbackWireMock.Start();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _scope.DisposeAsync().AsTask();
+    public void Dispose() => _mock.Dispose();
 
     [Theory]
     [InlineData(307)]
     [InlineData(308)]
     public async Task A_redirect_is_not_followed_and_the_credential_is_not_posted_again(int status)
     {
-        var mapping = WireMockMapping.Text("POST", _scope.Path("token"), status, "", headers: new Dictionary<string, string> { ["Location"] = _scope.Url("elsewhere").AbsoluteUri });
-        await _scope.AddMappingAsync(mapping);
-        await _scope.AddMappingAsync(WireMockMapping.TokenEndpoint(_scope.Path("elsewhere"), 200, WireMockMapping.AccessTokenBody("stolen")));
+        _mock.Stub(WireMockResponses.Post("/token"), WireMockResponses.Text(status, "", headers: new Dictionary<string, string> { ["Location"] = _mock.Url("elsewhere").AbsoluteUri }));
+        _mock.Stub(WireMockResponses.Post("/elsewhere"), WireMockResponses.AccessToken("stolen"));
         var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
         {
-            Authority = TokenAuthority.TokenEndpoint(_scope.Url("token")),
+            Authority = TokenAuthority.TokenEndpoint(_mock.Url("token")),
             ClientId = "svc",
             Credential = new ClientSecretCredential("pw"),
             Scopes = ["read"],
@@ -116,6 +113,6 @@ public sealed class RedirectTests(WireMockFixture wireMock) : IClassFixture<Wire
         var error = await Assert.ThrowsAsync<TokenEndpointException>(() => client.GetTokenAsync().AsTask());
         Assert.Equal(status, (int)error.StatusCode);
         Assert.Equal("invalid_response", error.Error);
-        Assert.Equal(1, await _scope.CountRequestsAsync());
+        Assert.Equal("POST /token", Assert.Single(_mock.Requests).ToString());
     }
 }

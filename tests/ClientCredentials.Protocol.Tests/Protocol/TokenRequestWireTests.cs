@@ -1,37 +1,29 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace ClientCredentials.Protocol.Tests.Protocol;
 
 /// <summary>What goes on the wire for each credential, checked against what WireMock recorded.</summary>
-public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime
+public sealed class TokenRequestWireTests : IDisposable
 {
-    private const string ClientId = "6731de76-14a6-49ae-97bc-6eba6914391e";
+    private const string ClientId = TestIds.SecretAppId;
     private const string Secret = "s3cr:et+with%odd chars/é";
     private const string GraphScope = "https://graph.microsoft.com/.default";
 
-    private readonly WireMockTestScope _scope = wireMock.CreateScope();
+    private const string Tenant = TestIds.TenantId;
+    private const string EntraTokenPath = "/" + Tenant + "/oauth2/v2.0/token";
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    private readonly LoopbackWireMock _mock = LoopbackWireMock.Start();
 
-    public Task DisposeAsync() => _scope.DisposeAsync().AsTask();
+    public void Dispose() => _mock.Dispose();
 
-    /// <summary>The scope prefix doubles as a unique Entra tenant, so the v2 endpoint lands inside this test's scope.</summary>
-    private string Tenant => _scope.PathPrefix.Trim('/');
-
-    private string EntraTokenPath => _scope.Path("oauth2/v2.0/token");
-
-    private Uri EntraTokenUrl => _scope.Url("oauth2/v2.0/token");
+    private Uri EntraTokenUrl => _mock.Url(EntraTokenPath);
 
     private ClientCredentialsClient EntraClient(ClientCredential credential, HttpClient? http = null) => new(new ClientCredentialsClientOptions
     {
-        Authority = TokenAuthority.Entra(Tenant, _scope.Server.BaseAddress.ToString()),
+        Authority = TokenAuthority.Entra(Tenant, _mock.BaseAddress.ToString()),
         ClientId = ClientId,
         Credential = credential,
         Scopes = [GraphScope],
@@ -39,16 +31,16 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
         Resilience = new TokenRequestResilienceOptions { MaxRetries = 0 },
     });
 
-    private Task StubToken(string path, string accessToken = "header.payload.sig") =>
-        _scope.AddMappingAsync(WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody(accessToken)));
+    private void StubToken(string path, string accessToken = "header.payload.sig") =>
+        _mock.Stub(WireMockResponses.Post(path), WireMockResponses.AccessToken(accessToken));
 
     [Fact]
     public async Task Secret_post_sends_exactly_the_rfc6749_fields_in_order_with_aad_headers()
     {
-        await StubToken(EntraTokenPath);
+        StubToken(EntraTokenPath);
         var token = await EntraClient(new ClientSecretCredential(Secret)).GetTokenAsync();
 
-        var request = Assert.Single(await _scope.GetRequestsAsync());
+        var request = Assert.Single(_mock.Requests);
         Assert.Equal("POST", request.Method);
         Assert.Equal(EntraTokenUrl.AbsolutePath, request.AbsoluteUrl.AbsolutePath);
         Assert.Equal("application/x-www-form-urlencoded", request.GetHeader("Content-Type"));
@@ -74,16 +66,16 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
     public async Task Secret_basic_sends_form_encoded_id_and_secret_in_the_header_and_no_client_id_in_the_body()
     {
         const string awkwardId = "id:with %+é";
-        await StubToken(EntraTokenPath);
+        StubToken(EntraTokenPath);
         await new ClientCredentialsClient(new ClientCredentialsClientOptions
         {
-            Authority = TokenAuthority.Entra(Tenant, _scope.Server.BaseAddress.ToString()),
+            Authority = TokenAuthority.Entra(Tenant, _mock.BaseAddress.ToString()),
             ClientId = awkwardId,
             Credential = new ClientSecretCredential(Secret, ClientSecretTransport.BasicAuthentication),
             Scopes = [GraphScope],
         }).GetTokenAsync();
 
-        var request = Assert.Single(await _scope.GetRequestsAsync());
+        var request = Assert.Single(_mock.Requests);
         Assert.Equal(["scope", "grant_type"], request.ReadForm().Names);
         var header = request.GetHeader("Authorization")!;
         Assert.StartsWith("Basic ", header);
@@ -95,12 +87,12 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
     public async Task Certificate_assertion_received_by_the_server_validates_and_names_the_exact_endpoint()
     {
         var cert = TestCertificates.SharedRsa2048;
-        await StubToken(EntraTokenPath);
+        StubToken(EntraTokenPath);
         var client = EntraClient(new CertificateCredential(cert));
         await client.GetTokenAsync();
         await client.GetTokenAsync(new TokenRequestParameters(GraphScope) { ForceRefresh = true });
 
-        var requests = await _scope.GetRequestsAsync();
+        var requests = _mock.Requests;
         Assert.Equal(2, requests.Count);
         var jtis = new List<string>();
         foreach (var request in requests)
@@ -109,20 +101,15 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
             Assert.Equal(["client_id", "client_assertion_type", "client_assertion", "scope", "grant_type"], form.Names);
             Assert.Equal("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", form["client_assertion_type"]);
 
-            var assertion = form["client_assertion"];
-            var result = await new JsonWebTokenHandler().ValidateTokenAsync(assertion, new TokenValidationParameters
+            var jwt = ClientAssertionValidator.Validate(form["client_assertion"], new ExpectedClientAssertion
             {
-                IssuerSigningKey = new X509SecurityKey(TestCertificates.PublicOnly(cert)),
-                ValidAudience = EntraTokenUrl.AbsoluteUri,
-                ValidIssuer = ClientId,
+                ClientId = ClientId,
+                Audience = EntraTokenUrl.AbsoluteUri,
+                Certificate = cert,
+                Algorithm = "PS256",
                 ClockSkew = TimeSpan.FromMinutes(1),
+                Lifetime = TimeSpan.FromMinutes(10),
             });
-            Assert.True(result.IsValid, result.Exception?.Message);
-            var jwt = (JsonWebToken)result.SecurityToken;
-            Assert.Equal("PS256", jwt.Alg);
-            Assert.Equal(Base64UrlEncoder.Encode(SHA256.HashData(cert.RawData)), jwt.GetHeaderValue<string>("x5t#S256"));
-            Assert.Equal(ClientId, jwt.Subject);
-            Assert.Equal(600, (jwt.ValidTo - jwt.ValidFrom).TotalSeconds);
             jtis.Add(jwt.Id);
         }
 
@@ -138,7 +125,7 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
             contexts.Add(context);
             return ValueTask.FromResult($"signed.assertion.{contexts.Count}");
         });
-        await StubToken(EntraTokenPath);
+        StubToken(EntraTokenPath);
         var client = EntraClient(credential);
         await client.GetTokenAsync();
         await client.GetTokenAsync(new TokenRequestParameters(GraphScope) { ForceRefresh = true });
@@ -151,18 +138,18 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
             Assert.Equal(Tenant, c.Tenant);
             Assert.Equal(AuthorityKind.Entra, c.AuthorityKind);
         });
-        var sent = (await _scope.GetRequestsAsync()).Select(r => r.ReadForm()["client_assertion"]).ToList();
+        var sent = (_mock.Requests).Select(r => r.ReadForm()["client_assertion"]).ToList();
         Assert.Equal(["signed.assertion.1", "signed.assertion.2"], sent);
     }
 
     [Fact]
     public async Task An_empty_assertion_from_the_callback_is_an_error_and_nothing_is_sent()
     {
-        await StubToken(EntraTokenPath);
+        StubToken(EntraTokenPath);
         var client = EntraClient(new ClientAssertionCredential((_, _) => ValueTask.FromResult("  ")));
         var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => client.GetTokenAsync().AsTask());
         Assert.Contains("empty assertion", error.Message);
-        Assert.Equal(0, await _scope.CountRequestsAsync());
+        Assert.Equal(0, _mock.RequestCount);
     }
 
     [Fact]
@@ -172,9 +159,9 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
         try
         {
             await File.WriteAllTextAsync(path, "eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln\n");
-            await StubToken(EntraTokenPath);
+            StubToken(EntraTokenPath);
             await EntraClient(new FederatedTokenFileCredential(path)).GetTokenAsync();
-            var form = Assert.Single(await _scope.GetRequestsAsync()).ReadForm();
+            var form = Assert.Single(_mock.Requests).ReadForm();
             Assert.Equal("eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln", form["client_assertion"]);
             Assert.Equal("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", form["client_assertion_type"]);
         }
@@ -187,8 +174,8 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
     [Fact]
     public async Task Generic_servers_take_any_scopes_claims_extra_parameters_and_the_callers_correlation_id()
     {
-        var tokenUrl = _scope.Url("token");
-        await StubToken(_scope.Path("token"));
+        var tokenUrl = _mock.Url("token");
+        StubToken("/token");
         var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
         {
             Authority = TokenAuthority.TokenEndpoint(tokenUrl),
@@ -202,7 +189,7 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
             CorrelationId = "corr-from-caller",
         });
 
-        var request = Assert.Single(await _scope.GetRequestsAsync());
+        var request = Assert.Single(_mock.Requests);
         var form = request.ReadForm();
         Assert.Equal(["client_id", "client_secret", "scope", "claims", "grant_type", "resource", "audience"], form.Names);
         Assert.Equal("read write", form["scope"]);
@@ -220,14 +207,14 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
     {
         var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
         {
-            Authority = TokenAuthority.TokenEndpoint(_scope.Url("token")),
+            Authority = TokenAuthority.TokenEndpoint(_mock.Url("token")),
             ClientId = "svc",
             Credential = new ClientSecretCredential("pw"),
         });
         var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() =>
             client.GetTokenAsync(new TokenRequestParameters("read") { ExtraParameters = [new(name, "x")] }).AsTask());
         Assert.Equal("ExtraParameters", error.Setting);
-        Assert.Equal(0, await _scope.CountRequestsAsync());
+        Assert.Equal(0, _mock.RequestCount);
     }
 
     [Fact]
@@ -237,14 +224,14 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
         var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() =>
             client.GetTokenAsync(new TokenRequestParameters("User.Read")).AsTask());
         Assert.Contains("AADSTS70011", error.Message);
-        Assert.Equal(0, await _scope.CountRequestsAsync());
+        Assert.Equal(0, _mock.RequestCount);
     }
 
     [Fact]
     public async Task The_callers_http_client_is_used()
     {
         var counting = new CountingHandler(new SocketsHttpHandler());
-        await StubToken(EntraTokenPath);
+        StubToken(EntraTokenPath);
         await EntraClient(new ClientSecretCredential(Secret), new HttpClient(counting)).GetTokenAsync();
         Assert.Equal(1, counting.Count);
     }
@@ -255,7 +242,7 @@ public sealed class TokenRequestWireTests(WireMockFixture wireMock) : IClassFixt
         var body = JsonNode.Parse("""
             {"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Trace ID: 11111111-2222-3333-4444-555555555555 Correlation ID: 66666666-7777-8888-9999-000000000000 Timestamp: 2026-11-22 10:00:00Z","error_codes":[7000215],"timestamp":"2026-11-22 10:00:00Z","trace_id":"11111111-2222-3333-4444-555555555555","correlation_id":"66666666-7777-8888-9999-000000000000","error_uri":"https://login.microsoftonline.com/error?code=7000215"}
             """)!;
-        await _scope.AddMappingAsync(WireMockMapping.TokenEndpoint(EntraTokenPath, 401, body));
+        _mock.Stub(WireMockResponses.Post(EntraTokenPath), WireMockResponses.Json(401, body));
         var client = EntraClient(new ClientSecretCredential(Secret));
 
         var error = await Assert.ThrowsAsync<TokenEndpointException>(() => client.GetTokenAsync().AsTask());

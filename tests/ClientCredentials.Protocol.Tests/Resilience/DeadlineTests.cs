@@ -1,5 +1,4 @@
 using ClientCredentials.Protocol.Testing;
-using ClientCredentials.Protocol.Tests.Infrastructure;
 using Polly.Timeout;
 
 namespace ClientCredentials.Protocol.Tests.Resilience;
@@ -8,53 +7,51 @@ namespace ClientCredentials.Protocol.Tests.Resilience;
 /// Every deadline surfaces as <see cref="TokenEndpointUnreachableException"/> with <c>TimedOut</c> set: the per-attempt
 /// timeout of the last attempt, the overall deadline, and the token cache's shared-request timeout.
 /// </summary>
-public sealed class DeadlineTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime
+public sealed class DeadlineTests : IDisposable
 {
-    private readonly WireMockTestScope scope = wireMock.CreateScope();
+    private readonly LoopbackWireMock mock = LoopbackWireMock.Start();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => scope.DisposeAsync().AsTask();
+    public void Dispose() => mock.Dispose();
 
     [Fact]
     public async Task Attempt_timeouts_are_retried_and_the_last_one_surfaces_as_timed_out()
     {
-        await scope.AddMappingAsync(ResilienceTestClient.Ok(scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(5)));
-        var client = ResilienceTestClient.Create(scope, ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1) });
+        mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(5)));
+        var client = ResilienceTestClient.Create(mock, ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1) });
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
         Assert.True(error.TimedOut);
         Assert.IsType<TimeoutRejectedException>(error.InnerException);
         Assert.Contains("AttemptTimeout", error.Message);
-        Assert.Equal(3, await scope.CountRequestsAsync());
+        Assert.Equal(3, mock.RequestCount);
     }
 
     [Fact]
     public async Task The_overall_deadline_cuts_retries_short_and_surfaces_as_timed_out()
     {
         // Attempt 1 times out at 1.5 s, attempt 2 starts right after and is cut by the 2.5 s deadline.
-        await scope.AddMappingAsync(ResilienceTestClient.Ok(scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(5)));
+        mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(5)));
         var client = ResilienceTestClient.Create(
-            scope,
+            mock,
             ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1.5), TotalTimeout = TimeSpan.FromSeconds(2.5), MaxRetries = 5, MaxRetryAfterWait = TimeSpan.FromSeconds(1) });
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
         Assert.True(error.TimedOut);
         Assert.Contains("TotalTimeout", error.Message);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, mock.RequestCount);
     }
 
     [Fact]
     public async Task With_default_timeouts_the_overall_deadline_elapses_before_the_clients_own_cache_gives_up()
     {
-        // Defaults: 10 s per attempt, 30 s overall. The manual clock jumps 31 s at once, so every timer due by then fires.
-        var clock = new ManualTimeProvider();
-        await scope.AddMappingAsync(ResilienceTestClient.Ok(scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(10)));
-        var client = ResilienceTestClient.Create(scope, new TokenRequestResilienceOptions(), clock);
+        // Defaults: 10 s per attempt, 30 s overall. The test clock jumps 31 s at once, so every timer due by then fires.
+        var clock = new TestClock();
+        mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(10)));
+        var client = ResilienceTestClient.Create(mock, new TokenRequestResilienceOptions(), clock);
         var call = client.GetTokenAsync().AsTask();
-        await scope.WaitForRequestsAsync(1);
+        await mock.WaitForRequestsAsync(1);
 
         clock.Advance(TimeSpan.FromSeconds(31));
 
@@ -66,8 +63,8 @@ public sealed class DeadlineTests(WireMockFixture wireMock) : IClassFixture<Wire
     [Fact]
     public async Task A_shorter_cache_shared_request_timeout_surfaces_as_the_same_timed_out_error()
     {
-        await scope.AddMappingAsync(ResilienceTestClient.Ok(scope, "never-in-time").WithFixedDelay(TimeSpan.FromSeconds(3)));
-        var client = ResilienceTestClient.Create(scope, cacheOptions: new TokenCacheOptions { SharedRequestTimeout = TimeSpan.FromMilliseconds(500) });
+        mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(3)));
+        var client = ResilienceTestClient.Create(mock, cacheOptions: new TokenCacheOptions { SharedRequestTimeout = TimeSpan.FromMilliseconds(500) });
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
@@ -75,7 +72,7 @@ public sealed class DeadlineTests(WireMockFixture wireMock) : IClassFixture<Wire
         var cacheTimeout = Assert.IsType<TokenRequestTimeoutException>(error.InnerException);
         Assert.Equal(TimeSpan.FromMilliseconds(500), cacheTimeout.Timeout);
         Assert.Contains("SharedRequestTimeout", error.Message);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, mock.RequestCount);
     }
 
     [Theory]
@@ -93,7 +90,7 @@ public sealed class DeadlineTests(WireMockFixture wireMock) : IClassFixture<Wire
             _ => new TokenRequestResilienceOptions { MaxRetries = -1 },
         };
 
-        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ResilienceTestClient.Create(scope, options));
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ResilienceTestClient.Create(mock, options));
 
         Assert.Equal("Resilience:" + option, error.Setting);
         Assert.Contains(option, error.Message);

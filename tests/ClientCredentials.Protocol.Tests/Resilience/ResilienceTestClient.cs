@@ -1,18 +1,21 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
-using System.Runtime.CompilerServices;
 using Polly;
+using WireMock.ResponseBuilders;
 
 namespace ClientCredentials.Protocol.Tests.Resilience;
 
 /// <summary>
-/// Builds a <see cref="ClientCredentialsClient"/> for an Entra tenant whose name is the test scope's prefix, so its token
-/// endpoint <c>{base}/scope-…/oauth2/v2.0/token</c> lies inside the scope. Timeouts and backoffs are short so the
-/// fault matrix stays fast.
+/// Builds a <see cref="ClientCredentialsClient"/> for an Entra tenant on the test's own WireMock server, and the token
+/// endpoint answers of the fault matrix. Timeouts and backoffs are short so the matrix stays fast.
 /// </summary>
 internal static class ResilienceTestClient
 {
     public const string Scope = "https://resource.example/.default";
+
+    /// <summary>The URL path of the token endpoint the client posts to.</summary>
+    public const string TokenPath = "/" + TestIds.TenantId + "/oauth2/v2.0/token";
 
     /// <summary>Short timeouts and backoffs, otherwise the library's defaults (2 retries, 2 s Retry-After limit).</summary>
     public static TokenRequestResilienceOptions Fast { get; } = new()
@@ -22,11 +25,8 @@ internal static class ResilienceTestClient
         RetryBaseDelay = TimeSpan.FromMilliseconds(20),
     };
 
-    /// <summary>The URL path of the token endpoint the client posts to.</summary>
-    public static string TokenPath(WireMockTestScope scope) => scope.Path("oauth2/v2.0/token");
-
     public static ClientCredentialsClient Create(
-        WireMockTestScope scope,
+        LoopbackWireMock mock,
         TokenRequestResilienceOptions? resilience = null,
         TimeProvider? timeProvider = null,
         HttpClient? httpClient = null,
@@ -34,8 +34,8 @@ internal static class ResilienceTestClient
         ResiliencePipeline<AccessToken>? pipeline = null) =>
         new(new ClientCredentialsClientOptions
         {
-            Authority = TokenAuthority.Entra(tenant: scope.PathPrefix.Trim('/'), instance: scope.Server.BaseAddress.ToString()),
-            ClientId = "6f1c2a3b-0000-4000-8000-00000000c11e",
+            Authority = TokenAuthority.Entra(tenant: TestIds.TenantId, instance: mock.BaseAddress.ToString()),
+            ClientId = TestIds.SecretAppId,
             Credential = new ClientSecretCredential("resilience-test-secret"),
             Scopes = [Scope],
             Resilience = resilience ?? Fast,
@@ -46,13 +46,12 @@ internal static class ResilienceTestClient
         });
 
     /// <summary>A 200 token response.</summary>
-    public static JsonObject Ok(WireMockTestScope scope, string accessToken = "token-ok", int expiresIn = 3599) =>
-        WireMockMapping.TokenEndpoint(TokenPath(scope), 200, WireMockMapping.AccessTokenBody(accessToken, expiresIn));
+    public static IResponseBuilder Ok(string accessToken = "token-ok", int expiresIn = 3599) =>
+        WireMockResponses.AccessToken(accessToken, expiresIn);
 
     /// <summary>An AAD-shaped JSON error response.</summary>
-    public static JsonObject Error(WireMockTestScope scope, int status, string error, int aadstsCode, IReadOnlyDictionary<string, string>? headers = null) =>
-        WireMockMapping.TokenEndpoint(
-            TokenPath(scope),
+    public static IResponseBuilder Error(int status, string error, int aadstsCode, IReadOnlyDictionary<string, string>? headers = null) =>
+        WireMockResponses.Json(
             status,
             new JsonObject
             {
@@ -63,25 +62,19 @@ internal static class ResilienceTestClient
             headers);
 
     /// <summary>A response with a raw body.</summary>
-    public static JsonObject Raw(WireMockTestScope scope, int status, string body, string contentType, IReadOnlyDictionary<string, string>? headers = null) =>
-        WireMockMapping.Text("POST", TokenPath(scope), status, body, contentType, headers);
+    public static IResponseBuilder Raw(int status, string body, string contentType, IReadOnlyDictionary<string, string>? headers = null) =>
+        WireMockResponses.Text(status, body, contentType, headers);
 
-    /// <summary>A network fault instead of a response.</summary>
-    public static JsonObject Fault(WireMockTestScope scope, WireMockFault fault) => WireMockMapping.Fault("POST", TokenPath(scope), fault);
+    /// <summary>A network fault instead of a response (the server must be started with network faults).</summary>
+    public static IResponseBuilder Fault(NetworkFault fault) => WireMockResponses.NetworkFault(fault);
 
-    /// <summary>Adds <paramref name="responses"/> as a sequence: one per request, the last one repeating.</summary>
-    public static Task<IReadOnlyList<Guid>> AddSequenceAsync(this WireMockTestScope scope, params JsonObject[] responses) =>
-        scope.AddMappingsAsync(WireMockMapping.Sequence(scope.ScenarioName("sequence"), responses));
+    /// <summary>The token endpoint answers every request with <paramref name="response"/>.</summary>
+    public static void AnswerAlways(this LoopbackWireMock mock, IResponseBuilder response) =>
+        mock.Stub(WireMockResponses.Post(TokenPath), response);
 
-    /// <summary>Waits (up to 10 s) until WireMock has received <paramref name="count"/> requests for the scope.</summary>
-    public static async Task WaitForRequestsAsync(this WireMockTestScope scope, int count)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (await scope.CountRequestsAsync(timeout.Token) < count)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
+    /// <summary>The token endpoint answers with <paramref name="responses"/>, one per request, the last one repeating.</summary>
+    public static void AnswerInOrder(this LoopbackWireMock mock, params IResponseBuilder[] responses) =>
+        mock.StubSequence(WireMockResponses.Post(TokenPath), responses);
 }
 
 /// <summary>Counts the requests sent through it, to prove which HttpClient carried them.</summary>

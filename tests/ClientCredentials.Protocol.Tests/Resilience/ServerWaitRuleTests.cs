@@ -7,40 +7,38 @@ namespace ClientCredentials.Protocol.Tests.Resilience;
 /// One rule for the server's wait: <c>Retry-After</c> counts on 429 and 503 (where RFC 9110 and RFC 6585 give it
 /// that meaning) for both the retry pipeline and client-side throttling; other transient errors retry with backoff.
 /// </summary>
-public sealed class ServerWaitRuleTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime
+public sealed class ServerWaitRuleTests : IDisposable
 {
-    private readonly WireMockTestScope scope = wireMock.CreateScope();
+    private readonly LoopbackWireMock mock = LoopbackWireMock.Start();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => scope.DisposeAsync().AsTask();
+    public void Dispose() => mock.Dispose();
 
     [Fact]
     public async Task Temporarily_unavailable_on_a_400_is_retried()
     {
-        await scope.AddSequenceAsync(ResilienceTestClient.Error(scope, 400, "temporarily_unavailable", 90033), ResilienceTestClient.Ok(scope, "after-retry"));
-        var token = await ResilienceTestClient.Create(scope).GetTokenAsync();
+        mock.AnswerInOrder(ResilienceTestClient.Error(400, "temporarily_unavailable", 90033), ResilienceTestClient.Ok("after-retry"));
+        var token = await ResilienceTestClient.Create(mock).GetTokenAsync();
         Assert.Equal("after-retry", token.Token);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, mock.RequestCount);
     }
 
     [Fact]
     public async Task A_retry_after_on_a_500_neither_delays_the_retry_nor_throttles_later_calls()
     {
         var retryAfter = new Dictionary<string, string> { ["Retry-After"] = "600" };
-        await scope.AddSequenceAsync(
-            ResilienceTestClient.Error(scope, 500, "server_error", 0, retryAfter),
-            ResilienceTestClient.Error(scope, 500, "server_error", 0, retryAfter),
-            ResilienceTestClient.Error(scope, 500, "server_error", 0, retryAfter),
-            ResilienceTestClient.Ok(scope, "later"));
-        var client = ResilienceTestClient.Create(scope);
+        mock.AnswerInOrder(
+            ResilienceTestClient.Error(500, "server_error", 0, retryAfter),
+            ResilienceTestClient.Error(500, "server_error", 0, retryAfter),
+            ResilienceTestClient.Error(500, "server_error", 0, retryAfter),
+            ResilienceTestClient.Ok("later"));
+        var client = ResilienceTestClient.Create(mock);
 
         var error = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
         Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
         Assert.Null(error.Details.ServerRequestedWait);
-        Assert.Equal(3, await scope.CountRequestsAsync());
+        Assert.Equal(3, mock.RequestCount);
 
         Assert.Equal("later", (await client.GetTokenAsync()).Token); // no throttle window was opened
-        Assert.Equal(4, await scope.CountRequestsAsync());
+        Assert.Equal(4, mock.RequestCount);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
-using ClientCredentials.Protocol.Tests.Infrastructure;
 
 namespace ClientCredentials.Protocol.Tests.Resilience;
 
@@ -10,21 +9,18 @@ namespace ClientCredentials.Protocol.Tests.Resilience;
 /// inside the window send nothing; they get the cached token while it is still valid, otherwise
 /// <see cref="TokenRequestThrottledException"/>. The clock is manual; the HTTP exchanges are real.
 /// </summary>
-public sealed class ThrottlingTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime
+public sealed class ThrottlingTests : IDisposable
 {
-    private readonly WireMockTestScope scope = wireMock.CreateScope();
-    private readonly ManualTimeProvider clock = new();
+    private readonly LoopbackWireMock mock = LoopbackWireMock.Start();
+    private readonly TestClock clock = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => scope.DisposeAsync().AsTask();
+    public void Dispose() => mock.Dispose();
 
     [Fact]
     public async Task Loop_detected_50196_throttles_the_key_until_the_window_passes()
     {
-        await scope.AddSequenceAsync(
-            WireMockMapping.TokenEndpoint(
-                ResilienceTestClient.TokenPath(scope),
+        mock.AnswerInOrder(
+            WireMockResponses.Json(
                 400,
                 new JsonObject
                 {
@@ -32,32 +28,32 @@ public sealed class ThrottlingTests(WireMockFixture wireMock) : IClassFixture<Wi
                     ["error_description"] = "AADSTS50196: The server terminated an operation because it encountered a client request loop.",
                     ["error_codes"] = new JsonArray(50196),
                 }),
-            ResilienceTestClient.Ok(scope, "after-window"));
-        var client = ResilienceTestClient.Create(scope, ResilienceTestClient.Fast with { LoopDetectedWindow = TimeSpan.FromSeconds(60) }, clock);
+            ResilienceTestClient.Ok("after-window"));
+        var client = ResilienceTestClient.Create(mock, ResilienceTestClient.Fast with { LoopDetectedWindow = TimeSpan.FromSeconds(60) }, clock);
         var start = clock.GetUtcNow();
 
         var loop = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
         Assert.Equal(HttpStatusCode.BadRequest, loop.StatusCode);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, mock.RequestCount);
 
         clock.Advance(TimeSpan.FromSeconds(59));
         var throttled = await Assert.ThrowsAsync<TokenRequestThrottledException>(async () => await client.GetTokenAsync());
         Assert.Equal(start.AddSeconds(60), throttled.RetryAt);
         Assert.Equal(TimeSpan.FromSeconds(1), throttled.RetryAfter);
         Assert.Contains("No request was sent", throttled.Message);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, mock.RequestCount);
 
         clock.Advance(TimeSpan.FromSeconds(1));
         var token = await client.GetTokenAsync();
         Assert.Equal("after-window", token.Token);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, mock.RequestCount);
     }
 
     [Fact]
     public async Task A_Retry_After_longer_than_an_hour_throttles_for_one_hour()
     {
-        await scope.AddMappingAsync(ResilienceTestClient.Error(scope, 429, "temporarily_unavailable", 90033, new Dictionary<string, string> { ["Retry-After"] = "86400" }));
-        var client = ResilienceTestClient.Create(scope, timeProvider: clock);
+        mock.AnswerAlways(ResilienceTestClient.Error(429, "temporarily_unavailable", 90033, new Dictionary<string, string> { ["Retry-After"] = "86400" }));
+        var client = ResilienceTestClient.Create(mock, timeProvider: clock);
         var start = clock.GetUtcNow();
 
         var error = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
@@ -65,7 +61,7 @@ public sealed class ThrottlingTests(WireMockFixture wireMock) : IClassFixture<Wi
 
         var throttled = await Assert.ThrowsAsync<TokenRequestThrottledException>(async () => await client.GetTokenAsync());
         Assert.Equal(start.AddHours(1), throttled.RetryAt);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, mock.RequestCount);
     }
 
     [Fact]
@@ -73,16 +69,16 @@ public sealed class ThrottlingTests(WireMockFixture wireMock) : IClassFixture<Wi
     {
         // Token lives 100 s; with a 30 s buffer it is fresh until 70 s and valid until 100 s. A forced refresh at 0 s
         // meets 429 Retry-After 120, so the key is throttled until 120 s.
-        await scope.AddSequenceAsync(
-            ResilienceTestClient.Ok(scope, "first", expiresIn: 100),
-            ResilienceTestClient.Error(scope, 429, "temporarily_unavailable", 90033, new Dictionary<string, string> { ["Retry-After"] = "120" }));
-        var client = ResilienceTestClient.Create(scope, timeProvider: clock, cacheOptions: new TokenCacheOptions { ExpiryBuffer = TimeSpan.FromSeconds(30) });
+        mock.AnswerInOrder(
+            ResilienceTestClient.Ok("first", expiresIn: 100),
+            ResilienceTestClient.Error(429, "temporarily_unavailable", 90033, new Dictionary<string, string> { ["Retry-After"] = "120" }));
+        var client = ResilienceTestClient.Create(mock, timeProvider: clock, cacheOptions: new TokenCacheOptions { ExpiryBuffer = TimeSpan.FromSeconds(30) });
         var start = clock.GetUtcNow();
         var first = await client.GetTokenAsync();
         var refused = await Assert.ThrowsAsync<TokenEndpointException>(
             async () => await client.GetTokenAsync(new TokenRequestParameters(ResilienceTestClient.Scope) { ForceRefresh = true }));
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, mock.RequestCount);
 
         clock.Advance(TimeSpan.FromSeconds(10));
         var fresh = await client.GetTokenAsync();
@@ -99,6 +95,6 @@ public sealed class ThrottlingTests(WireMockFixture wireMock) : IClassFixture<Wi
         clock.Advance(TimeSpan.FromSeconds(21));
         var expired = await Assert.ThrowsAsync<TokenRequestThrottledException>(async () => await client.GetTokenAsync());
         Assert.Equal(start.AddSeconds(120), expired.RetryAt);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, mock.RequestCount);
     }
 }

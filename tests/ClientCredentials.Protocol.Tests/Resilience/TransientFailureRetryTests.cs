@@ -7,45 +7,43 @@ namespace ClientCredentials.Protocol.Tests.Resilience;
 /// Transient failures (5xx, 408, network faults, attempt timeouts) are retried with backoff, 2 retries by default;
 /// each test checks the outcome and how many requests reached WireMock.
 /// </summary>
-public sealed class TransientFailureRetryTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime
+public sealed class TransientFailureRetryTests : IDisposable
 {
-    private readonly WireMockTestScope scope = wireMock.CreateScope();
+    private readonly LoopbackWireMock mock = LoopbackWireMock.StartWithNetworkFaults();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => scope.DisposeAsync().AsTask();
+    public void Dispose() => mock.Dispose();
 
     [Fact]
     public async Task A_500_is_retried_and_the_next_answer_is_returned()
     {
-        await scope.AddSequenceAsync(ResilienceTestClient.Error(scope, 500, "server_error", 90033), ResilienceTestClient.Ok(scope, "after-500"));
-        var client = ResilienceTestClient.Create(scope);
+        mock.AnswerInOrder(ResilienceTestClient.Error(500, "server_error", 90033), ResilienceTestClient.Ok("after-500"));
+        var client = ResilienceTestClient.Create(mock);
 
         var token = await client.GetTokenAsync();
 
         Assert.Equal("after-500", token.Token);
         Assert.Equal(TokenSource.IdentityProvider, token.Source);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, mock.RequestCount);
     }
 
     [Fact]
     public async Task A_408_is_retried()
     {
-        await scope.AddSequenceAsync(ResilienceTestClient.Raw(scope, 408, "Request Timeout", "text/plain"), ResilienceTestClient.Ok(scope, "after-408"));
-        var client = ResilienceTestClient.Create(scope);
+        mock.AnswerInOrder(ResilienceTestClient.Raw(408, "Request Timeout", "text/plain"), ResilienceTestClient.Ok("after-408"));
+        var client = ResilienceTestClient.Create(mock);
 
         var token = await client.GetTokenAsync();
 
         Assert.Equal("after-408", token.Token);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, mock.RequestCount);
     }
 
     [Fact]
     public async Task A_502_html_page_is_retried_and_reported_with_a_readable_excerpt_when_retries_run_out()
     {
         const string page = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The upstream server did not answer.</p></body></html>";
-        await scope.AddMappingAsync(ResilienceTestClient.Raw(scope, 502, page, "text/html"));
-        var client = ResilienceTestClient.Create(scope);
+        mock.AnswerAlways(ResilienceTestClient.Raw(502, page, "text/html"));
+        var client = ResilienceTestClient.Create(mock);
 
         var error = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
 
@@ -53,110 +51,110 @@ public sealed class TransientFailureRetryTests(WireMockFixture wireMock) : IClas
         Assert.Equal("invalid_response", error.Error);
         Assert.Contains("Bad Gateway", error.ResponseSnippet);
         Assert.True(error.IsTransient);
-        Assert.Equal(3, await scope.CountRequestsAsync());
+        Assert.Equal(3, mock.RequestCount);
     }
 
     [Fact]
     public async Task When_retries_run_out_the_last_error_surfaces_after_three_requests()
     {
-        await scope.AddSequenceAsync(
-            ResilienceTestClient.Error(scope, 500, "server_error", 90033),
-            ResilienceTestClient.Error(scope, 503, "temporarily_unavailable", 90033),
-            ResilienceTestClient.Error(scope, 504, "server_error", 50001),
-            ResilienceTestClient.Ok(scope, "too-late"));
-        var client = ResilienceTestClient.Create(scope);
+        mock.AnswerInOrder(
+            ResilienceTestClient.Error(500, "server_error", 90033),
+            ResilienceTestClient.Error(503, "temporarily_unavailable", 90033),
+            ResilienceTestClient.Error(504, "server_error", 50001),
+            ResilienceTestClient.Ok("too-late"));
+        var client = ResilienceTestClient.Create(mock);
 
         var error = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, error.StatusCode);
         Assert.Equal([50001], error.ErrorCodes);
-        Assert.Equal(3, await scope.CountRequestsAsync());
+        Assert.Equal(3, mock.RequestCount);
     }
 
     [Fact]
     public async Task MaxRetries_zero_sends_one_request_and_reports_the_5xx()
     {
-        await scope.AddSequenceAsync(ResilienceTestClient.Error(scope, 500, "server_error", 90033), ResilienceTestClient.Ok(scope, "never-reached"));
-        var client = ResilienceTestClient.Create(scope, ResilienceTestClient.Fast with { MaxRetries = 0 });
+        mock.AnswerInOrder(ResilienceTestClient.Error(500, "server_error", 90033), ResilienceTestClient.Ok("never-reached"));
+        var client = ResilienceTestClient.Create(mock, ResilienceTestClient.Fast with { MaxRetries = 0 });
 
         var error = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
 
         Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, mock.RequestCount);
     }
 
     [Fact]
     public async Task MaxRetries_zero_reports_a_network_fault_as_unreachable_after_one_request()
     {
-        await scope.AddMappingAsync(ResilienceTestClient.Fault(scope, WireMockFault.ConnectionResetByPeer));
-        var client = ResilienceTestClient.Create(scope, ResilienceTestClient.Fast with { MaxRetries = 0 });
+        mock.AnswerAlways(ResilienceTestClient.Fault(NetworkFault.ConnectionResetByPeer));
+        var client = ResilienceTestClient.Create(mock, ResilienceTestClient.Fast with { MaxRetries = 0 });
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
         Assert.False(error.TimedOut);
-        Assert.Equal(ResilienceTestClient.TokenPath(scope), error.TokenEndpoint.AbsolutePath);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(ResilienceTestClient.TokenPath, error.TokenEndpoint.AbsolutePath);
+        Assert.Equal(1, mock.RequestCount);
     }
 
     [Theory]
-    [InlineData(WireMockFault.ConnectionResetByPeer)]
-    [InlineData(WireMockFault.EmptyResponse)]
-    [InlineData(WireMockFault.MalformedResponseChunk)]
-    [InlineData(WireMockFault.RandomDataThenClose)]
-    public async Task A_network_fault_is_retried(WireMockFault fault)
+    [InlineData(NetworkFault.ConnectionResetByPeer)]
+    [InlineData(NetworkFault.EmptyResponse)]
+    [InlineData(NetworkFault.MalformedResponseChunk)]
+    [InlineData(NetworkFault.RandomDataThenClose)]
+    public async Task A_network_fault_is_retried(NetworkFault fault)
     {
-        await scope.AddSequenceAsync(ResilienceTestClient.Fault(scope, fault), ResilienceTestClient.Ok(scope, "after-fault"));
-        var client = ResilienceTestClient.Create(scope);
+        mock.AnswerInOrder(ResilienceTestClient.Fault(fault), ResilienceTestClient.Ok("after-fault"));
+        var client = ResilienceTestClient.Create(mock);
 
         var token = await client.GetTokenAsync();
 
         Assert.Equal("after-fault", token.Token);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, mock.RequestCount);
     }
 
     [Theory]
-    [InlineData(WireMockFault.ConnectionResetByPeer)]
-    [InlineData(WireMockFault.EmptyResponse)]
-    [InlineData(WireMockFault.MalformedResponseChunk)]
-    [InlineData(WireMockFault.RandomDataThenClose)]
-    public async Task A_lasting_network_fault_ends_as_unreachable_after_three_requests(WireMockFault fault)
+    [InlineData(NetworkFault.ConnectionResetByPeer)]
+    [InlineData(NetworkFault.EmptyResponse)]
+    [InlineData(NetworkFault.MalformedResponseChunk)]
+    [InlineData(NetworkFault.RandomDataThenClose)]
+    public async Task A_lasting_network_fault_ends_as_unreachable_after_three_requests(NetworkFault fault)
     {
-        await scope.AddMappingAsync(ResilienceTestClient.Fault(scope, fault));
-        var client = ResilienceTestClient.Create(scope);
+        mock.AnswerAlways(ResilienceTestClient.Fault(fault));
+        var client = ResilienceTestClient.Create(mock);
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
         Assert.False(error.TimedOut);
         Assert.True(error.IsTransient);
         Assert.NotNull(error.InnerException);
-        Assert.Equal(3, await scope.CountRequestsAsync());
+        Assert.Equal(3, mock.RequestCount);
     }
 
     [Fact]
     public async Task An_answer_slower_than_the_attempt_timeout_is_abandoned_and_retried()
     {
-        await scope.AddSequenceAsync(
-            ResilienceTestClient.Ok(scope, "too-slow").WithFixedDelay(TimeSpan.FromSeconds(5)),
-            ResilienceTestClient.Ok(scope, "in-time"));
-        var client = ResilienceTestClient.Create(scope, ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1) });
+        mock.AnswerInOrder(
+            ResilienceTestClient.Ok("too-slow").DelayedBy(TimeSpan.FromSeconds(5)),
+            ResilienceTestClient.Ok("in-time"));
+        var client = ResilienceTestClient.Create(mock, ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1) });
 
         var token = await client.GetTokenAsync();
 
         Assert.Equal("in-time", token.Token);
-        Assert.Equal(2, await scope.CountRequestsAsync());
+        Assert.Equal(2, mock.RequestCount);
     }
 
     [Fact]
     public async Task A_slow_answer_within_the_attempt_timeout_is_accepted_without_retry()
     {
-        await scope.AddSequenceAsync(
-            ResilienceTestClient.Ok(scope, "slow-but-in-time").WithFixedDelay(TimeSpan.FromMilliseconds(800)),
-            ResilienceTestClient.Ok(scope, "second"));
-        var client = ResilienceTestClient.Create(scope);
+        mock.AnswerInOrder(
+            ResilienceTestClient.Ok("slow-but-in-time").DelayedBy(TimeSpan.FromMilliseconds(800)),
+            ResilienceTestClient.Ok("second"));
+        var client = ResilienceTestClient.Create(mock);
 
         var token = await client.GetTokenAsync();
 
         Assert.Equal("slow-but-in-time", token.Token);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, mock.RequestCount);
     }
 }

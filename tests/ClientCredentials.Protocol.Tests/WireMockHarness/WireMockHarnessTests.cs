@@ -3,46 +3,48 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
-using Xunit.Abstractions;
 
 namespace ClientCredentials.Protocol.Tests.WireMockHarness;
 
-/// <summary>The shared-server harness: stubs, journal, scenarios, faults and delays, each test in its own scope.</summary>
-public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixture<WireMockFixture>, IAsyncLifetime, IDisposable
+/// <summary>The harness the other tests stand on: WireMock.Net on loopback, its journal, sequences, delays, and the fault proxy.</summary>
+public sealed class WireMockHarnessTests : IDisposable
 {
-    private readonly WireMockTestScope scope = wireMock.CreateScope();
+    private readonly LoopbackWireMock mock = LoopbackWireMock.Start();
     private readonly HttpClient http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public void Dispose()
+    {
+        http.Dispose();
+        mock.Dispose();
+    }
 
-    public Task DisposeAsync() => scope.DisposeAsync().AsTask();
-
-    public void Dispose() => http.Dispose();
+    [Fact]
+    public void The_server_listens_on_127_0_0_1()
+    {
+        Assert.Equal("127.0.0.1", mock.BaseAddress.Host);
+        Assert.Equal(mock.ServerAddress, mock.BaseAddress);
+    }
 
     [Fact]
     public async Task Token_endpoint_stub_answers_its_status_headers_and_json_body()
     {
-        var path = scope.Path("tenant-a/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.TokenEndpoint(
-            path, 200, WireMockMapping.AccessTokenBody("token-value", 3599), new Dictionary<string, string> { ["x-ms-request-id"] = "req-1" }));
+        mock.Stub(
+            WireMockResponses.Post("/tenant-a/oauth2/v2.0/token"),
+            WireMockResponses.Json(200, WireMockResponses.AccessTokenBody("token-value", 3599), new Dictionary<string, string> { ["x-ms-request-id"] = "req-1" }));
 
-        using var response = await http.PostAsync(scope.Url("tenant-a/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+        using var response = await http.PostAsync(mock.Url("tenant-a/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("req-1", Assert.Single(response.Headers.GetValues("x-ms-request-id")));
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal("Bearer", body["token_type"]!.GetValue<string>());
-        Assert.Equal(3599, body["expires_in"]!.GetValue<int>());
-        Assert.Equal("token-value", body["access_token"]!.GetValue<string>());
+        Assert.Equal("""{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"token-value"}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
     public async Task Journal_records_form_fields_in_order_and_headers_case_insensitively()
     {
-        var path = scope.Path("tenant-b/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t")));
-        using var request = new HttpRequestMessage(HttpMethod.Post, scope.Url("tenant-b/oauth2/v2.0/token"))
+        mock.Stub(WireMockResponses.Post("/tenant-b/oauth2/v2.0/token"), WireMockResponses.AccessToken("t"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, mock.Url("tenant-b/oauth2/v2.0/token?x=1"))
         {
             Content = new FormUrlEncodedContent(
             [
@@ -57,11 +59,11 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
         request.Headers.TryAddWithoutValidation("x-ms-lib-capability", "retry-after, h429");
 
         using var response = await http.SendAsync(request);
-        var recorded = Assert.Single(await scope.GetRequestsAsync());
+        var recorded = Assert.Single(mock.Requests);
 
         Assert.Equal("POST", recorded.Method);
-        Assert.Equal(path, recorded.Url);
-        Assert.Equal(new Uri(wireMock.Server.BaseAddress, path), recorded.AbsoluteUrl);
+        Assert.Equal("/tenant-b/oauth2/v2.0/token?x=1", recorded.Url);
+        Assert.Equal(mock.Url("tenant-b/oauth2/v2.0/token?x=1"), recorded.AbsoluteUrl);
         Assert.Equal("5b1c3a36-0000-4000-8000-000000000001", recorded.GetHeader("Client-Request-Id"));
         Assert.Equal("retry-after, h429", recorded.GetHeader("X-MS-LIB-CAPABILITY"));
         Assert.Equal("application/json", recorded.GetHeader("accept"));
@@ -74,79 +76,196 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
     }
 
     [Fact]
-    public async Task Requests_are_counted_by_pattern_and_per_scope()
+    public async Task Requests_are_journaled_oldest_first_matched_or_not()
     {
-        var tokenPath = scope.Path("tenant-c/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.TokenEndpoint(tokenPath, 200, WireMockMapping.AccessTokenBody("t")));
+        mock.Stub(WireMockResponses.Post("/tenant-c/oauth2/v2.0/token"), WireMockResponses.AccessToken("t"));
 
         for (var i = 0; i < 3; i++)
         {
-            using var ok = await http.PostAsync(scope.Url("tenant-c/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+            using var ok = await http.PostAsync(mock.Url("tenant-c/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
         }
 
-        using var unmatched = await http.GetAsync(scope.Url("not-stubbed"));
+        using var unmatched = await http.DeleteAsync(mock.Url("not-stubbed"));
 
         Assert.Equal(HttpStatusCode.NotFound, unmatched.StatusCode);
-        Assert.Equal(3, await wireMock.Server.CountRequestsAsync(new JsonObject { ["method"] = "POST", ["urlPath"] = tokenPath }));
-        Assert.Equal(0, await wireMock.Server.CountRequestsAsync(new JsonObject { ["method"] = "GET", ["urlPath"] = tokenPath }));
-        Assert.Equal(4, await scope.CountRequestsAsync());
+        Assert.Equal(4, mock.RequestCount);
+        Assert.Equal(
+            ["POST /tenant-c/oauth2/v2.0/token", "POST /tenant-c/oauth2/v2.0/token", "POST /tenant-c/oauth2/v2.0/token", "DELETE /not-stubbed"],
+            mock.Requests.Select(r => r.ToString()));
+        Assert.Equal("DELETE /not-stubbed", Assert.Single(mock.UnmatchedRequests).ToString());
     }
 
     [Fact]
-    public async Task Scenario_sequence_answers_500_then_200_and_restarts_when_its_state_is_reset()
+    public async Task A_sequence_answers_in_order_keeps_repeating_its_last_answer_and_restarts_when_scenarios_are_reset()
     {
-        var path = scope.Path("tenant-d/oauth2/v2.0/token");
-        var scenario = scope.ScenarioName("retry");
-        await scope.AddMappingsAsync(WireMockMapping.Sequence(
-            scenario,
-            WireMockMapping.TokenEndpoint(path, 500, new JsonObject { ["error"] = "temporarily_unavailable" }),
-            WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t"))));
+        const string path = "/tenant-d/oauth2/v2.0/token";
+        mock.StubSequence(
+            WireMockResponses.Post(path),
+            WireMockResponses.Json(500, new JsonObject { ["error"] = "temporarily_unavailable" }),
+            WireMockResponses.Json(503, new JsonObject { ["error"] = "temporarily_unavailable" }),
+            WireMockResponses.AccessToken("t"));
 
         var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 4; i++)
         {
             statuses.Add(await PostStatusAsync(path));
         }
 
-        await wireMock.Server.SetScenarioStateAsync(scenario, WireMockMapping.ScenarioStartedState);
+        mock.Server.ResetScenarios();
         statuses.Add(await PostStatusAsync(path));
 
-        Assert.Equal([HttpStatusCode.InternalServerError, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.InternalServerError], statuses);
+        Assert.Equal(
+            [HttpStatusCode.InternalServerError, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.InternalServerError],
+            statuses);
+    }
+
+    [Fact]
+    public async Task Each_server_has_its_own_stubs_and_journal()
+    {
+        using var other = LoopbackWireMock.Start();
+        other.Stub(WireMockResponses.Post("/token"), WireMockResponses.AccessToken("t"));
+
+        using var here = await http.PostAsync(mock.Url("token"), new FormUrlEncodedContent([]));
+        using var there = await http.PostAsync(other.Url("token"), new FormUrlEncodedContent([]));
+
+        Assert.NotEqual(mock.BaseAddress, other.BaseAddress);
+        Assert.Equal(HttpStatusCode.NotFound, here.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, there.StatusCode);
+        Assert.Equal(1, mock.RequestCount);
+        Assert.Equal(1, other.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_fixed_delay_trips_a_shorter_client_timeout_but_the_response_still_arrives_for_a_patient_client()
+    {
+        mock.Stub(WireMockResponses.Post("/slow/oauth2/v2.0/token"), WireMockResponses.AccessToken("t").DelayedBy(TimeSpan.FromSeconds(2)));
+        using var impatient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMilliseconds(200) };
+
+        var timeout = await Assert.ThrowsAsync<TaskCanceledException>(() => impatient.PostAsync(mock.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
+        using var response = await http.PostAsync(mock.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+
+        Assert.IsType<TimeoutException>(timeout.InnerException);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_delayed_request_is_journaled_when_it_arrives_not_when_it_is_answered()
+    {
+        mock.Stub(WireMockResponses.Post("/slow"), WireMockResponses.AccessToken("t").DelayedBy(TimeSpan.FromSeconds(30)));
+        using var abandon = new CancellationTokenSource();
+        var pending = http.PostAsync(mock.Url("slow"), new FormUrlEncodedContent([]), abandon.Token);
+
+        await mock.WaitForRequestsAsync(1);
+
+        Assert.False(pending.IsCompleted);
+        Assert.Equal("POST /slow", Assert.Single(mock.Requests).ToString());
+        await abandon.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+    }
+
+    [Fact]
+    public async Task Disposing_the_server_stops_it_and_its_proxy()
+    {
+        var stopped = LoopbackWireMock.StartWithNetworkFaults();
+        var marker = Guid.NewGuid().ToString("N");
+        stopped.Stub(WireMockResponses.Get("/marker"), WireMockResponses.Text(200, marker));
+        var addresses = new[] { stopped.BaseAddress, stopped.ServerAddress };
+        foreach (var address in addresses)
+        {
+            Assert.Equal(marker, await http.GetStringAsync(new Uri(address, "marker")));
+        }
+
+        stopped.Dispose();
+
+        Assert.False(stopped.Server.IsStarted);
+        foreach (var address in addresses)
+        {
+            // Refused, unless a server of a test running in parallel got the freed port; either way not this one.
+            try
+            {
+                using var response = await http.GetAsync(new Uri(address, "marker"));
+                Assert.NotEqual(marker, await response.Content.ReadAsStringAsync());
+            }
+            catch (HttpRequestException refused)
+            {
+                Assert.Equal(SocketError.ConnectionRefused, Assert.IsType<SocketException>(refused.InnerException).SocketErrorCode);
+            }
+        }
+    }
+
+    private async Task<HttpStatusCode> PostStatusAsync(string path)
+    {
+        using var response = await http.PostAsync(mock.Url(path), new FormUrlEncodedContent([]));
+        return response.StatusCode;
+    }
+}
+
+/// <summary>The socket front that carries out network faults and dribbled bodies, and passes everything else through unchanged.</summary>
+public sealed class NetworkFaultProxyTests : IDisposable
+{
+    private readonly LoopbackWireMock mock = LoopbackWireMock.StartWithNetworkFaults();
+    private readonly HttpClient http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+
+    public void Dispose()
+    {
+        http.Dispose();
+        mock.Dispose();
+    }
+
+    [Fact]
+    public async Task Requests_and_answers_pass_through_unchanged_and_WireMock_journals_them()
+    {
+        mock.Stub(
+            WireMockResponses.Post("/t/oauth2/v2.0/token"),
+            WireMockResponses.Text(429, "Too many requests", "text/plain", new Dictionary<string, string> { ["Retry-After"] = "7" }));
+        using var request = new HttpRequestMessage(HttpMethod.Post, mock.Url("t/oauth2/v2.0/token?q=1"))
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("scope", "a b")]),
+        };
+        request.Headers.Add("client-request-id", "abc");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.NotEqual(mock.ServerAddress, mock.BaseAddress);
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("7", response.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("Too many requests", await response.Content.ReadAsStringAsync());
+        var recorded = Assert.Single(mock.Requests);
+        Assert.Equal("/t/oauth2/v2.0/token?q=1", recorded.Url);
+        Assert.Equal("abc", recorded.GetHeader("client-request-id"));
+        Assert.Equal("grant_type=client_credentials&scope=a+b", recorded.Body);
     }
 
     [Fact]
     public async Task Connection_reset_fault_surfaces_as_a_socket_reset()
     {
-        var path = scope.Path("reset/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.Fault("POST", path, WireMockFault.ConnectionResetByPeer));
+        mock.Stub(WireMockResponses.Post("/reset"), WireMockResponses.NetworkFault(NetworkFault.ConnectionResetByPeer));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(scope.Url("reset/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(mock.Url("reset"), new FormUrlEncodedContent([])));
 
         Assert.Equal(SocketError.ConnectionReset, FindSocketError(error));
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, mock.RequestCount);
     }
 
     [Theory]
-    [InlineData(WireMockFault.EmptyResponse)]
-    [InlineData(WireMockFault.RandomDataThenClose)]
-    public async Task Faults_that_close_before_a_status_line_surface_as_a_response_that_ended(WireMockFault fault)
+    [InlineData(NetworkFault.EmptyResponse)]
+    [InlineData(NetworkFault.RandomDataThenClose)]
+    public async Task Faults_that_close_before_a_status_line_surface_as_a_response_that_ended(NetworkFault fault)
     {
-        var path = scope.Path("closing/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.Fault("POST", path, fault));
+        mock.Stub(WireMockResponses.Post("/closing"), WireMockResponses.NetworkFault(fault));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(scope.Url("closing/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(mock.Url("closing"), new FormUrlEncodedContent([])));
 
         Assert.Equal(HttpRequestError.ResponseEnded, error.HttpRequestError);
-        Assert.Equal(1, await scope.CountRequestsAsync());
+        Assert.Equal(1, mock.RequestCount);
     }
 
     [Fact]
     public async Task Malformed_chunk_fault_sends_a_200_status_then_fails_while_the_body_is_read()
     {
-        var path = scope.Path("chunk/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.Fault("POST", path, WireMockFault.MalformedResponseChunk));
+        mock.Stub(WireMockResponses.Post("/chunk"), WireMockResponses.NetworkFault(NetworkFault.MalformedResponseChunk));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, scope.Url("chunk/oauth2/v2.0/token")) { Content = new FormUrlEncodedContent([]) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, mock.Url("chunk")) { Content = new FormUrlEncodedContent([]) };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => response.Content.ReadAsStringAsync());
 
@@ -155,73 +274,49 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
     }
 
     [Fact]
-    public async Task Fixed_delay_trips_a_shorter_client_timeout_but_the_response_still_arrives_for_a_patient_client()
+    public async Task A_fault_stub_reached_without_the_proxy_answers_599_saying_how_to_start_the_server()
     {
-        var path = scope.Path("slow/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t")).WithFixedDelay(TimeSpan.FromSeconds(2)));
-        using var impatient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMilliseconds(200) };
+        mock.Stub(WireMockResponses.Post("/reset"), WireMockResponses.NetworkFault(NetworkFault.ConnectionResetByPeer));
 
-        var timeout = await Assert.ThrowsAsync<TaskCanceledException>(() => impatient.PostAsync(scope.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
-        using var response = await http.PostAsync(scope.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+        using var direct = await http.PostAsync(new Uri(mock.ServerAddress, "reset"), new FormUrlEncodedContent([]));
 
-        Assert.IsType<TimeoutException>(timeout.InnerException);
+        Assert.Equal(599, (int)direct.StatusCode);
+        Assert.Contains(nameof(LoopbackWireMock.StartWithNetworkFaults), await direct.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dribbled_body_arrives_in_pieces_after_the_headers()
+    {
+        var body = new string('x', 400);
+        mock.Stub(WireMockResponses.Post("/dribble"), WireMockResponses.Text(200, body).WithBodyDribbled(4, TimeSpan.FromSeconds(2)));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, mock.Url("dribble")) { Content = new FormUrlEncodedContent([]) };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var first = new byte[body.Length];
+        var firstRead = await stream.ReadAsync(first);
+
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.InRange(firstRead, 1, body.Length - 1);
+        Assert.Equal(body[firstRead..], await new StreamReader(stream).ReadToEndAsync());
     }
 
     [Fact]
     public async Task Forty_concurrent_clients_waiting_on_a_delayed_stub_are_all_answered()
     {
-        var path = scope.Path("busy/oauth2/v2.0/token");
-        await scope.AddMappingAsync(WireMockMapping.TokenEndpoint(path, 200, WireMockMapping.AccessTokenBody("t")).WithFixedDelay(TimeSpan.FromMilliseconds(500)));
+        mock.Stub(WireMockResponses.Post("/busy"), WireMockResponses.AccessToken("t").DelayedBy(TimeSpan.FromMilliseconds(500)));
         using var handler = new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 64 };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
         {
-            using var response = await client.PostAsync(scope.Url("busy/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+            using var response = await client.PostAsync(mock.Url("busy"), new FormUrlEncodedContent([]));
             return response.StatusCode;
         }));
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
-        Assert.Equal(40, await scope.CountRequestsAsync());
-    }
-
-    [Fact]
-    public async Task Disposing_a_scope_removes_only_its_own_stubs_and_journal_entries()
-    {
-        var other = wireMock.CreateScope();
-        await using var survivor = wireMock.CreateScope();
-        await other.AddMappingAsync(WireMockMapping.TokenEndpoint(other.Path("token"), 200, WireMockMapping.AccessTokenBody("t")));
-        await survivor.AddMappingAsync(WireMockMapping.TokenEndpoint(survivor.Path("token"), 200, WireMockMapping.AccessTokenBody("t")));
-        Assert.Equal(HttpStatusCode.OK, await PostStatusAsync(other.Path("token")));
-        Assert.Equal(HttpStatusCode.OK, await PostStatusAsync(survivor.Path("token")));
-
-        await other.DisposeAsync();
-
-        Assert.Equal(0, await other.CountRequestsAsync());
-        Assert.Equal(HttpStatusCode.NotFound, await PostStatusAsync(other.Path("token")));
-        Assert.Equal(HttpStatusCode.OK, await PostStatusAsync(survivor.Path("token")));
-        Assert.Equal(2, await survivor.CountRequestsAsync());
-    }
-
-    [Fact]
-    public async Task Scope_refuses_a_stub_outside_its_prefix()
-    {
-        var outside = WireMockMapping.TokenEndpoint("/tenant/oauth2/v2.0/token", 200, WireMockMapping.AccessTokenBody("t"));
-
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => scope.AddMappingAsync(outside));
-
-        Assert.Contains(scope.PathPrefix, error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Invalid_mapping_json_is_reported_with_WireMocks_answer()
-    {
-        var error = await Assert.ThrowsAsync<WireMockAdminException>(() => wireMock.Server.AddMappingAsync(
-            $$$"""{"request":{"method":"POST","urlPath":"{{{scope.Path("x")}}}"},"response":{"status":"not-a-number"}}"""));
-
-        Assert.False(((int)error.StatusCode) is >= 200 and < 300);
-        Assert.Contains("/__admin/mappings", error.Message, StringComparison.Ordinal);
+        Assert.Equal(40, mock.RequestCount);
     }
 
     private static SocketError? FindSocketError(Exception error)
@@ -235,123 +330,6 @@ public sealed class WireMockHarnessTests(WireMockFixture wireMock) : IClassFixtu
         }
 
         return null;
-    }
-
-    private async Task<HttpStatusCode> PostStatusAsync(string path)
-    {
-        using var response = await http.PostAsync(new Uri(wireMock.Server.BaseAddress, path), new FormUrlEncodedContent([]));
-        return response.StatusCode;
-    }
-}
-
-/// <summary>A WireMock server private to one test class, for tests that reset the whole server (the class runs its tests serially).</summary>
-public sealed class PrivateWireMockServer : IAsyncLifetime
-{
-    public WireMockServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await WireMockServer.StartAsync();
-
-    public Task DisposeAsync() => Server.DisposeAsync().AsTask();
-}
-
-/// <summary>Starting, resetting and stopping a server, and the errors that say what is missing.</summary>
-public sealed class WireMockServerLifecycleTests(PrivateWireMockServer privateServer, ITestOutputHelper output)
-    : IClassFixture<PrivateWireMockServer>, IDisposable
-{
-    private readonly WireMockServer server = privateServer.Server;
-    private readonly HttpClient http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
-
-    public void Dispose() => http.Dispose();
-
-    [Fact]
-    public async Task Reset_removes_every_stub_every_journal_entry_and_scenario_state()
-    {
-        await server.AddMappingsAsync(WireMockMapping.Sequence(
-            "s", WireMockMapping.Json("GET", "/a", 503, new JsonObject()), WireMockMapping.Json("GET", "/a", 200, new JsonObject())));
-        using (await http.GetAsync(new Uri(server.BaseAddress, "/a")))
-        {
-        }
-
-        await server.ResetAsync();
-
-        Assert.Empty(await server.GetRequestsAsync());
-        using var afterReset = await http.GetAsync(new Uri(server.BaseAddress, "/a"));
-        Assert.Equal(HttpStatusCode.NotFound, afterReset.StatusCode);
-        await server.AddMappingsAsync(WireMockMapping.Sequence(
-            "s", WireMockMapping.Json("GET", "/a", 503, new JsonObject()), WireMockMapping.Json("GET", "/a", 200, new JsonObject())));
-        using var firstOfNewSequence = await http.GetAsync(new Uri(server.BaseAddress, "/a"));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, firstOfNewSequence.StatusCode);
-        await server.ResetAsync();
-    }
-
-    [Fact]
-    public async Task Journal_lists_every_request_oldest_first_including_unmatched_ones()
-    {
-        await server.ResetAsync();
-        await server.AddMappingAsync("""{"request":{"method":"GET","urlPath":"/first"},"response":{"status":204}}""");
-
-        using (await http.GetAsync(new Uri(server.BaseAddress, "/first?x=1")))
-        using (await http.DeleteAsync(new Uri(server.BaseAddress, "/second")))
-        {
-        }
-
-        var requests = await server.GetRequestsAsync();
-        Assert.Equal(["GET /first?x=1", "DELETE /second"], requests.Select(r => r.ToString()));
-        await server.ResetAsync();
-    }
-
-    [Fact]
-    public async Task Disposing_the_server_stops_the_java_process()
-    {
-        var stopped = await WireMockServer.StartAsync();
-        var address = stopped.BaseAddress;
-        output.WriteLine($"WireMock startup: {stopped.StartupTime.TotalMilliseconds:0} ms");
-
-        await stopped.DisposeAsync();
-
-        using var client = new TcpClient();
-        var refused = await Assert.ThrowsAsync<SocketException>(() => client.ConnectAsync(address.Host, address.Port));
-        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
-    }
-
-    [Fact]
-    public async Task A_wrong_jar_path_fails_fast_with_a_typed_error_naming_the_path_and_the_fix()
-    {
-        var missing = Path.Combine(Path.GetTempPath(), "no-such-dir", "wiremock-standalone-0.0.0.jar");
-
-        var error = await Assert.ThrowsAsync<WireMockJarNotFoundException>(() => WireMockServer.StartAsync(new WireMockServerOptions { JarPath = missing }));
-
-        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
-        Assert.Contains("npm ci", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_wrong_java_path_fails_fast_with_a_typed_error_saying_how_to_install_java()
-    {
-        var missing = Path.Combine(Path.GetTempPath(), "no-such-jdk", "bin", "java");
-
-        var error = await Assert.ThrowsAsync<JavaRuntimeNotFoundException>(() => WireMockServer.StartAsync(new WireMockServerOptions { JavaPath = missing }));
-
-        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
-        Assert.Contains("openjdk-17-jre-headless", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_file_that_is_not_a_jar_fails_startup_with_javas_own_complaint()
-    {
-        var notAJar = Path.Combine(Path.GetTempPath(), $"not-a-jar-{Guid.NewGuid():N}.jar");
-        await File.WriteAllTextAsync(notAJar, "this is not a zip file");
-        try
-        {
-            var error = await Assert.ThrowsAsync<WireMockStartupException>(() => WireMockServer.StartAsync(new WireMockServerOptions { JarPath = notAJar }));
-
-            Assert.Contains("exited with code", error.Message, StringComparison.Ordinal);
-            Assert.Contains("err|", error.ProcessOutput, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(notAJar);
-        }
     }
 }
 
