@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The test command the README gives: restores, builds and runs every test project of the solution, then prints
+# The test command the README gives: restores and builds the solution (the build enforces the code style and the
+# public API files), checks that `dotnet format` would change nothing, runs every test project and the bounded fuzz
+# run (eng/fuzz.sh), packs what the repository ships and checks the packages (eng/check-packages.sh), then prints
 # one summary line "N passed, N failed[, N skipped]" counted from the TRX results (with python3, which the
-# conformance tests also need for spec/conformance/validate.py). WireMock.Net runs inside the test processes, so
-# nothing besides the .NET SDK and python3 (with jsonschema) is needed.
+# conformance tests also need for spec/conformance/validate.py); a failed check counts as one more failure.
+# WireMock.Net runs inside the test processes, so nothing besides the .NET SDK and python3 (with jsonschema) is needed.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,6 +20,12 @@ fi
 
 dotnet build ClientCredentials.Protocol.sln -c Release --nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 
+failed_checks=0
+if ! dotnet format ClientCredentials.Protocol.sln --verify-no-changes --no-restore -v quiet; then
+  echo "check failed: dotnet format would change the files above; run 'dotnet format ClientCredentials.Protocol.sln' and commit the result." >&2
+  failed_checks=$((failed_checks + 1))
+fi
+
 status=0
 dotnet test ClientCredentials.Protocol.sln -c Release --no-build --nologo \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000 || status=$?
@@ -26,7 +34,12 @@ dotnet test ClientCredentials.Protocol.sln -c Release --no-build --nologo \
 # tests so that it has the cores to itself, and writes one TRX result per target, counted in the summary below.
 bash eng/fuzz.sh --trx "$results/fuzz/fuzz.trx" || status=1
 
-python3 - "$results" <<'PY'
+if ! bash eng/check-packages.sh; then
+  echo "check failed: the packages (eng/check-packages.sh)." >&2
+  failed_checks=$((failed_checks + 1))
+fi
+
+python3 - "$results" "$failed_checks" <<'PY'
 import sys, pathlib, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
@@ -37,9 +50,11 @@ for trx in pathlib.Path(sys.argv[1]).rglob("*.trx"):
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
     skipped += int(counters.get("notExecuted", 0))
+failed += int(sys.argv[2])
 line = f"{passed} passed, {failed} failed"
 if skipped:
     line += f", {skipped} skipped"
 print(line)
 PY
 if [ "$status" -ne 0 ]; then exit "$status"; fi
+if [ "$failed_checks" -ne 0 ]; then exit 1; fi

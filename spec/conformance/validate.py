@@ -269,7 +269,13 @@ def check_case(path):
             return problems, case
         if len(played) > 1 and expect["requests"] - len(gets) < len(played) and "token" in expect:
             problems.append("the token comes from a response the client never reaches")
-        check_outcome(problems, expect, played[min(expect["requests"] - len(gets), len(played)) - 1])
+        reached = expect["requests"] - len(gets)
+        if reached < 1:
+            # The acquisition failed at discovery: no token request was sent.
+            if expect.get("error", {}).get("error") != "invalid_discovery_document":
+                problems.append("a case whose requests do not reach the token endpoint must fail with invalid_discovery_document")
+        else:
+            check_outcome(problems, expect, played[min(reached, len(played)) - 1])
         gaps = expect.get("requestGaps")
         if gaps is not None and len(gaps) != expect["requests"] - 1:
             problems.append("requestGaps must have one item per pair of consecutive requests")

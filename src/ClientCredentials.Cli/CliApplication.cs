@@ -41,7 +41,8 @@ internal static class CliApplication
             return ExitCodes.Usage;
         }
 
-        var parse = Build(context).Parse(args);
+        var root = Build(context);
+        var parse = root.Parse(args);
         var configuration = new InvocationConfiguration
         {
             Output = context.Out,
@@ -49,10 +50,14 @@ internal static class CliApplication
             EnableDefaultExceptionHandler = false,
         };
 
-        if (parse.Action is ParseErrorAction parseError)
+        if (parse.Action is ParseErrorAction)
         {
-            parseError.ShowHelp = false;
-            await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            // Written here rather than by the parser, which quotes unknown arguments verbatim: one may be a secret.
+            foreach (var message in ArgumentRedaction.Messages(parse, args, root))
+            {
+                context.Error.WriteLine(message);
+            }
+
             context.Error.WriteLine($"Run '{string.Join(' ', CommandPath(parse))} --help' for the options.");
             return ExitCodes.Usage;
         }
@@ -60,7 +65,7 @@ internal static class CliApplication
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 
-    private static IEnumerable<string> CommandPath(ParseResult parse)
+    private static Stack<string> CommandPath(ParseResult parse)
     {
         var names = new Stack<string>();
         for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)

@@ -26,27 +26,27 @@ public sealed class EmulatorServer : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly WebApplication application;
-    private readonly EmulatorSigningKey signingKey;
-    private readonly FaultInjector faultInjector;
-    private readonly EmulatorAddress address;
-    private readonly ILogger logger;
-    private readonly Lock registrationLock = new();
-    private DirectorySnapshot directory;
-    private int disposed;
+    private readonly WebApplication _application;
+    private readonly EmulatorSigningKey _signingKey;
+    private readonly FaultInjector _faultInjector;
+    private readonly EmulatorAddress _address;
+    private readonly ILogger _logger;
+    private readonly object _registrationGate = new();
+    private DirectorySnapshot _directory;
+    private int _disposed;
 
     private EmulatorServer(WebApplication application, EmulatorSigningKey signingKey, FaultInjector faultInjector, DirectorySnapshot directory, EmulatorAddress address, ILogger logger)
     {
-        this.application = application;
-        this.signingKey = signingKey;
-        this.faultInjector = faultInjector;
-        this.directory = directory;
-        this.address = address;
-        this.logger = logger;
+        _application = application;
+        _signingKey = signingKey;
+        _faultInjector = faultInjector;
+        _directory = directory;
+        _address = address;
+        _logger = logger;
     }
 
     /// <summary>The root of every endpoint, e.g. <c>http://127.0.0.1:50123/</c>; use it as the authority host.</summary>
-    public Uri BaseAddress => new($"{address.Root}/");
+    public Uri BaseAddress => new($"{_address.Root}/");
 
     /// <summary>Validates the options, binds Kestrel to 127.0.0.1 on <paramref name="port"/> (0 = a free port) and starts serving.</summary>
     /// <exception cref="EmulatorConfigurationException">The options are invalid.</exception>
@@ -83,7 +83,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("ClientCredentials.Emulator");
         var address = new EmulatorAddress();
         var server = new EmulatorServer(app, new EmulatorSigningKey(timeProvider), new FaultInjector(timeProvider), snapshot, address, logger);
-        server.faultInjector.Reset(options.Faults);
+        server._faultInjector.Reset(options.Faults);
         server.MapEndpoints(options, timeProvider);
         try
         {
@@ -120,12 +120,12 @@ public sealed class EmulatorServer : IAsyncDisposable
     public void RegisterApplication(EmulatorApplication application)
     {
         ArgumentNullException.ThrowIfNull(application);
-        lock (registrationLock)
+        lock (_registrationGate)
         {
-            var current = Volatile.Read(ref directory);
+            var current = Volatile.Read(ref _directory);
             var registered = EmulatorOptionsValidator.ValidateApplication(application, current);
-            Volatile.Write(ref directory, current.With(registered));
-            EmulatorLog.ApplicationRegistered(logger, registered.ClientId, registered.Tenant.Id);
+            Volatile.Write(ref _directory, current.With(registered));
+            EmulatorLog.ApplicationRegistered(_logger, registered.ClientId, registered.Tenant.Id);
         }
     }
 
@@ -134,34 +134,34 @@ public sealed class EmulatorServer : IAsyncDisposable
     public void SetFaults(EmulatorFaults faults)
     {
         EmulatorOptionsValidator.ValidateFaults(faults);
-        faultInjector.Reset(faults);
+        _faultInjector.Reset(faults);
     }
 
     /// <summary>Stops listening (waiting at most 5 seconds for requests in flight) and releases the signing key.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
         using (var timeout = new CancellationTokenSource(StopTimeout))
         {
-            await application.StopAsync(timeout.Token).ConfigureAwait(false);
+            await _application.StopAsync(timeout.Token).ConfigureAwait(false);
         }
 
         await ReleaseAsync().ConfigureAwait(false);
     }
 
-    private string Root => address.Root;
+    private string Root => _address.Root;
 
     private async Task ReleaseAsync()
     {
-        await application.DisposeAsync().ConfigureAwait(false);
-        signingKey.Dispose();
+        await _application.DisposeAsync().ConfigureAwait(false);
+        _signingKey.Dispose();
     }
 
-    private DirectorySnapshot CurrentDirectory() => Volatile.Read(ref directory);
+    private DirectorySnapshot CurrentDirectory() => Volatile.Read(ref _directory);
 
     private Directory.RegisteredTenant ResolveTenant(string tenant)
     {
@@ -179,15 +179,15 @@ public sealed class EmulatorServer : IAsyncDisposable
             new ClientSecretVerifier(timeProvider),
             new CertificateAssertionValidator(replayCache, timeProvider, options),
             new FederatedAssertionValidator(timeProvider, options),
-            new AccessTokenIssuer(signingKey, timeProvider, options));
-        var tokenEndpoint = new TokenEndpoint(processor, faultInjector, errorWriter, address, logger);
-        var discovery = new DiscoveryEndpoints(CurrentDirectory, signingKey, errorWriter, address);
-        var whoAmI = new WhoAmIEndpoint(options.ProtectedApi, CurrentDirectory, signingKey, timeProvider, options, address, logger);
+            new AccessTokenIssuer(_signingKey, timeProvider, options));
+        var tokenEndpoint = new TokenEndpoint(processor, _faultInjector, errorWriter, _address, _logger);
+        var discovery = new DiscoveryEndpoints(CurrentDirectory, _signingKey, errorWriter, _address);
+        var whoAmI = new WhoAmIEndpoint(options.ProtectedApi, CurrentDirectory, _signingKey, timeProvider, options, _address, _logger);
 
-        application.MapMethods(EmulatorUrls.V2TokenRoute, [HttpMethods.Post], (RequestDelegate)(context => tokenEndpoint.HandleAsync(context, TokenEndpointVersion.V2)));
-        application.MapMethods(EmulatorUrls.V1TokenRoute, [HttpMethods.Post], (RequestDelegate)(context => tokenEndpoint.HandleAsync(context, TokenEndpointVersion.V1)));
-        application.MapMethods(EmulatorUrls.DiscoveryRoute, [HttpMethods.Get], (RequestDelegate)discovery.OpenIdConfigurationAsync);
-        application.MapMethods(EmulatorUrls.KeysRoute, [HttpMethods.Get], (RequestDelegate)discovery.KeysAsync);
-        application.MapMethods(EmulatorUrls.WhoAmIRoute, [HttpMethods.Get], (RequestDelegate)whoAmI.HandleAsync);
+        _application.MapMethods(EmulatorUrls.V2TokenRoute, [HttpMethods.Post], (RequestDelegate)(context => tokenEndpoint.HandleAsync(context, TokenEndpointVersion.V2)));
+        _application.MapMethods(EmulatorUrls.V1TokenRoute, [HttpMethods.Post], (RequestDelegate)(context => tokenEndpoint.HandleAsync(context, TokenEndpointVersion.V1)));
+        _application.MapMethods(EmulatorUrls.DiscoveryRoute, [HttpMethods.Get], (RequestDelegate)discovery.OpenIdConfigurationAsync);
+        _application.MapMethods(EmulatorUrls.KeysRoute, [HttpMethods.Get], (RequestDelegate)discovery.KeysAsync);
+        _application.MapMethods(EmulatorUrls.WhoAmIRoute, [HttpMethods.Get], (RequestDelegate)whoAmI.HandleAsync);
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ClientCredentials.Protocol.Extensions;
 
 /// <summary>
@@ -12,5 +14,6 @@ public interface IClientCredentialsClientFactory
     /// when no client has that name or none of its credentials loads, and <c>OptionsValidationException</c> when its
     /// options are invalid.
     /// </summary>
+    [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Named like IOptionsSnapshot<T>.Get(name), the named-instance lookup DI users know; Visual Basic callers write [Get].")]
     ClientCredentialsClient Get(string name);
 }

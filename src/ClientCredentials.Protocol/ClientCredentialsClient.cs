@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -44,10 +45,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             throw new ClientCredentialsConfigurationException("Authority", "Authority is required: TokenAuthority.Entra(tenant), .Adfs(uri), .TokenEndpoint(uri) or .OidcIssuer(uri).");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ClientId))
-        {
-            throw new ClientCredentialsConfigurationException("ClientId", "ClientId is required: the application (client) id of the app registration.");
-        }
+        ClientIdRule.Validate(options.ClientId);
 
         if (options.Credential is null)
         {
@@ -86,6 +84,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     public string ClientId { get; }
 
     /// <summary>Gets a token for the configured <see cref="ClientCredentialsClientOptions.Scopes"/>, from the cache when it holds a usable one.</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The .NET convention of an optional CancellationToken last on each overload (as HttpClient.GetAsync); the overloads differ by a required parameter, so no call is ambiguous.")]
     public ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
         if (_defaultKey is null)
@@ -100,6 +99,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     /// Gets a token for <paramref name="parameters"/>, from the cache when it holds a usable one. Reuse one parameters
     /// object for repeated calls: its validated cache key is kept, so such a hit allocates nothing.
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The .NET convention of an optional CancellationToken last on each overload (as HttpClient.GetAsync); the overloads differ by a required parameter, so no call is ambiguous.")]
     public ValueTask<AccessToken> GetTokenAsync(TokenRequestParameters parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -128,7 +128,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     {
         if (!_requests.TryGetValue(parameters, out var request))
         {
-            request = new KnownRequest(this, KeyFor(parameters), parameters.CorrelationId is { Length: > 0 } id ? id : null);
+            var correlationId = parameters.CorrelationId is { Length: > 0 } id
+                ? HeaderValueRule.Validate(id, "CorrelationId", TokenRequestHeaders.MaxCorrelationIdLength)
+                : null;
+            request = new KnownRequest(this, KeyFor(parameters), correlationId);
             _requests.AddOrUpdate(parameters, request);
         }
 
@@ -140,10 +143,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         var scopes = ClientCredentialsScope.Validate(parameters.Scopes, Authority.Kind);
         foreach (var (name, _) in parameters.ExtraParameters)
         {
-            if (string.IsNullOrWhiteSpace(name) || Array.IndexOf(OAuthParameters.Reserved, name) >= 0)
-            {
-                throw new ClientCredentialsConfigurationException("ExtraParameters", $"Extra parameter '{name}' would replace a parameter the library writes itself ({string.Join(", ", OAuthParameters.Reserved)}); use the dedicated option instead.");
-            }
+            OAuthParameters.ValidateExtraName(name);
         }
 
         if (parameters.Claims is { Length: > 0 } claims)
@@ -158,7 +158,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             }
             catch (JsonException ex)
             {
-                throw new ClientCredentialsConfigurationException("Claims", $"Claims is not valid JSON: {ex.Message}", ex);
+                throw new ClientCredentialsConfigurationException("Claims", $"Claims is not valid JSON: {UntrustedText.Neutralize(ex.Message)}", ex);
             }
         }
 
@@ -190,7 +190,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         catch (TimeoutRejectedException ex)
         {
             var endpoint = _endpoint.LastTokenEndpoint ?? new Uri(Authority.CacheIdentity);
-            throw new TokenEndpointUnreachableException(endpoint, correlationId, timedOut: true, $"No token from {endpoint} within {ex.Timeout.TotalSeconds:0.###} s: {DescribeTimeout(ex.Timeout)} elapsed (client-request-id {correlationId}).", ex);
+            throw new TokenEndpointUnreachableException(endpoint, correlationId, timedOut: true, $"No token from {endpoint.AbsoluteUri} within {ex.Timeout.TotalSeconds:0.###} s: {DescribeTimeout(ex.Timeout)} elapsed (client-request-id {correlationId}).", ex);
         }
         catch (TokenAcquisitionException ex)
         {
@@ -237,7 +237,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         catch (TokenRequestTimeoutException ex)
         {
             var endpoint = _endpoint.LastTokenEndpoint ?? new Uri(Authority.CacheIdentity);
-            throw new TokenEndpointUnreachableException(endpoint, correlationId: null, timedOut: true, $"No token from {endpoint} within {ex.Timeout.TotalSeconds:0.###} s: the token cache's SharedRequestTimeout elapsed and the shared request was cancelled.", ex);
+            throw new TokenEndpointUnreachableException(endpoint, correlationId: null, timedOut: true, $"No token from {endpoint.AbsoluteUri} within {ex.Timeout.TotalSeconds:0.###} s: the token cache's SharedRequestTimeout elapsed and the shared request was cancelled.", ex);
         }
     }
 

@@ -10,24 +10,24 @@ namespace ClientCredentials.Cli.Tests;
 /// <summary><c>cert new</c> writes usable files and prints the right thumbprints; <c>assertion</c> prints what the library sends.</summary>
 public sealed class CertAndAssertionCommandTests(EmulatorFixture emulator) : IClassFixture<EmulatorFixture>, IDisposable
 {
-    private readonly TestDirectory directory = new();
+    private readonly TestDirectory _directory = new();
 
-    public void Dispose() => directory.Dispose();
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task Cert_new_writes_a_password_protected_pfx_and_public_files_and_prints_their_thumbprints()
     {
         var result = await CcToken.RunAsync(
-            ["cert", "new", "--name", "daemon", "--directory", directory.Path, "--subject", "CN=daemon", "--password-env", "PFX_PASSWORD"],
+            ["cert", "new", "--name", "daemon", "--directory", _directory.Path, "--subject", "CN=daemon", "--password-env", "PFX_PASSWORD"],
             new Dictionary<string, string> { ["PFX_PASSWORD"] = "cert-Pa55" });
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        using var pfx = X509CertificateLoader.LoadPkcs12FromFile(directory.File("daemon.pfx"), "cert-Pa55");
+        using var pfx = X509CertificateLoader.LoadPkcs12FromFile(_directory.File("daemon.pfx"), "cert-Pa55");
         Assert.True(pfx.HasPrivateKey);
         Assert.Equal("CN=daemon", pfx.Subject);
-        Assert.Throws<CryptographicException>(() => X509CertificateLoader.LoadPkcs12FromFile(directory.File("daemon.pfx"), null));
-        using var cer = X509CertificateLoader.LoadCertificateFromFile(directory.File("daemon.cer"));
-        using var pem = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(directory.File("daemon.pem")));
+        Assert.Throws<CryptographicException>(() => X509CertificateLoader.LoadPkcs12FromFile(_directory.File("daemon.pfx"), null));
+        using var cer = X509CertificateLoader.LoadCertificateFromFile(_directory.File("daemon.cer"));
+        using var pem = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(_directory.File("daemon.pem")));
         Assert.Equal(pfx.RawData, cer.RawData);
         Assert.Equal(pfx.RawData, pem.RawData);
         Assert.False(cer.HasPrivateKey);
@@ -42,32 +42,32 @@ public sealed class CertAndAssertionCommandTests(EmulatorFixture emulator) : ICl
     [Fact]
     public async Task Cert_new_without_a_password_warns_and_the_pfx_signs_a_token_request()
     {
-        var result = await CcToken.RunAsync("cert", "new", "--name", "nopass", "--directory", directory.Path);
+        var result = await CcToken.RunAsync("cert", "new", "--name", "nopass", "--directory", _directory.Path);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("NOT password-protected", result.Stderr, StringComparison.Ordinal);
-        using var pfx = X509CertificateLoader.LoadPkcs12FromFile(directory.File("nopass.pfx"), null);
+        using var pfx = X509CertificateLoader.LoadPkcs12FromFile(_directory.File("nopass.pfx"), null);
         Assert.True(pfx.HasPrivateKey);
         Assert.Equal(2048, pfx.GetRSAPublicKey()!.KeySize);
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(directory.File("nopass.pfx")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_directory.File("nopass.pfx")));
         }
     }
 
     [Fact]
     public async Task Cert_new_refuses_to_overwrite_without_force()
     {
-        Assert.Equal(0, (await CcToken.RunAsync("cert", "new", "--name", "twice", "--directory", directory.Path)).ExitCode);
-        var before = await File.ReadAllBytesAsync(directory.File("twice.cer"));
+        Assert.Equal(0, (await CcToken.RunAsync("cert", "new", "--name", "twice", "--directory", _directory.Path)).ExitCode);
+        var before = await File.ReadAllBytesAsync(_directory.File("twice.cer"));
 
-        var again = await CcToken.RunAsync("cert", "new", "--name", "twice", "--directory", directory.Path);
-        var forced = await CcToken.RunAsync("cert", "new", "--name", "twice", "--directory", directory.Path, "--force");
+        var again = await CcToken.RunAsync("cert", "new", "--name", "twice", "--directory", _directory.Path);
+        var forced = await CcToken.RunAsync("cert", "new", "--name", "twice", "--directory", _directory.Path, "--force");
 
         Assert.Equal(3, again.ExitCode);
         Assert.Contains("--force", again.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, forced.ExitCode);
-        Assert.NotEqual(before, await File.ReadAllBytesAsync(directory.File("twice.cer")));
+        Assert.NotEqual(before, await File.ReadAllBytesAsync(_directory.File("twice.cer")));
     }
 
     [Fact]

@@ -22,14 +22,14 @@ public sealed class EmulatorCommandTests : IDisposable
 
     private static readonly Regex BaseUrl = new(@"Emulator listening on (http://127\.0\.0\.1:\d+)");
 
-    private readonly TestDirectory directory = new();
+    private readonly TestDirectory _directory = new();
 
-    public void Dispose() => directory.Dispose();
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task Serves_tokens_from_the_configuration_until_cancelled_then_exits_0()
     {
-        var configPath = directory.File("emulator.json");
+        var configPath = _directory.File("emulator.json");
         await File.WriteAllTextAsync(configPath, Config);
         var stdout = new CapturedWriter();
         var stderr = new CapturedWriter();
@@ -54,7 +54,7 @@ public sealed class EmulatorCommandTests : IDisposable
     [Fact]
     public async Task An_invalid_configuration_is_exit_code_3_with_the_reason()
     {
-        var configPath = directory.File("bad.json");
+        var configPath = _directory.File("bad.json");
         await File.WriteAllTextAsync(configPath, """{ "tenants": [ { "id": "not-a-guid" } ], "unknownKey": 1 }""");
 
         var result = await CcToken.RunAsync("emulator", "--config", configPath);

@@ -1,9 +1,9 @@
-using ClientCredentials.Protocol.Testing;
 using ClientCredentials.Cli.Acquisition;
 using ClientCredentials.Cli.Hosting;
 using ClientCredentials.Cli.Output;
 using ClientCredentials.Cli.Tests.Infrastructure;
 using ClientCredentials.Protocol;
+using ClientCredentials.Protocol.Testing;
 
 namespace ClientCredentials.Cli.Tests;
 
@@ -74,18 +74,18 @@ public sealed class TokenEndpointSafetyTests(EmulatorFixture emulator) : IClassF
     public void The_text_error_shows_the_description_without_the_trace_lines_in_either_aad_layout(string description)
     {
         var output = new StringWriter();
-
-        ErrorWriter.WriteText(output, new CliError
+        var error = ErrorClassifier.Classify(new TokenEndpointException(new TokenEndpointError
         {
-            ExitCode = 4,
+            StatusCode = System.Net.HttpStatusCode.Unauthorized,
             Error = "invalid_client",
-            Description = description,
+            ErrorDescription = description,
             ErrorCodes = [7000215],
-            Status = 401,
             TraceId = "0f1e2d3c-aaaa-bbbb-cccc-000000000001",
             CorrelationId = "9a8b7c6d-aaaa-bbbb-cccc-000000000002",
-            Hint = "Use the secret's value, not its Secret ID.",
-        });
+            Remedy = "use the secret's value, not its Secret ID.",
+        }));
+
+        ErrorWriter.WriteText(output, error);
 
         var text = output.ToString();
         Assert.Contains(": AADSTS7000215: Invalid client secret provided. Hint: Use the secret's value", text, StringComparison.Ordinal);

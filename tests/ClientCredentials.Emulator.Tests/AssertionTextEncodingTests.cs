@@ -11,7 +11,7 @@ namespace ClientCredentials.Emulator.Tests;
 /// </summary>
 public sealed class AssertionTextEncodingTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
-    private readonly EmulatorHarness emulator = fixture.Emulator;
+    private readonly EmulatorHarness _emulator = fixture.Emulator;
 
     public static TheoryData<string, byte[]> Payloads => new()
     {
@@ -29,7 +29,7 @@ public sealed class AssertionTextEncodingTests(EmulatorFixture fixture) : IClass
     {
         var assertion = Base64UrlEncoder.Encode("""{"alg":"PS256","typ":"JWT"}""") + "." + Base64UrlEncoder.Encode(payload) + ".c2ln";
 
-        var response = await emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.CertClientId, assertion));
+        var response = await _emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.CertClientId, assertion));
 
         Assert.True(response.Status == HttpStatusCode.Unauthorized, $"{why}: HTTP {(int)response.Status}");
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 50027);

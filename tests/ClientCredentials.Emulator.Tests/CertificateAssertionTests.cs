@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -11,11 +12,11 @@ namespace ClientCredentials.Emulator.Tests;
 public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     private const string ClientId = TestDirectory.CertClientId;
-    private readonly EmulatorHarness emulator = fixture.Emulator;
+    private readonly EmulatorHarness _emulator = fixture.Emulator;
 
-    private AssertionBuilder Assertion(string? audience = null) => AssertionBuilder.ForCertificate(ClientId, audience ?? emulator.V2TokenUrl());
+    private AssertionBuilder Assertion(string? audience = null) => AssertionBuilder.ForCertificate(ClientId, audience ?? _emulator.V2TokenUrl());
 
-    private Task<EndpointResponse> PostAsync(string assertion) => emulator.PostV2Async(EmulatorHarness.AssertionForm(ClientId, assertion));
+    private Task<EndpointResponse> PostAsync(string assertion) => _emulator.PostV2Async(EmulatorHarness.AssertionForm(ClientId, assertion));
 
     [Fact]
     public async Task PS256_with_x5t_S256_gets_a_token_marked_as_certificate_authenticated()
@@ -50,8 +51,8 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
         var now = DateTimeOffset.UtcNow;
         var assertion = Assertion()
             .Without("iat")
-            .Claim("nbf", now.ToUnixTimeSeconds().ToString())
-            .Claim("exp", now.AddMinutes(10).ToUnixTimeSeconds().ToString())
+            .Claim("nbf", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
+            .Claim("exp", now.AddMinutes(10).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
             .SignPs256(TestDirectory.RsaCertificate)
             .Build();
 
@@ -63,7 +64,7 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Audience_may_name_the_tenant_by_domain()
     {
-        var response = await PostAsync(Assertion(emulator.V2TokenUrl(TestDirectory.Domain)).SignPs256(TestDirectory.RsaCertificate).Build());
+        var response = await PostAsync(Assertion(_emulator.V2TokenUrl(TestDirectory.Domain)).SignPs256(TestDirectory.RsaCertificate).Build());
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
     }
@@ -74,7 +75,7 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
         var form = EmulatorHarness.AssertionForm(ClientId, Assertion().SignPs256(TestDirectory.RsaCertificate).Build());
         form.Remove("client_id");
 
-        var response = await emulator.PostV2Async(form);
+        var response = await _emulator.PostV2Async(form);
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 900144);
     }
@@ -82,13 +83,13 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task V1_endpoint_accepts_the_v1_and_the_v2_endpoint_as_audience()
     {
-        var v1Form = EmulatorHarness.AssertionForm(ClientId, Assertion(emulator.V1TokenUrl()).SignPs256(TestDirectory.RsaCertificate).Build());
+        var v1Form = EmulatorHarness.AssertionForm(ClientId, Assertion(_emulator.V1TokenUrl()).SignPs256(TestDirectory.RsaCertificate).Build());
         v1Form.Remove("scope");
         v1Form["resource"] = TestDirectory.ApiUri;
         var v2Form = new Dictionary<string, string>(v1Form) { ["client_assertion"] = Assertion().SignPs256(TestDirectory.RsaCertificate).Build() };
 
-        var v1Audience = await emulator.PostV1Async(v1Form);
-        var v2Audience = await emulator.PostV1Async(v2Form);
+        var v1Audience = await _emulator.PostV1Async(v1Form);
+        var v2Audience = await _emulator.PostV1Async(v2Form);
 
         Assert.Equal(HttpStatusCode.OK, v1Audience.Status);
         Assert.Equal(HttpStatusCode.OK, v2Audience.Status);
@@ -97,7 +98,7 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task V2_endpoint_rejects_the_v1_endpoint_as_audience_with_AADSTS50012()
     {
-        var response = await PostAsync(Assertion(emulator.V1TokenUrl()).SignPs256(TestDirectory.RsaCertificate).Build());
+        var response = await PostAsync(Assertion(_emulator.V1TokenUrl()).SignPs256(TestDirectory.RsaCertificate).Build());
 
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 50012);
     }
@@ -113,7 +114,7 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Two_audience_values_are_AADSTS5002741()
     {
-        var assertion = Assertion().Claim("aud", new[] { emulator.V2TokenUrl(), emulator.Root }).SignPs256(TestDirectory.RsaCertificate).Build();
+        var assertion = Assertion().Claim("aud", new[] { _emulator.V2TokenUrl(), _emulator.Root }).SignPs256(TestDirectory.RsaCertificate).Build();
 
         var response = await PostAsync(assertion);
 
@@ -173,7 +174,7 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     {
         var past = DateTimeOffset.UtcNow.AddMinutes(-30);
 
-        var response = await PostAsync(AssertionBuilder.ForCertificate(ClientId, emulator.V2TokenUrl(), past).SignPs256(TestDirectory.RsaCertificate).Build());
+        var response = await PostAsync(AssertionBuilder.ForCertificate(ClientId, _emulator.V2TokenUrl(), past).SignPs256(TestDirectory.RsaCertificate).Build());
 
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 700024);
     }
@@ -183,7 +184,7 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     {
         var future = DateTimeOffset.UtcNow.AddMinutes(20);
 
-        var response = await PostAsync(AssertionBuilder.ForCertificate(ClientId, emulator.V2TokenUrl(), future).SignPs256(TestDirectory.RsaCertificate).Build());
+        var response = await PostAsync(AssertionBuilder.ForCertificate(ClientId, _emulator.V2TokenUrl(), future).SignPs256(TestDirectory.RsaCertificate).Build());
 
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 700024);
     }
@@ -193,7 +194,7 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     {
         var issued = DateTimeOffset.UtcNow.AddMinutes(-12);
 
-        var response = await PostAsync(AssertionBuilder.ForCertificate(ClientId, emulator.V2TokenUrl(), issued).SignPs256(TestDirectory.RsaCertificate).Build());
+        var response = await PostAsync(AssertionBuilder.ForCertificate(ClientId, _emulator.V2TokenUrl(), issued).SignPs256(TestDirectory.RsaCertificate).Build());
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
     }
@@ -264,7 +265,7 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
         var form = EmulatorHarness.AssertionForm(ClientId, Assertion().SignPs256(TestDirectory.RsaCertificate).Build());
         form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:saml2-bearer";
 
-        var response = await emulator.PostV2Async(form);
+        var response = await _emulator.PostV2Async(form);
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 90023);
     }
@@ -273,12 +274,12 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     public async Task Certificate_known_by_thumbprint_only_is_accepted_with_x5c()
     {
         var certificate = TestDirectory.ThumbprintOnlyCertificate;
-        var assertion = AssertionBuilder.ForCertificate(TestDirectory.ThumbprintOnlyClientId, emulator.V2TokenUrl())
+        var assertion = AssertionBuilder.ForCertificate(TestDirectory.ThumbprintOnlyClientId, _emulator.V2TokenUrl())
             .SignPs256(certificate)
             .Header("x5c", new[] { Convert.ToBase64String(certificate.RawData) })
             .Build();
 
-        var response = await emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.ThumbprintOnlyClientId, assertion));
+        var response = await _emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.ThumbprintOnlyClientId, assertion));
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
     }
@@ -286,9 +287,9 @@ public sealed class CertificateAssertionTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Certificate_known_by_thumbprint_only_without_x5c_is_AADSTS700027()
     {
-        var assertion = AssertionBuilder.ForCertificate(TestDirectory.ThumbprintOnlyClientId, emulator.V2TokenUrl()).SignPs256(TestDirectory.ThumbprintOnlyCertificate).Build();
+        var assertion = AssertionBuilder.ForCertificate(TestDirectory.ThumbprintOnlyClientId, _emulator.V2TokenUrl()).SignPs256(TestDirectory.ThumbprintOnlyCertificate).Build();
 
-        var response = await emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.ThumbprintOnlyClientId, assertion));
+        var response = await _emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.ThumbprintOnlyClientId, assertion));
 
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 700027);
         Assert.Contains("x5c", response.String("error_description"));

@@ -8,27 +8,27 @@ namespace ClientCredentials.Emulator.Tests;
 
 public sealed class DiscoveryTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
-    private readonly EmulatorHarness emulator = fixture.Emulator;
+    private readonly EmulatorHarness _emulator = fixture.Emulator;
 
     [Theory]
     [InlineData(TestDirectory.TenantId)]
     [InlineData(TestDirectory.Domain)]
     public async Task OpenId_configuration_names_issuer_token_endpoint_and_keys_by_tenant_id(string tenant)
     {
-        var response = await emulator.GetAsync($"{tenant}/v2.0/.well-known/openid-configuration");
+        var response = await _emulator.GetAsync($"{tenant}/v2.0/.well-known/openid-configuration");
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
-        Assert.Equal($"{emulator.Root}/{TestDirectory.TenantId}/v2.0", response.String("issuer"));
-        Assert.Equal($"{emulator.Root}/{TestDirectory.TenantId}/oauth2/v2.0/token", response.String("token_endpoint"));
-        Assert.Equal($"{emulator.Root}/{TestDirectory.TenantId}/discovery/v2.0/keys", response.String("jwks_uri"));
-        Assert.Equal(emulator.Server.GetIssuer(tenant).ToString(), response.String("issuer"));
-        Assert.Equal(emulator.Server.GetTokenEndpoint(tenant).ToString(), response.String("token_endpoint"));
+        Assert.Equal($"{_emulator.Root}/{TestDirectory.TenantId}/v2.0", response.String("issuer"));
+        Assert.Equal($"{_emulator.Root}/{TestDirectory.TenantId}/oauth2/v2.0/token", response.String("token_endpoint"));
+        Assert.Equal($"{_emulator.Root}/{TestDirectory.TenantId}/discovery/v2.0/keys", response.String("jwks_uri"));
+        Assert.Equal(_emulator.Server.GetIssuer(tenant).ToString(), response.String("issuer"));
+        Assert.Equal(_emulator.Server.GetTokenEndpoint(tenant).ToString(), response.String("token_endpoint"));
     }
 
     [Fact]
     public async Task OpenId_configuration_for_an_unknown_tenant_is_AADSTS90002()
     {
-        var response = await emulator.GetAsync("nobody.onmicrosoft.com/v2.0/.well-known/openid-configuration");
+        var response = await _emulator.GetAsync("nobody.onmicrosoft.com/v2.0/.well-known/openid-configuration");
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_tenant", 90002);
     }
@@ -36,7 +36,7 @@ public sealed class DiscoveryTests(EmulatorFixture fixture) : IClassFixture<Emul
     [Fact]
     public async Task Keys_publish_the_rsa_key_with_kid_equal_to_the_certificate_thumbprint()
     {
-        var response = await emulator.GetAsync($"{TestDirectory.TenantId}/discovery/v2.0/keys");
+        var response = await _emulator.GetAsync($"{TestDirectory.TenantId}/discovery/v2.0/keys");
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var key = new JsonWebKeySet(response.Body).Keys.Single();
@@ -53,7 +53,7 @@ public sealed class DiscoveryTests(EmulatorFixture fixture) : IClassFixture<Emul
     [Fact]
     public void Issuer_lookup_for_an_unknown_tenant_throws_a_clear_error()
     {
-        var error = Assert.Throws<ArgumentException>(() => emulator.Server.GetIssuer("nobody"));
+        var error = Assert.Throws<ArgumentException>(() => _emulator.Server.GetIssuer("nobody"));
 
         Assert.Contains("'nobody' is not configured", error.Message);
     }

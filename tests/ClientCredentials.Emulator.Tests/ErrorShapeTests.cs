@@ -7,16 +7,16 @@ namespace ClientCredentials.Emulator.Tests;
 
 public sealed partial class ErrorShapeTests : IAsyncLifetime
 {
-    private readonly CapturingLoggerProvider logs = new();
-    private EmulatorHarness emulator = null!;
+    private readonly CapturingLoggerProvider _logs = new();
+    private EmulatorHarness _emulator = null!;
 
     public async Task InitializeAsync()
     {
-        var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        emulator = await EmulatorHarness.StartAsync(settings: new EmulatorServerSettings { LoggerFactory = loggerFactory });
+        var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
+        _emulator = await EmulatorHarness.StartAsync(settings: new EmulatorServerSettings { LoggerFactory = loggerFactory });
     }
 
-    public async Task DisposeAsync() => await emulator.DisposeAsync();
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
 
     [GeneratedRegex(@"^AADSTS7000215: .+ Trace ID: (?<trace>[0-9a-f-]{36}) Correlation ID: (?<correlation>[0-9a-f-]{36}) Timestamp: (?<timestamp>\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ)$")]
     private static partial Regex DescriptionPattern();
@@ -24,14 +24,14 @@ public sealed partial class ErrorShapeTests : IAsyncLifetime
     [Fact]
     public async Task Error_description_ends_with_trace_correlation_and_timestamp_matching_the_fields()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(secret: "wrong"));
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(secret: "wrong"));
 
         var match = DescriptionPattern().Match(response.String("error_description"));
         Assert.True(match.Success, response.String("error_description"));
         Assert.Equal(match.Groups["trace"].Value, response.String("trace_id"));
         Assert.Equal(match.Groups["correlation"].Value, response.String("correlation_id"));
         Assert.Equal(match.Groups["timestamp"].Value, response.String("timestamp"));
-        Assert.Equal($"{emulator.Root}/error?code=7000215", response.String("error_uri"));
+        Assert.Equal($"{_emulator.Root}/error?code=7000215", response.String("error_uri"));
         Assert.True(Guid.TryParse(response.String("correlation_id"), out _));
     }
 
@@ -40,7 +40,7 @@ public sealed partial class ErrorShapeTests : IAsyncLifetime
     {
         var requestId = Guid.NewGuid().ToString();
 
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(secret: "wrong"), configure: request =>
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(secret: "wrong"), configure: request =>
         {
             request.Headers.Add("client-request-id", requestId);
             request.Headers.Add("return-client-request-id", "true");
@@ -53,7 +53,7 @@ public sealed partial class ErrorShapeTests : IAsyncLifetime
     [Fact]
     public async Task Client_request_id_is_not_echoed_unless_asked()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(), configure: request => request.Headers.Add("client-request-id", Guid.NewGuid().ToString()));
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(), configure: request => request.Headers.Add("client-request-id", Guid.NewGuid().ToString()));
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Null(response.Header("client-request-id"));
@@ -62,12 +62,12 @@ public sealed partial class ErrorShapeTests : IAsyncLifetime
     [Fact]
     public async Task Logs_name_clients_and_codes_but_never_secrets_or_tokens()
     {
-        var success = await emulator.PostV2Async(EmulatorHarness.SecretForm());
-        var failure = await emulator.PostV2Async(EmulatorHarness.SecretForm(secret: "wrong-secret-text"));
+        var success = await _emulator.PostV2Async(EmulatorHarness.SecretForm());
+        var failure = await _emulator.PostV2Async(EmulatorHarness.SecretForm(secret: "wrong-secret-text"));
 
-        Assert.True(success.Status == HttpStatusCode.OK, string.Join("\n", logs.Messages));
+        Assert.True(success.Status == HttpStatusCode.OK, string.Join("\n", _logs.Messages));
         Assert.Equal(HttpStatusCode.Unauthorized, failure.Status);
-        var all = string.Join("\n", logs.Messages);
+        var all = string.Join("\n", _logs.Messages);
         Assert.Contains(TestDirectory.SecretClientId, all);
         Assert.Contains("AADSTS7000215", all);
         Assert.DoesNotContain(TestDirectory.Secret, all);

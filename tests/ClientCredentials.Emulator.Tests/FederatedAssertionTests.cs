@@ -8,13 +8,13 @@ namespace ClientCredentials.Emulator.Tests;
 
 public sealed class FederatedAssertionTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
-    private readonly EmulatorHarness emulator = fixture.Emulator;
+    private readonly EmulatorHarness _emulator = fixture.Emulator;
 
     private static AssertionBuilder Federated(string issuer = TestDirectory.FederatedIssuer, string subject = TestDirectory.FederatedSubject, string audience = TestDirectory.FederatedAudience) =>
         AssertionBuilder.ForFederated(issuer, subject, audience).Sign(new RsaSecurityKey(TestDirectory.FederatedKey) { KeyId = "gh-key-1" }, SecurityAlgorithms.RsaSha256);
 
     private Task<EndpointResponse> PostAsync(string assertion) =>
-        emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.FederatedClientId, assertion));
+        _emulator.PostV2Async(EmulatorHarness.AssertionForm(TestDirectory.FederatedClientId, assertion));
 
     [Fact]
     public async Task Trusted_issuer_subject_and_audience_get_a_token()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using ClientCredentials.Emulator.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -7,24 +8,24 @@ namespace ClientCredentials.Emulator.Tests;
 
 public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
-    private readonly EmulatorHarness emulator = fixture.Emulator;
+    private readonly EmulatorHarness _emulator = fixture.Emulator;
 
     private async Task<JsonWebKeySet> FetchKeysAsync()
     {
-        var discovery = await emulator.GetAsync($"{TestDirectory.TenantId}/v2.0/.well-known/openid-configuration");
-        var keys = await emulator.GetAsync(discovery.String("jwks_uri"));
+        var discovery = await _emulator.GetAsync($"{TestDirectory.TenantId}/v2.0/.well-known/openid-configuration");
+        var keys = await _emulator.GetAsync(discovery.String("jwks_uri"));
         return new JsonWebKeySet(keys.Body);
     }
 
     [Fact]
     public async Task Token_validates_against_the_published_keys_with_AAD_v2_app_claims()
     {
-        var accessToken = await emulator.GetAccessTokenAsync();
+        var accessToken = await _emulator.GetAccessTokenAsync();
         var keys = await FetchKeysAsync();
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(accessToken, new TokenValidationParameters
         {
-            ValidIssuer = $"{emulator.Root}/{TestDirectory.TenantId}/v2.0",
+            ValidIssuer = $"{_emulator.Root}/{TestDirectory.TenantId}/v2.0",
             ValidAudience = TestDirectory.ApiAppId,
             IssuerSigningKeys = keys.GetSigningKeys(),
         });
@@ -50,7 +51,7 @@ public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<Em
     [Fact]
     public async Task App_without_a_role_on_the_resource_still_gets_a_token_without_roles()
     {
-        var accessToken = await emulator.GetAccessTokenAsync(scope: TestDirectory.GraphUri + "/.default");
+        var accessToken = await _emulator.GetAccessTokenAsync(scope: TestDirectory.GraphUri + "/.default");
 
         var token = new JsonWebToken(accessToken);
         Assert.False(token.TryGetPayloadValue<object>("roles", out _));
@@ -59,8 +60,8 @@ public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<Em
     [Fact]
     public async Task Object_id_is_stable_for_the_same_app()
     {
-        var first = new JsonWebToken(await emulator.GetAccessTokenAsync());
-        var second = new JsonWebToken(await emulator.GetAccessTokenAsync());
+        var first = new JsonWebToken(await _emulator.GetAccessTokenAsync());
+        var second = new JsonWebToken(await _emulator.GetAccessTokenAsync());
 
         Assert.Equal(first.GetPayloadValue<string>("oid"), second.GetPayloadValue<string>("oid"));
         Assert.NotEqual(first.GetPayloadValue<string>("uti"), second.GetPayloadValue<string>("uti"));
@@ -73,15 +74,15 @@ public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<Em
         form.Remove("scope");
         form["resource"] = TestDirectory.ApiUri;
 
-        var response = await emulator.PostV1Async(form);
+        var response = await _emulator.PostV1Async(form);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("Bearer", response.String("token_type"));
         Assert.Equal("3599", response.String("expires_in"));
         Assert.Equal("3599", response.String("ext_expires_in"));
         Assert.Equal(TestDirectory.ApiUri, response.String("resource"));
-        var expiresOn = long.Parse(response.String("expires_on"));
-        var notBefore = long.Parse(response.String("not_before"));
+        var expiresOn = long.Parse(response.String("expires_on"), CultureInfo.InvariantCulture);
+        var notBefore = long.Parse(response.String("not_before"), CultureInfo.InvariantCulture);
         Assert.Equal(3599, expiresOn - notBefore);
         var token = new JsonWebToken(response.String("access_token"));
         Assert.Equal(expiresOn, new DateTimeOffset(token.ValidTo).ToUnixTimeSeconds());
@@ -93,7 +94,7 @@ public sealed class IssuedTokenTests(EmulatorFixture fixture) : IClassFixture<Em
         var form = EmulatorHarness.SecretForm();
         form.Remove("scope");
 
-        var response = await emulator.PostV1Async(form);
+        var response = await _emulator.PostV1Async(form);
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 900144);
         Assert.Contains("'resource'", response.String("error_description"));

@@ -10,7 +10,7 @@ namespace ClientCredentials.Emulator.Tests;
 /// </summary>
 public sealed class MalformedFormBodyTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
-    private readonly EmulatorHarness emulator = fixture.Emulator;
+    private readonly EmulatorHarness _emulator = fixture.Emulator;
 
     [Theory]
     [InlineData("multipart/form-data; boundary=b0", "--b0\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\nclient_cred")]
@@ -18,7 +18,7 @@ public sealed class MalformedFormBodyTests(EmulatorFixture fixture) : IClassFixt
     [InlineData("multipart/form-data", "--b0\r\n\r\n--b0--\r\n")]
     public async Task A_body_that_is_not_a_readable_form_is_AADSTS90023(string contentType, string body)
     {
-        var response = await emulator.PostV2Async(new Dictionary<string, string>(), configure: request =>
+        var response = await _emulator.PostV2Async(new Dictionary<string, string>(), configure: request =>
         {
             request.Content = new StringContent(body);
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);

@@ -7,12 +7,12 @@ namespace ClientCredentials.Emulator.Tests;
 
 public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
-    private readonly EmulatorHarness emulator = fixture.Emulator;
+    private readonly EmulatorHarness _emulator = fixture.Emulator;
 
     [Fact]
     public async Task Secret_in_body_gets_a_v2_token_response()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm());
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm());
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("Bearer", response.String("token_type"));
@@ -30,7 +30,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
         form.Remove("client_secret");
         var encoded = $"{WebUtility.UrlEncode(TestDirectory.SecretClientId)}:{WebUtility.UrlEncode(TestDirectory.Secret)}";
 
-        var response = await emulator.PostV2Async(form, configure: request =>
+        var response = await _emulator.PostV2Async(form, configure: request =>
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(encoded))));
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
@@ -39,7 +39,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Tenant_may_be_named_by_domain()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(), tenant: TestDirectory.Domain);
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(), tenant: TestDirectory.Domain);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
     }
@@ -47,7 +47,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Wrong_secret_is_AADSTS7000215()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(secret: "not-the-secret"));
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(secret: "not-the-secret"));
 
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 7000215);
     }
@@ -55,7 +55,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Expired_secret_is_AADSTS7000222()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(secret: TestDirectory.ExpiredSecret));
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(secret: TestDirectory.ExpiredSecret));
 
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 7000222);
     }
@@ -66,7 +66,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
         var form = EmulatorHarness.SecretForm();
         form.Remove("client_secret");
 
-        var response = await emulator.PostV2Async(form);
+        var response = await _emulator.PostV2Async(form);
 
         AadAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_client", 7000218);
     }
@@ -74,7 +74,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Two_authentication_methods_at_once_are_rejected()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(), configure: request =>
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(), configure: request =>
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestDirectory.SecretClientId}:x"))));
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 90023);
@@ -83,7 +83,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Unknown_tenant_is_AADSTS90002()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(), tenant: TestIds.UnknownTenantId);
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(), tenant: TestIds.UnknownTenantId);
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 90002);
     }
@@ -94,7 +94,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [InlineData("consumers")]
     public async Task Multi_tenant_endpoints_refuse_client_credentials_with_AADSTS90010(string alias)
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(), tenant: alias);
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(), tenant: alias);
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 90010);
         Assert.StartsWith(
@@ -106,7 +106,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Unknown_application_is_AADSTS700016()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(clientId: TestIds.UnknownAppId));
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(clientId: TestIds.UnknownAppId));
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "unauthorized_client", 700016);
     }
@@ -114,7 +114,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Application_of_another_tenant_is_AADSTS700016()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(clientId: TestDirectory.OtherTenantClientId));
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(clientId: TestDirectory.OtherTenantClientId));
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "unauthorized_client", 700016);
     }
@@ -125,7 +125,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
         var form = EmulatorHarness.SecretForm();
         form["grant_type"] = "password";
 
-        var response = await emulator.PostV2Async(form);
+        var response = await _emulator.PostV2Async(form);
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "unsupported_grant_type", 70003);
     }
@@ -136,7 +136,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
         var form = EmulatorHarness.SecretForm();
         form.Remove("grant_type");
 
-        var response = await emulator.PostV2Async(form);
+        var response = await _emulator.PostV2Async(form);
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_request", 900144);
         Assert.Contains("'grant_type'", response.String("error_description"));
@@ -148,7 +148,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [InlineData("/.default")]
     public async Task Scope_that_is_not_resource_default_is_AADSTS70011(string scope)
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(scope: scope));
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(scope: scope));
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_scope", 70011);
     }
@@ -156,7 +156,7 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Unknown_resource_is_AADSTS500011()
     {
-        var response = await emulator.PostV2Async(EmulatorHarness.SecretForm(scope: "api://nobody/.default"));
+        var response = await _emulator.PostV2Async(EmulatorHarness.SecretForm(scope: "api://nobody/.default"));
 
         AadAssert.Error(response, HttpStatusCode.BadRequest, "invalid_resource", 500011);
     }
@@ -164,8 +164,8 @@ public sealed class SecretAuthenticationTests(EmulatorFixture fixture) : IClassF
     [Fact]
     public async Task Resource_may_be_named_by_app_id_and_trailing_slash_is_tolerated()
     {
-        var byAppId = await emulator.PostV2Async(EmulatorHarness.SecretForm(scope: $"{TestDirectory.ApiAppId}/.default"));
-        var withSlash = await emulator.PostV2Async(EmulatorHarness.SecretForm(scope: $"{TestDirectory.GraphUri}//.default"));
+        var byAppId = await _emulator.PostV2Async(EmulatorHarness.SecretForm(scope: $"{TestDirectory.ApiAppId}/.default"));
+        var withSlash = await _emulator.PostV2Async(EmulatorHarness.SecretForm(scope: $"{TestDirectory.GraphUri}//.default"));
 
         Assert.Equal(HttpStatusCode.OK, byAppId.Status);
         Assert.Equal(HttpStatusCode.OK, withSlash.Status);

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using ClientCredentials.Protocol.Extensions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClientCredentials.Protocol.Extensions.Tests;
 

@@ -1,6 +1,6 @@
-using ClientCredentials.Protocol.Testing;
 using System.Net;
 using ClientCredentials.Protocol.Extensions.Tests.Infrastructure;
+using ClientCredentials.Protocol.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClientCredentials.Protocol.Extensions.Tests;

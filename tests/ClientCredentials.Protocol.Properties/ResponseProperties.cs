@@ -44,20 +44,17 @@ public sealed class ResponseProperties
             }
         });
 
-    /// <summary>Members the reader does not interpret, each name once (a name given twice makes the body invalid).</summary>
+    // Each name once: a body that names a member twice is refused (RFC 8259 leaves its meaning open).
     private static Gen<string> OtherMembers { get; } =
         Gen.Zip(TextGen.WellFormed.Where(n => !ResponseGen.KnownMembers.Contains(n)), ResponseGen.JsonValue(1, utf8Only: true))
             .ListOf()
             .Select(members => string.Concat(members.DistinctBy(m => m.Item1, StringComparer.Ordinal).Select(m => "," + ResponseGen.Quote(m.Item1) + ":" + m.Item2)));
 
-    /// <summary>A token a header can carry: visible ASCII (protocol.md §5.3).</summary>
-    private static Gen<string> VisibleAsciiToken { get; } =
-        Gen.Choose('!', '~').Select(c => (char)c).NonEmptyListOf().Select(chars => new string([.. chars]));
-
     [Property(MaxTest = 1000, EndSize = 40)]
     public Property A_well_formed_success_gives_its_token_and_lifetime() =>
         Prop.ForAll(
-            (from token in VisibleAsciiToken
+            // A token is visible ASCII (it becomes a header value) and lives at least a second (0 s is expired on arrival).
+            (from token in TextGen.VisibleAscii
              from seconds in Gen.Choose(1, 315_360_000)
              from asString in Gen.Elements(false, true)
              from status in Gen.Elements(HttpStatusCode.OK, HttpStatusCode.Created)
@@ -69,34 +66,6 @@ public sealed class ResponseProperties
                 var body = $$"""{"token_type":"Bearer","expires_in":{{expiresIn}},"access_token":{{ResponseGen.Quote(s.token)}}{{s.others}}}""";
                 var token = Read(new GeneratedResponse(s.status, [], ResponseGen.Utf8(body), AuthorityKind.Entra, null));
                 return token.Token == s.token && token.ExpiresOn == RequestedAt.AddSeconds(s.seconds) && token.TokenType == "Bearer";
-            });
-
-    [Property(MaxTest = 1000, EndSize = 40)]
-    public Property A_token_with_a_character_outside_visible_ascii_is_an_invalid_response() =>
-        Prop.ForAll(
-            (from token in TextGen.NonEmptyWellFormed
-             where token.Any(c => c is < '!' or > '~')
-             from others in OtherMembers
-             select (token, others)).ToArbitrary(),
-            s =>
-            {
-                var body = $$"""{"token_type":"Bearer","expires_in":3599,"access_token":{{ResponseGen.Quote(s.token)}}{{s.others}}}""";
-                var ex = Assert.Throws<TokenEndpointException>(() => Read(new GeneratedResponse(HttpStatusCode.OK, [], ResponseGen.Utf8(body), AuthorityKind.Entra, null)));
-                return ex.Error == "invalid_response";
-            });
-
-    [Property(MaxTest = 500, EndSize = 25)]
-    public Property A_member_named_twice_is_an_invalid_response() =>
-        Prop.ForAll(
-            (from member in Gen.Elements("error", "token_type", "expires_in", "access_token")
-             from others in OtherMembers
-             from status in ResponseGen.Status
-             select (member, others, status)).ToArbitrary(),
-            s =>
-            {
-                var body = $$"""{"error":"invalid_client","token_type":"Bearer","expires_in":3599,"access_token":"t"{{s.others}},{{ResponseGen.Quote(s.member)}}:null}""";
-                var ex = Assert.Throws<TokenEndpointException>(() => Read(new GeneratedResponse(s.status, [], ResponseGen.Utf8(body), AuthorityKind.Entra, null)));
-                return ex.Error == "invalid_response";
             });
 
     [Property(MaxTest = 1000, EndSize = 40)]
@@ -124,11 +93,11 @@ public sealed class ResponseProperties
              select (response, others, cut)).ToArbitrary(),
             s =>
             {
-                const string Secret = "eyJ0eXAiOiJKV1QiSECRET.TOKEN.VALUE";
-                var json = $$"""{"token_type":"Bearer","access_token":"{{Secret}}"{{s.others}}}""";
+                const string secret = "eyJ0eXAiOiJKV1QiSECRET.TOKEN.VALUE";
+                var json = $$"""{"token_type":"Bearer","access_token":"{{secret}}"{{s.others}}}""";
 
                 // Whole, or truncated after the token (a gateway that cut the upstream answer short).
-                var cutAt = Math.Min(json.Length, json.IndexOf(Secret, StringComparison.Ordinal) + Secret.Length + s.cut);
+                var cutAt = Math.Min(json.Length, json.IndexOf(secret, StringComparison.Ordinal) + secret.Length + s.cut);
                 var body = Encoding.UTF8.GetBytes(json[..cutAt]);
                 try
                 {

@@ -9,7 +9,27 @@ namespace ClientCredentials.Cli.Acquisition;
 /// <summary>Turns what a command threw into a <see cref="CliError"/> with the right exit code.</summary>
 internal static class ErrorClassifier
 {
-    public static CliError Classify(Exception exception) => exception switch
+    /// <summary>Most <c>error_codes</c> printed; a server that sends more is cut to these.</summary>
+    private const int MaxErrorCodes = 20;
+
+    /// <summary>
+    /// The report for <paramref name="exception"/>, with every text field neutralised (<see cref="UntrustedText"/>): an
+    /// error description, trace id or client id from a server or a configuration file reaches the terminal with no
+    /// control character or escape sequence, and capped in length.
+    /// </summary>
+    public static CliError Classify(Exception exception) => Neutralized(Describe(exception));
+
+    private static CliError Neutralized(CliError error) => error with
+    {
+        Error = UntrustedText.Neutralize(error.Error, 128),
+        Description = UntrustedText.Neutralize(error.Description, 4096),
+        ErrorCodes = error.ErrorCodes.Count > MaxErrorCodes ? [.. error.ErrorCodes.Take(MaxErrorCodes)] : error.ErrorCodes,
+        TraceId = UntrustedText.Neutralize(error.TraceId, 128),
+        CorrelationId = UntrustedText.Neutralize(error.CorrelationId, 128),
+        Hint = UntrustedText.Neutralize(error.Hint, 1024),
+    };
+
+    private static CliError Describe(Exception exception) => exception switch
     {
         CliUsageException usage => new CliError
         {
@@ -89,6 +109,8 @@ internal static class ErrorClassifier
             ExitCode = throttled ? ExitCodes.Throttled : ExitCodes.EndpointError,
             Error = endpoint.Error,
             Description = endpoint.ErrorDescription ?? endpoint.Message,
+            // A description of trace lines only has an empty summary: "(no description)".
+            Summary = endpoint.ErrorDescription is null ? null : endpoint.Details.ErrorSummary ?? string.Empty,
             ErrorCodes = endpoint.ErrorCodes,
             TraceId = endpoint.TraceId,
             CorrelationId = endpoint.CorrelationId,

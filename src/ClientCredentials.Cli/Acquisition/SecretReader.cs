@@ -18,11 +18,19 @@ internal static class SecretReader
         var value = context.GetEnvironmentVariable(variable);
         if (string.IsNullOrEmpty(value))
         {
-            throw new CliConfigurationException(option, $"The environment variable '{variable}' named by {option} is not set or is empty; export it before running cc-token (for example: read -rs {variable} && export {variable}).");
+            // The name is not repeated: when a secret was passed where its variable's name belongs, it would be printed.
+            var notAName = LooksLikeVariableName(variable)
+                ? string.Empty
+                : " What was given is not a variable name (letters, digits and '_'); if it is the secret itself, it is now in your shell history: rotate it.";
+            throw new CliConfigurationException(option, $"The environment variable named by {option} is not set or is empty (the name is not shown here, in case a secret was passed in its place).{notAName} Export it before running cc-token (for example: read -rs NAME && export NAME), then pass {option} NAME.");
         }
 
         return value;
     }
+
+    /// <summary>POSIX portable environment variable names: letters, digits and underscores, not starting with a digit.</summary>
+    private static bool LooksLikeVariableName(string name) =>
+        !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     /// <summary>Reads all of standard input and drops the line break a shell or <c>echo</c> adds at the end.</summary>
     public static string FromStandardInput(CliContext context, string what, string option)

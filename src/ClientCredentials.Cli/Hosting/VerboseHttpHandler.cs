@@ -73,11 +73,12 @@ internal sealed class VerboseHttpHandler(TextWriter log, TimeProvider timeProvid
         }
     }
 
+    /// <summary>Writes one line; header values and the reason phrase come from the server, so the line is neutralised.</summary>
     private void Write(string line)
     {
         lock (log)
         {
-            log.WriteLine(line);
+            log.WriteLine(UntrustedText.Neutralize(line, 8192));
         }
     }
 }

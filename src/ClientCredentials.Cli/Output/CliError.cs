@@ -1,3 +1,5 @@
+using ClientCredentials.Protocol;
+
 namespace ClientCredentials.Cli.Output;
 
 /// <summary>
@@ -13,6 +15,12 @@ internal sealed record CliError
     public required string Error { get; init; }
 
     public required string Description { get; init; }
+
+    /// <summary>
+    /// The description as a person reads it, when it differs from <see cref="Description"/>: for an AAD error, the
+    /// text without its trace lines (<see cref="TokenEndpointError.ErrorSummary"/>), which are printed separately.
+    /// </summary>
+    public string? Summary { get; init; }
 
     public IReadOnlyList<int> ErrorCodes { get; init; } = [];
 

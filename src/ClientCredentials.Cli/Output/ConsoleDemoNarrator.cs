@@ -5,17 +5,17 @@ namespace ClientCredentials.Cli.Output;
 /// <summary>Writes the demo as numbered steps with indented details.</summary>
 internal sealed class ConsoleDemoNarrator(TextWriter output) : IDemoNarrator
 {
-    private int step;
+    private int _step;
 
     public void Step(string title, string explanation)
     {
-        step++;
-        if (step > 1)
+        _step++;
+        if (_step > 1)
         {
             output.WriteLine();
         }
 
-        output.WriteLine($"[{step}] {title}");
+        output.WriteLine($"[{_step}] {title}");
         output.WriteLine($"    {explanation}");
     }
 

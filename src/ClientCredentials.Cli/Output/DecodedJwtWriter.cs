@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClientCredentials.Cli.Jwt;
+using ClientCredentials.Protocol;
 
 namespace ClientCredentials.Cli.Output;
 
@@ -13,10 +14,10 @@ internal static class DecodedJwtWriter
         output.WriteLine("Signature NOT validated: this only decodes the token. Never trust a decoded token's claims without validating it.");
         output.WriteLine();
         output.WriteLine("Header:");
-        output.WriteLine(JsonSerializer.Serialize(jwt.Header, Indented));
+        WriteJson(output, jwt.Header);
         output.WriteLine();
         output.WriteLine("Claims:");
-        output.WriteLine(JsonSerializer.Serialize(jwt.Payload, Indented));
+        WriteJson(output, jwt.Payload);
         output.WriteLine();
         output.WriteLine("Summary:");
         WriteRow(output, "aud", insights.Audiences.Count == 0 ? "(none)" : string.Join(", ", insights.Audiences));
@@ -29,12 +30,26 @@ internal static class DecodedJwtWriter
         WriteTime(output, "exp", insights.ExpiresOn, now);
         foreach (var warning in insights.Warnings)
         {
-            warnings.WriteLine("warning: " + warning);
+            warnings.WriteLine("warning: " + UntrustedText.Neutralize(warning, 1024));
+        }
+    }
+
+    /// <summary>
+    /// Writes indented JSON whose every line is neutralised: the serializer escapes control characters but leaves
+    /// bidirectional and invisible format characters raw, which would reorder what the terminal shows. Inside a JSON
+    /// string their <c>\uXXXX</c> escape is still valid JSON.
+    /// </summary>
+    private static void WriteJson<T>(TextWriter output, T value)
+    {
+        foreach (var line in JsonSerializer.Serialize(value, Indented).Split('\n'))
+        {
+            output.WriteLine(UntrustedText.Neutralize(line.TrimEnd('\r'), int.MaxValue));
         }
     }
 
     private static void WriteTime(TextWriter output, string claim, DateTimeOffset? moment, DateTimeOffset now) =>
         WriteRow(output, claim, moment is { } at ? RelativeTime.WithUtc(at, now) : "(none)");
 
-    private static void WriteRow(TextWriter output, string name, string value) => output.WriteLine($"  {name,-6} {value}");
+    /// <summary>One summary row; the value comes from the token, so it is neutralised before it reaches the terminal.</summary>
+    private static void WriteRow(TextWriter output, string name, string value) => output.WriteLine($"  {name,-6} {UntrustedText.Neutralize(value, 1024)}");
 }

@@ -52,7 +52,12 @@ internal static class ErrorWriter
             json.WriteEndObject();
         }
 
-        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+        // The encoder escapes control characters; bidirectional and invisible format characters it leaves raw, so each
+        // line is neutralised too (their \uXXXX escape stays valid JSON inside a string).
+        foreach (var line in Encoding.UTF8.GetString(buffer.ToArray()).Split('\n'))
+        {
+            output.WriteLine(UntrustedText.Neutralize(line, int.MaxValue));
+        }
     }
 
     public static void WriteText(TextWriter output, CliError error)
@@ -64,7 +69,7 @@ internal static class ErrorWriter
             text.Append(" (AADSTS").AppendJoin(", AADSTS", error.ErrorCodes).Append(')');
         }
 
-        text.Append(": ").Append(FirstLine(error.Description));
+        text.Append(": ").Append(OneLine(error.Summary ?? error.Description));
         if (error.Hint is { } hint)
         {
             text.Append(" Hint: ").Append(hint);
@@ -80,15 +85,16 @@ internal static class ErrorWriter
             text.Append(CultureInfo.InvariantCulture, $" [trace_id {error.TraceId ?? "-"}, correlation_id {error.CorrelationId ?? "-"}]");
         }
 
-        output.WriteLine(text.ToString());
+        // Every field was neutralised by ErrorClassifier; the whole line is too, so that no field can break out of it.
+        output.WriteLine(UntrustedText.Neutralize(text.ToString(), int.MaxValue));
     }
 
-    /// <summary>
-    /// The human part of <paramref name="description"/>: AAD appends "Trace ID: … Correlation ID: … Timestamp: …",
-    /// on their own lines or space separated; they are printed separately.
-    /// </summary>
-    private static string FirstLine(string description) =>
-        TokenEndpointErrorDescription.FirstLine(description) ?? "(no description)";
+    /// <summary>The text on one line, white space collapsed, so that the error stays one paragraph.</summary>
+    private static string OneLine(string text)
+    {
+        var collapsed = string.Join(' ', text.Split((char[])[' ', '\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        return collapsed.Length == 0 ? "(no description)" : collapsed;
+    }
 
     private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
     {

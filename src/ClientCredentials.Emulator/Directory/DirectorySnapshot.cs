@@ -9,8 +9,8 @@ internal sealed class DirectorySnapshot
     public static readonly FrozenSet<string> MultiTenantAliases =
         new[] { "common", "organizations", "consumers" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    private readonly FrozenDictionary<string, RegisteredTenant> tenantsByPathName;
-    private readonly FrozenDictionary<string, RegisteredApplication> applicationsByClientId;
+    private readonly FrozenDictionary<string, RegisteredTenant> _tenantsByPathName;
+    private readonly FrozenDictionary<string, RegisteredApplication> _applicationsByClientId;
 
     public DirectorySnapshot(
         IReadOnlyList<RegisteredTenant> tenants,
@@ -19,25 +19,25 @@ internal sealed class DirectorySnapshot
     {
         Tenants = tenants;
         Resources = resources;
-        tenantsByPathName = tenants
+        _tenantsByPathName = tenants
             .SelectMany(t => t.PathNames.Select(name => KeyValuePair.Create(name, t)))
             .ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-        applicationsByClientId = applications.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _applicationsByClientId = applications.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
     public IReadOnlyList<RegisteredTenant> Tenants { get; }
 
     public IReadOnlyList<RegisteredResource> Resources { get; }
 
-    public IEnumerable<RegisteredApplication> Applications => applicationsByClientId.Values;
+    public IEnumerable<RegisteredApplication> Applications => _applicationsByClientId.Values;
 
     /// <summary>Finds a tenant by id or domain name as written in a URL path.</summary>
     public RegisteredTenant? FindTenant(string pathName) =>
-        tenantsByPathName.TryGetValue(pathName, out var tenant) ? tenant : null;
+        _tenantsByPathName.TryGetValue(pathName, out var tenant) ? tenant : null;
 
     /// <summary>Finds an application by client id, in any tenant.</summary>
     public RegisteredApplication? FindApplication(string clientId) =>
-        applicationsByClientId.TryGetValue(clientId, out var app) ? app : null;
+        _applicationsByClientId.TryGetValue(clientId, out var app) ? app : null;
 
     /// <summary>Finds a resource by app id or app id URI.</summary>
     public RegisteredResource? FindResource(string identifier) =>
@@ -46,7 +46,7 @@ internal sealed class DirectorySnapshot
     /// <summary>A copy of this snapshot with one more application.</summary>
     public DirectorySnapshot With(RegisteredApplication application)
     {
-        var applications = new Dictionary<string, RegisteredApplication>(applicationsByClientId, StringComparer.OrdinalIgnoreCase)
+        var applications = new Dictionary<string, RegisteredApplication>(_applicationsByClientId, StringComparer.OrdinalIgnoreCase)
         {
             [application.ClientId] = application,
         };

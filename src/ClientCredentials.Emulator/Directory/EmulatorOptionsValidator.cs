@@ -275,7 +275,9 @@ internal static class EmulatorOptionsValidator
                     throw new FormatException("the certificate carries a private key; configure the public certificate only");
                 }
 
+#pragma warning disable CA5350 // x5t (RFC 7515 §4.1.7) is a SHA-1 digest by definition: it names a certificate, it protects nothing
                 return new RegisteredCertificate(cert, SHA1.HashData(cert.RawData), SHA256.HashData(cert.RawData));
+#pragma warning restore CA5350
             }
 
             var sha1 = certificate.ThumbprintSha1 is null ? null : CredentialKeyParser.ParseThumbprint(certificate.ThumbprintSha1, SHA1.HashSizeInBytes);

@@ -5,7 +5,6 @@ using ClientCredentials.Emulator.Faults;
 using ClientCredentials.Emulator.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 
 namespace ClientCredentials.Emulator.Endpoints;
 
@@ -32,24 +31,17 @@ internal sealed class TokenEndpoint(
             return;
         }
 
-        Dictionary<string, StringValues> form;
-        try
+        var (form, bodyError) = await TokenRequestBody.ReadAsync(context, cancellationToken).ConfigureAwait(false);
+        if (bodyError is not null)
         {
-            form = context.Request.HasFormContentType
-                ? (await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)
-                : [];
-        }
-        // InvalidDataException: a form over ASP.NET Core's limits or badly encoded; IOException: a multipart body that
-        // ends before its closing boundary. Either way the client sent a malformed body: 400, not 500.
-        catch (Exception ex) when (ex is InvalidDataException or IOException && !cancellationToken.IsCancellationRequested)
-        {
-            await errorWriter.WriteAsync(context, AadErrors.InvalidRequest("The request body is not a valid form: send application/x-www-form-urlencoded data (RFC 6749 §4.4.2)."), address.Root, cancellationToken).ConfigureAwait(false);
+            EmulatorLog.TokenRejected(logger, tenant, null, bodyError.StatusCode, bodyError.Error, bodyError.Code);
+            await errorWriter.WriteAsync(context, bodyError, address.Root, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var requestBase = $"{context.Request.Scheme}://{context.Request.Host}";
-        string[] bases = string.Equals(requestBase, address.Root, StringComparison.OrdinalIgnoreCase) ? [address.Root] : [address.Root, requestBase];
-        var request = new TokenRequest(version, tenant, form, context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, bases);
+        // The assertion audience is judged against the configured base address only, never the request's Host header,
+        // which the client chooses.
+        var request = new TokenRequest(version, tenant, form, context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, [address.Root]);
         var outcome = await processor.ProcessAsync(request).ConfigureAwait(false);
 
         if (outcome.Error is { } error)
@@ -59,7 +51,12 @@ internal sealed class TokenEndpoint(
             return;
         }
 
-        EmulatorLog.TokenIssued(logger, outcome.Application!.Tenant.Id, outcome.Application.ClientId, outcome.Resource!.AppIdUri, outcome.Authentication!.Method, outcome.Application.RolesOn(outcome.Resource).Count);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var roleCount = outcome.Application!.RolesOn(outcome.Resource!).Count;
+            EmulatorLog.TokenIssued(logger, outcome.Application.Tenant.Id, outcome.Application.ClientId, outcome.Resource!.AppIdUri, outcome.Authentication!.Method, roleCount);
+        }
+
         await WriteSuccessAsync(context, version, outcome, cancellationToken).ConfigureAwait(false);
     }
 

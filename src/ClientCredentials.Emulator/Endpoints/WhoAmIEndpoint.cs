@@ -24,7 +24,7 @@ internal sealed class WhoAmIEndpoint(
     EmulatorAddress address,
     ILogger logger)
 {
-    private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -38,8 +38,8 @@ internal sealed class WhoAmIEndpoint(
         var resource = snapshot.FindResource(api.Resource)!;
         var authorizationUri = EmulatorUrls.Authorize(address.Root, snapshot.Tenants[0].Id);
         var header = context.Request.Headers.Authorization.ToString();
-        const string Scheme = "Bearer ";
-        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || header.Length == Scheme.Length)
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || header.Length == scheme.Length)
         {
             await ChallengeAsync(context, 401, "invalid_token", "The access token is missing.", authorizationUri, resource).ConfigureAwait(false);
             return;
@@ -55,7 +55,7 @@ internal sealed class WhoAmIEndpoint(
             RequireExpirationTime = true,
             RequireSignedTokens = true,
         };
-        var result = await handler.ValidateTokenAsync(header[Scheme.Length..].Trim(), parameters).ConfigureAwait(false);
+        var result = await _handler.ValidateTokenAsync(header[scheme.Length..].Trim(), parameters).ConfigureAwait(false);
         if (!result.IsValid)
         {
             await ChallengeAsync(context, 401, "invalid_token", DescribeFailure(result.Exception, resource), authorizationUri, resource).ConfigureAwait(false);

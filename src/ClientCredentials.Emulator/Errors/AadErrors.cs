@@ -106,6 +106,10 @@ internal static class AadErrors
     public static AadError AssertionReplayed(string jti) => new(401, "invalid_client", 50013,
         $"Assertion is invalid: the client assertion with jti '{jti}' was already used. Sign a new assertion, with a new jti, for every token request.");
 
+    /// <summary>AADSTS70023: an external (federated) token that lives longer than AAD accepts (wording as AAD answers it).</summary>
+    public static AadError ExternalTokenLifetimeTooLong(DateTimeOffset issued, DateTimeOffset expires, TimeSpan maximum) => new(400, "invalid_request", 70023,
+        $"External OIDC Provider token must have a lifetime of less than or equal to {maximum:d\\.hh\\:mm\\:ss}. Token issued at {issued.ToUnixTimeSeconds()}. Token expires on {expires.ToUnixTimeSeconds()}.");
+
     /// <summary>AADSTS700211: no federated credential trusts the issuer.</summary>
     public static AadError FederatedIssuerNotFound(string issuer) => new(401, "invalid_client", 700211,
         $"No matching federated identity record found for presented assertion issuer '{issuer}'. {FederationDocs}");

@@ -17,15 +17,15 @@ internal sealed class FaultInjector(TimeProvider timeProvider)
         public int NextForced;
     }
 
-    private State state = new(new EmulatorFaults());
+    private State _state = new(new EmulatorFaults());
 
     /// <summary>Replaces the faults and restarts their sequence and random generator.</summary>
-    public void Reset(EmulatorFaults faults) => Volatile.Write(ref state, new State(faults));
+    public void Reset(EmulatorFaults faults) => Volatile.Write(ref _state, new State(faults));
 
     /// <summary>Waits for the configured latency, then returns the fault to answer, if any.</summary>
     public async Task<AadError?> ApplyAsync(CancellationToken cancellationToken)
     {
-        var current = Volatile.Read(ref state);
+        var current = Volatile.Read(ref _state);
         var faults = current.Faults;
         if (faults.LatencyMilliseconds > 0)
         {

@@ -10,25 +10,27 @@ namespace ClientCredentials.Emulator.Signing;
 /// </summary>
 internal sealed class EmulatorSigningKey : IDisposable
 {
-    private readonly RSA rsa;
-    private readonly X509Certificate2 certificate;
+    private readonly RSA _rsa;
+    private readonly X509Certificate2 _certificate;
 
     public EmulatorSigningKey(TimeProvider timeProvider)
     {
-        rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=ClientCredentials.Emulator token signing", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        _rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=ClientCredentials.Emulator token signing", _rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var now = timeProvider.GetUtcNow();
-        certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
-        Thumbprint = Base64UrlEncoder.Encode(SHA1.HashData(certificate.RawData));
+        _certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+#pragma warning disable CA5350 // x5t (RFC 7515 §4.1.7) is a SHA-1 digest by definition: it names a certificate, it protects nothing
+        Thumbprint = Base64UrlEncoder.Encode(SHA1.HashData(_certificate.RawData));
+#pragma warning restore CA5350
         KeyId = Thumbprint;
-        SecurityKey = new RsaSecurityKey(rsa) { KeyId = KeyId };
+        SecurityKey = new RsaSecurityKey(_rsa) { KeyId = KeyId };
         // X509 credentials make the token handler write both kid and x5t into the header.
-        SigningCredentials = new X509SigningCredentials(certificate, SecurityAlgorithms.RsaSha256);
+        SigningCredentials = new X509SigningCredentials(_certificate, SecurityAlgorithms.RsaSha256);
         SigningCredentials.Key.KeyId = KeyId;
-        var parameters = rsa.ExportParameters(includePrivateParameters: false);
+        var parameters = _rsa.ExportParameters(includePrivateParameters: false);
         Modulus = Base64UrlEncoder.Encode(parameters.Modulus);
         Exponent = Base64UrlEncoder.Encode(parameters.Exponent);
-        CertificateBase64 = Convert.ToBase64String(certificate.RawData);
+        CertificateBase64 = Convert.ToBase64String(_certificate.RawData);
     }
 
     /// <summary>The <c>kid</c> header of issued tokens.</summary>
@@ -54,7 +56,7 @@ internal sealed class EmulatorSigningKey : IDisposable
 
     public void Dispose()
     {
-        certificate.Dispose();
-        rsa.Dispose();
+        _certificate.Dispose();
+        _rsa.Dispose();
     }
 }

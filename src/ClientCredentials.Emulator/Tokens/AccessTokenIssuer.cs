@@ -18,7 +18,7 @@ internal sealed record IssuedToken(string AccessToken, DateTimeOffset NotBefore,
 /// </summary>
 internal sealed class AccessTokenIssuer(EmulatorSigningKey signingKey, TimeProvider timeProvider, EmulatorOptions options)
 {
-    private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     public IssuedToken Issue(RegisteredApplication application, RegisteredResource resource, ClientAuthentication authentication, string baseAddress)
     {
@@ -52,6 +52,6 @@ internal sealed class AccessTokenIssuer(EmulatorSigningKey signingKey, TimeProvi
             SigningCredentials = signingKey.SigningCredentials,
             TokenType = "JWT",
         };
-        return new IssuedToken(handler.CreateToken(descriptor), now, expires);
+        return new IssuedToken(_handler.CreateToken(descriptor), now, expires);
     }
 }

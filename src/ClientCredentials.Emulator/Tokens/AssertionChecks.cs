@@ -44,7 +44,9 @@ internal static class AssertionChecks
             return AadErrors.InvalidJwt("The client assertion must contain an 'exp' claim (RFC 7523 §3).");
         }
 
-        if (now > expires + clockSkew || (assertion.NotBefore is { } notBefore && now < notBefore - clockSkew))
+        // Saturating arithmetic: exp = 9999-12-31T23:59:59Z or nbf = 0001-01-01 are valid NumericDates whose skew-widened
+        // bounds would not fit in a DateTimeOffset.
+        if (now > Later(expires, clockSkew) || (assertion.NotBefore is { } notBefore && now < Earlier(notBefore, clockSkew)))
         {
             return AadErrors.AssertionNotInTimeRange(now, assertion.NotBefore, expires);
         }
@@ -60,4 +62,34 @@ internal static class AssertionChecks
 
         return null;
     }
+
+    /// <summary>The longest <c>jti</c> accepted (chosen; a GUID has 36 characters). Longer ones would fill the replay cache.</summary>
+    public const int MaxJwtIdLength = 256;
+
+    /// <summary>The longest client assertion accepted, in characters (chosen; the size limit of the JWT handler that checks signatures).</summary>
+    public const int MaxAssertionLength = 250 * 1024;
+
+    /// <summary>
+    /// Checks the size of the assertion and of its <c>jti</c> before anything else (AADSTS50027), so that an oversized
+    /// one is refused for its size, not reported as a bad signature by a JWT handler that will not read it.
+    /// </summary>
+    public static AadError? CheckSize(ClientAssertion assertion)
+    {
+        if (assertion.JwtId is { Length: > MaxJwtIdLength } jti)
+        {
+            return AadErrors.InvalidJwt($"The client assertion's 'jti' is {jti.Length} characters long; at most {MaxJwtIdLength} are accepted (a new GUID per assertion is usual).");
+        }
+
+        return assertion.Raw.Length > MaxAssertionLength
+            ? AadErrors.InvalidJwt($"The client assertion is {assertion.Raw.Length} characters long; at most {MaxAssertionLength} are accepted.")
+            : null;
+    }
+
+    /// <summary><paramref name="moment"/> plus <paramref name="span"/>, or the latest representable moment.</summary>
+    public static DateTimeOffset Later(DateTimeOffset moment, TimeSpan span) =>
+        DateTimeOffset.MaxValue - moment < span ? DateTimeOffset.MaxValue : moment + span;
+
+    /// <summary><paramref name="moment"/> minus <paramref name="span"/>, or the earliest representable moment.</summary>
+    public static DateTimeOffset Earlier(DateTimeOffset moment, TimeSpan span) =>
+        moment - DateTimeOffset.MinValue < span ? DateTimeOffset.MinValue : moment - span;
 }

@@ -9,8 +9,8 @@ namespace ClientCredentials.Emulator.Tokens;
 internal sealed class AssertionReplayCache(TimeProvider timeProvider)
 {
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<(string ClientId, string JwtId), DateTimeOffset> seen = new();
-    private long nextPurgeTicks;
+    private readonly ConcurrentDictionary<(string ClientId, string JwtId), DateTimeOffset> _seen = new();
+    private long _nextPurgeTicks;
 
     /// <summary>Records the jti; false when it was already recorded and has not expired.</summary>
     public bool TryConsume(string clientId, string jwtId, DateTimeOffset rememberUntil)
@@ -20,18 +20,18 @@ internal sealed class AssertionReplayCache(TimeProvider timeProvider)
         var key = (clientId.ToLowerInvariant(), jwtId);
         while (true)
         {
-            if (seen.TryAdd(key, rememberUntil))
+            if (_seen.TryAdd(key, rememberUntil))
             {
                 return true;
             }
 
-            if (seen.TryGetValue(key, out var until) && until > now)
+            if (_seen.TryGetValue(key, out var until) && until > now)
             {
                 return false;
             }
 
             // The earlier entry expired: replace it only if no one else did meanwhile.
-            if (seen.TryUpdate(key, rememberUntil, until))
+            if (_seen.TryUpdate(key, rememberUntil, until))
             {
                 return true;
             }
@@ -40,17 +40,17 @@ internal sealed class AssertionReplayCache(TimeProvider timeProvider)
 
     private void PurgeExpired(DateTimeOffset now)
     {
-        var due = Interlocked.Read(ref nextPurgeTicks);
-        if (now.UtcTicks < due || Interlocked.CompareExchange(ref nextPurgeTicks, now.UtcTicks + PurgeInterval.Ticks, due) != due)
+        var due = Interlocked.Read(ref _nextPurgeTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextPurgeTicks, now.UtcTicks + PurgeInterval.Ticks, due) != due)
         {
             return;
         }
 
-        foreach (var entry in seen)
+        foreach (var entry in _seen)
         {
             if (entry.Value <= now)
             {
-                seen.TryRemove(entry);
+                _seen.TryRemove(entry);
             }
         }
     }

@@ -17,15 +17,15 @@ internal sealed record BasicCredentials(string ClientId, string Secret)
     public static BasicCredentials? TryRead(string? authorization, out bool malformed)
     {
         malformed = false;
-        const string Scheme = "Basic ";
-        if (authorization is null || !authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        const string scheme = "Basic ";
+        if (authorization is null || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
         try
         {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[Scheme.Length..].Trim()));
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[scheme.Length..].Trim()));
             var colon = decoded.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {

@@ -42,7 +42,9 @@ internal sealed class CertificateAssertionValidator(AssertionReplayCache replayC
 
         using (leaf)
         {
+#pragma warning disable CA5350 // x5t (RFC 7515 §4.1.7) is a SHA-1 digest by definition: it names a certificate, it protects nothing
             var leafSha1 = leaf is null ? null : SHA1.HashData(leaf.RawData);
+#pragma warning restore CA5350
             var leafSha256 = leaf is null ? null : SHA256.HashData(leaf.RawData);
             var wantedSha1 = headerSha1 ?? (headerSha256 is null ? leafSha1 : null);
             var wantedSha256 = headerSha256 ?? (headerSha1 is null ? leafSha256 : null);
@@ -115,7 +117,7 @@ internal sealed class CertificateAssertionValidator(AssertionReplayCache replayC
             return AadErrors.InvalidJwt("The client assertion must contain a 'jti' claim, a new unique value per assertion (RFC 7523 §3).");
         }
 
-        return replayCache.TryConsume(application.ClientId, assertion.JwtId, assertion.Expires!.Value + options.ClockSkew)
+        return replayCache.TryConsume(application.ClientId, assertion.JwtId, AssertionChecks.Later(assertion.Expires!.Value, options.ClockSkew))
             ? null
             : AadErrors.AssertionReplayed(assertion.JwtId);
     }

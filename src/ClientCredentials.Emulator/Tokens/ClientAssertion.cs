@@ -79,6 +79,12 @@ internal sealed record ClientAssertion
                 IssuedAt = TimeOf(p, "iat"),
             };
         }
+        catch (InvalidNumericDateException ex)
+        {
+            reason = ex.Message;
+            return null;
+        }
+
         // InvalidOperationException: a string that is not valid UTF-8, or escapes a lone surrogate (RFC 8259 §8.1, §8.2),
         // only fails when it is read; such an assertion is malformed like any other.
         catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException or InvalidOperationException)
@@ -129,22 +135,25 @@ internal sealed record ClientAssertion
             return null;
         }
 
-        long seconds;
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out seconds))
+        var seconds = value.ValueKind switch
         {
-            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            JsonValueKind.Number when value.TryGetDouble(out var number) => number,
+            JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var whole) => whole,
+            _ => throw new InvalidNumericDateException($"Claim '{name}' must be a NumericDate (seconds since the epoch)."),
+        };
+
+        // A DateTimeOffset holds years 1 to 9999; a value outside them is no moment at all.
+        if (double.IsNaN(seconds) || seconds < MinNumericDate || seconds > MaxNumericDate)
+        {
+            throw new InvalidNumericDateException($"Claim '{name}' is outside the years 0001 to 9999, so it is not a valid time.");
         }
 
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var fractional))
-        {
-            return DateTimeOffset.FromUnixTimeSeconds((long)fractional);
-        }
-
-        if (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out seconds))
-        {
-            return DateTimeOffset.FromUnixTimeSeconds(seconds);
-        }
-
-        throw new FormatException($"Claim '{name}' must be a NumericDate (seconds since the epoch).");
+        return DateTimeOffset.FromUnixTimeSeconds((long)Math.Floor(seconds));
     }
+
+    private const double MinNumericDate = -62135596800;
+    private const double MaxNumericDate = 253402300799;
+
+    /// <summary>A time claim that is not a usable NumericDate (RFC 7519 §2).</summary>
+    private sealed class InvalidNumericDateException(string message) : Exception(message);
 }

@@ -6,7 +6,8 @@ namespace ClientCredentials.Emulator.Tokens;
 /// <summary>
 /// Validates an assertion from a trusted external issuer (workload identity federation): a federated credential
 /// must match <c>iss</c> (AADSTS700211), <c>sub</c> (AADSTS700213) and <c>aud</c> (AADSTS700212) exactly, the
-/// signature must verify with that issuer's keys, and the time window must hold. External tokens may be reused
+/// signature must verify with that issuer's keys, the time window must hold, and the token may live at most
+/// 1 day and 1 hour (AADSTS70023). External tokens may be reused
 /// until they expire (AAD accepts the same GitHub or Kubernetes token for several scopes), so no replay check.
 /// </summary>
 internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, EmulatorOptions options)
@@ -41,6 +42,19 @@ internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, Emu
             return AadErrors.InvalidSignature("(federated issuer key)");
         }
 
-        return AssertionChecks.CheckTimes(assertion, timeProvider.GetUtcNow(), options.ClockSkew, maxLifetime: null);
+        var now = timeProvider.GetUtcNow();
+        if (AssertionChecks.CheckTimes(assertion, now, options.ClockSkew, maxLifetime: null) is { } timeError)
+        {
+            return timeError;
+        }
+
+        // AAD refuses external tokens that live longer than 1 day and 1 hour (AADSTS70023).
+        var issued = assertion.IssuedAt ?? assertion.NotBefore ?? now;
+        return assertion.Expires!.Value - issued > MaxExternalTokenLifetime
+            ? AadErrors.ExternalTokenLifetimeTooLong(issued, assertion.Expires.Value, MaxExternalTokenLifetime)
+            : null;
     }
+
+    /// <summary>The longest lifetime AAD accepts for a token from an external identity provider: 1.01:00:00.</summary>
+    internal static readonly TimeSpan MaxExternalTokenLifetime = TimeSpan.FromHours(25);
 }

@@ -153,6 +153,11 @@ internal sealed class TokenRequestProcessor(
             return (null, AadErrors.InvalidJwt(reason));
         }
 
+        if (AssertionChecks.CheckSize(assertion) is { } sizeError)
+        {
+            return (null, sizeError);
+        }
+
         if (IsFederated(assertion, application))
         {
             var federatedError = await federatedValidator.ValidateAsync(application, assertion).ConfigureAwait(false);

@@ -26,6 +26,11 @@ internal sealed class ClientCredentialsOptionsValidator(IEnumerable<ClientCreden
         {
             failures.Add($"{path}:ClientId is required: the application (client) id of the app registration.");
         }
+        else if (options.ClientId.AsSpan().Trim().IndexOfAnyExceptInRange('\u0020', '\u007E') >= 0)
+        {
+            // The same rule the client applies (RFC 6749 Appendix A.1), checked at start-up so the message names the key.
+            failures.Add($"{path}:ClientId contains a control or non-ASCII character; a client id is printable ASCII, for Entra ID the application (client) id GUID.");
+        }
 
         TokenAuthority? authority = null;
         try

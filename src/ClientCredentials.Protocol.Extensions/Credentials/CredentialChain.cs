@@ -21,16 +21,22 @@ internal sealed class CredentialChain(CredentialSourceLoader loader, TimeProvide
             {
                 var credential = loader.Load(clientName, source);
                 credential.Validate(authority, timeProvider);
-                ExtensionsLog.CredentialSelected(logger, clientName, i, source.SourceType, credential.ToString() ?? source.SourceType.ToString());
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    var description = credential.ToString() ?? source.SourceType.ToString();
+                    ExtensionsLog.CredentialSelected(logger, clientName, i, source.SourceType, description);
+                }
+
                 return credential;
             }
             catch (CredentialSourceUnavailableException ex)
             {
-                reason = ex.Message;
+                // Paths and .NET messages come from configuration and the file system: neutralised for log and message.
+                reason = UntrustedText.Neutralize(ex.Message, 1024);
             }
             catch (ClientCredentialsConfigurationException ex)
             {
-                reason = ex.Message;
+                reason = UntrustedText.Neutralize(ex.Message, 1024);
             }
 
             ExtensionsLog.CredentialSkipped(logger, clientName, i, source.SourceType, reason);

@@ -29,6 +29,9 @@ internal static partial class ExtensionsLog
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "{RequestHost} answered 401 to token {TokenFingerprint} of client '{ClientName}', and the token endpoint returned the same token again; the 401 is returned.")]
     public static partial void TokenUnchanged(ILogger logger, string requestHost, string tokenFingerprint, string clientName);
 
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "A request to {RequestHost} was redirected and {AnsweredHost} answered 401; token {TokenFingerprint} of client '{ClientName}' is only for {RequestHost}, so it was not invalidated and nothing was resent.")]
+    public static partial void RedirectedUnauthorized(ILogger logger, string requestHost, string answeredHost, string tokenFingerprint, string clientName);
+
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Client '{ClientName}': credential {Index} ({SourceType}) skipped: {Reason}")]
     public static partial void CredentialSkipped(ILogger logger, string clientName, int index, CredentialSourceType sourceType, string reason);
 

@@ -20,6 +20,9 @@ internal static class HandlerTelemetry
     /// <summary><c>outcome</c>: the token endpoint returned the rejected token again; the 401 was returned.</summary>
     public const string TokenUnchanged = "token_unchanged";
 
+    /// <summary><c>outcome</c>: the 401 came from another URI after a redirect; nothing was invalidated or resent.</summary>
+    public const string Redirected = "redirected";
+
     private static readonly Meter Meter = new(ClientCredentialsTelemetry.Name, typeof(HandlerTelemetry).Assembly.GetName().Version?.ToString());
 
     private static readonly Counter<long> UnauthorizedCounter = Meter.CreateCounter<long>(Unauthorized, "{response}", "401 responses seen by the client credentials HTTP handler.");

@@ -11,6 +11,14 @@ namespace ClientCredentials.Protocol.Extensions.Http;
 /// claims challenge when there is one — and sends the request once more if its body can be sent again. When no token
 /// can be had, the token error is thrown and the request is not sent.
 /// </summary>
+/// <remarks>
+/// The token is for the request URI the caller sent, and only a 401 from that URI is acted on. When a handler below
+/// this one followed a redirect (the response's request URI is another one), the response is returned as it is: the
+/// token is not invalidated, no new token is requested and nothing is resent — a 401 from a host the token was not
+/// meant for says nothing about the token, and resending would attach a fresh token (and the body) to that host.
+/// .NET's own handlers drop the <c>Authorization</c> header when they follow a redirect, so the token itself never
+/// reaches the redirect target through them.
+/// </remarks>
 internal sealed class ClientCredentialsHandler(
     IClientCredentialsClientFactory factory,
     string clientName,
@@ -27,11 +35,19 @@ internal sealed class ClientCredentialsHandler(
         var tokenParameters = _parameters ??= parameters();
         var canResend = await RequestBodyReplay.PrepareAsync(request.Content, cancellationToken).ConfigureAwait(false);
 
+        var sentUri = request.RequestUri;
         var token = await GetTokenAsync(client, tokenParameters, host, cancellationToken).ConfigureAwait(false);
         Attach(request, token, host);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
+            return response;
+        }
+
+        if (AnsweredUri(request, response) is { } answered && !answered.Equals(sentUri))
+        {
+            ExtensionsLog.RedirectedUnauthorized(logger, host, answered.Authority, TokenFingerprint.Of(token.Token), clientName);
+            HandlerTelemetry.RecordUnauthorized(clientName, HandlerTelemetry.Redirected, claimsChallenge: false);
             return response;
         }
 
@@ -50,7 +66,12 @@ internal sealed class ClientCredentialsHandler(
             ExtensionsLog.ClaimsChallengeUnreadable(logger, host, clientName);
         }
 
-        ExtensionsLog.Reauthenticating(logger, host, TokenFingerprint.Of(token.Token), clientName, hasClaims);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var fingerprint = TokenFingerprint.Of(token.Token);
+            ExtensionsLog.Reauthenticating(logger, host, fingerprint, clientName, hasClaims);
+        }
+
         var retryParameters = hasClaims ? tokenParameters with { Claims = challenge.Claims } : tokenParameters;
         AccessToken fresh;
         try
@@ -95,12 +116,25 @@ internal sealed class ClientCredentialsHandler(
         }
     }
 
+    /// <summary>The URI the response answers: a handler that followed a redirect changed it from the one sent.</summary>
+    private static Uri? AnsweredUri(HttpRequestMessage request, HttpResponseMessage response) =>
+        response.RequestMessage?.RequestUri ?? request.RequestUri;
+
+    /// <summary>Writes the Authorization header after checking both parts with the core's header value rule.</summary>
     private void Attach(HttpRequestMessage request, AccessToken token, string host)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue(AuthorizationScheme(token.TokenType), token.Token);
+        var scheme = AuthorizationScheme(token.TokenType);
+        if (!HeaderValueRule.IsValidToken(scheme))
+        {
+            throw new ClientCredentialsConfigurationException("AccessToken.TokenType", $"The token type of client '{clientName}' is not an HTTP token (RFC 9110 §5.6.2), so it cannot be an Authorization scheme; the request was not sent.");
+        }
+
+        HeaderValueRule.Validate(token.Token, "AccessToken.Token");
+        request.Headers.Authorization = new AuthenticationHeaderValue(scheme, token.Token);
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            ExtensionsLog.TokenAttached(logger, clientName, TokenFingerprint.Of(token.Token), host);
+            var fingerprint = TokenFingerprint.Of(token.Token);
+            ExtensionsLog.TokenAttached(logger, clientName, fingerprint, host);
         }
     }
 

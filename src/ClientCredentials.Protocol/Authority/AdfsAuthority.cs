@@ -22,5 +22,5 @@ internal sealed class AdfsAuthority : TokenAuthority
 
     public override string CacheIdentity { get; }
 
-    internal override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken) => new(_tokenEndpoint);
+    public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default) => new(_tokenEndpoint);
 }

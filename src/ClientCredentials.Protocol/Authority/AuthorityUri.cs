@@ -44,5 +44,5 @@ internal static class AuthorityUri
     }
 
     /// <summary>Scheme, host, port and path: never user info, query or fragment, which may carry secrets.</summary>
-    public static string Printable(Uri uri) => uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.SafeUnescaped);
+    public static string Printable(Uri uri) => UntrustedText.Neutralize(uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.SafeUnescaped), 512);
 }

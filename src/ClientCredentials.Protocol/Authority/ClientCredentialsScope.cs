@@ -28,12 +28,12 @@ public static class ClientCredentialsScope
 
         if (resource.Any(char.IsWhiteSpace))
         {
-            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' contains white space; give one app id URI or application id.");
+            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{UntrustedText.Neutralize(resource, 256)}' contains white space; give one app id URI or application id.");
         }
 
         if (resource.EndsWith(DefaultSuffix, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' is already a scope; pass it as a scope, or drop '{DefaultSuffix}'.");
+            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{UntrustedText.Neutralize(resource, 256)}' is already a scope; pass it as a scope, or drop '{DefaultSuffix}'.");
         }
 
         // The scope must be one RFC 6749 §3.3 token, which Validate checks later; refused here, the error names the resource.
@@ -48,9 +48,13 @@ public static class ClientCredentialsScope
     /// <summary>
     /// Checks scopes before anything is sent. Entra ID and ADFS: exactly one scope, ending in <c>/.default</c>
     /// (AAD answers AADSTS70011 otherwise). Other servers: any non-empty scope tokens (RFC 6749 §3.3), or none.
-    /// Returns the scopes de-duplicated, in their given order.
+    /// Returns the scopes de-duplicated, in their given order. <see cref="ClientCredentialsClient"/> applies it to
+    /// every request; call it to check scopes from configuration at start-up.
     /// </summary>
-    internal static IReadOnlyList<string> Validate(IReadOnlyList<string>? scopes, AuthorityKind kind)
+    /// <param name="scopes">The scopes to check; null is no scope.</param>
+    /// <param name="authorityKind">The kind of server the scopes are for (<see cref="TokenAuthority.Kind"/>).</param>
+    /// <exception cref="ClientCredentialsConfigurationException">A scope is malformed, or an Entra ID or ADFS request does not ask for exactly one <c>…/.default</c> scope.</exception>
+    public static IReadOnlyList<string> Validate(IReadOnlyList<string>? scopes, AuthorityKind authorityKind)
     {
         scopes ??= [];
         var distinct = new List<string>(scopes.Count);
@@ -58,27 +62,27 @@ public static class ClientCredentialsScope
         {
             if (!IsScopeToken(scope))
             {
-                throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{scope}' is not a valid scope token (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes); pass each scope as its own entry.");
+                throw new ClientCredentialsConfigurationException("Scopes", $"Scope '{UntrustedText.Neutralize(scope, 256)}' is not a valid scope token (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes); pass each scope as its own entry.");
             }
 
-            var comparer = kind == AuthorityKind.Generic ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+            var comparer = authorityKind == AuthorityKind.Generic ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
             if (!distinct.Contains(scope, comparer))
             {
                 distinct.Add(scope);
             }
         }
 
-        if (kind == AuthorityKind.Generic)
+        if (authorityKind == AuthorityKind.Generic)
         {
             return distinct;
         }
 
         if (distinct.Count != 1 || !distinct[0].EndsWith(DefaultSuffix, StringComparison.OrdinalIgnoreCase))
         {
-            var given = distinct.Count == 0 ? "no scope" : "'" + string.Join(' ', distinct) + "'";
+            var given = distinct.Count == 0 ? "no scope" : "'" + UntrustedText.Neutralize(string.Join(' ', distinct), 512) + "'";
             throw new ClientCredentialsConfigurationException(
                 "Scopes",
-                $"{kind} issues app-only tokens for exactly one scope of the form '{{resource}}/.default' (for example https://graph.microsoft.com/.default); got {given}. " +
+                $"{authorityKind} issues app-only tokens for exactly one scope of the form '{{resource}}/.default' (for example https://graph.microsoft.com/.default); got {given}. " +
                 "Permissions are granted to the application, not requested per call; Entra ID answers AADSTS70011 for anything else. Use ClientCredentialsScope.FromResource(resource).");
         }
 

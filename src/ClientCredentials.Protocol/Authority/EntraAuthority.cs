@@ -11,6 +11,9 @@ internal sealed class EntraAuthority : TokenAuthority
 
     private static readonly string[] PublicCloudAliases = ["login.windows.net", "login.microsoft.com", "sts.windows.net"];
 
+    /// <summary>A DNS name has at most 253 characters; a GUID 36.</summary>
+    private const int MaxTenantLength = 253;
+
     private readonly Uri _tokenEndpoint;
 
     public EntraAuthority(string tenant, string? instance)
@@ -33,7 +36,7 @@ internal sealed class EntraAuthority : TokenAuthority
 
     public override string CacheIdentity { get; }
 
-    internal override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken) => new(_tokenEndpoint);
+    public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default) => new(_tokenEndpoint);
 
     private static string ValidateTenant(string? tenant)
     {
@@ -57,8 +60,15 @@ internal sealed class EntraAuthority : TokenAuthority
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
             {
-                throw new ClientCredentialsConfigurationException("Tenant", $"Tenant '{tenant}' is not a tenant id (GUID) or domain name: it contains '{c}'. Give only the tenant, not a URL or path.");
+                throw new ClientCredentialsConfigurationException("Tenant", $"Tenant '{UntrustedText.Neutralize(tenant, 128)}' is not a tenant id (GUID) or domain name: it contains {HeaderValueRule.Describe(c)}. Give only the tenant, not a URL or path.");
             }
+        }
+
+        // A GUID or a domain starts with a letter or digit and does not end in a dot. This also refuses "." and "..",
+        // which a URL resolver would read as path segments and drop, posting the secret to /oauth2/v2.0/token.
+        if (!char.IsAsciiLetterOrDigit(tenant[0]) || tenant[^1] == '.' || tenant.Length > MaxTenantLength)
+        {
+            throw new ClientCredentialsConfigurationException("Tenant", $"Tenant '{UntrustedText.Neutralize(tenant, 128)}' is not a tenant id (GUID) or domain name: it must start with a letter or digit, must not end with '.', and has at most {MaxTenantLength} characters.");
         }
 
         return tenant;
@@ -77,18 +87,18 @@ internal sealed class EntraAuthority : TokenAuthority
         {
             if (!Uri.TryCreate(instance, UriKind.Absolute, out parsed))
             {
-                throw new ClientCredentialsConfigurationException("Instance", $"Instance '{instance}' is not a valid URL; give a host such as {EntraInstance.Public} or a URL such as https://{EntraInstance.Public}/.");
+                throw new ClientCredentialsConfigurationException("Instance", $"Instance '{UntrustedText.Neutralize(instance, 256)}' is not a valid URL; give a host such as {EntraInstance.Public} or a URL such as https://{EntraInstance.Public}/.");
             }
         }
         else if (Uri.CheckHostName(instance.Split(':')[0]) == UriHostNameType.Unknown || !Uri.TryCreate($"https://{instance}/", UriKind.Absolute, out parsed))
         {
-            throw new ClientCredentialsConfigurationException("Instance", $"Instance '{instance}' is not a host name; give a host such as {EntraInstance.Public}.");
+            throw new ClientCredentialsConfigurationException("Instance", $"Instance '{UntrustedText.Neutralize(instance, 256)}' is not a host name; give a host such as {EntraInstance.Public}.");
         }
 
         AuthorityUri.Validate(parsed, "Instance");
         if (parsed.AbsolutePath is not "/" and not "")
         {
-            throw new ClientCredentialsConfigurationException("Instance", $"Instance '{instance}' has a path ('{parsed.AbsolutePath}'); give only the host and put the tenant in Tenant.");
+            throw new ClientCredentialsConfigurationException("Instance", $"Instance '{UntrustedText.Neutralize(instance, 256)}' has a path ('{parsed.AbsolutePath}'); give only the host and put the tenant in Tenant.");
         }
 
         return new Uri(parsed.GetLeftPart(UriPartial.Authority) + "/");

@@ -32,7 +32,7 @@ internal sealed class OidcIssuerAuthority : TokenAuthority
 
     public override string CacheIdentity { get; }
 
-    internal override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken)
+    public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default)
     {
         Task<Uri> discovery;
         lock (_gate)
@@ -69,12 +69,17 @@ internal sealed class OidcIssuerAuthority : TokenAuthority
             using var request = new HttpRequestMessage(HttpMethod.Get, _discoveryUri);
             request.Headers.Accept.ParseAdd("application/json");
             using var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (RedirectRefusal.FollowedTo(response, _discoveryUri) is { } elsewhere)
+            {
+                throw RedirectRefusal.Followed(_discoveryUri, elsewhere, carriedCredential: false);
+            }
+
             status = response.StatusCode;
             body = await ResponseBodyReader.ReadAsync(response.Content, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
         {
-            throw new TokenEndpointUnreachableException(_discoveryUri, null, ex is OperationCanceledException, $"The OpenID configuration at {_discoveryUri} could not be fetched: {ex.Message}", ex);
+            throw new TokenEndpointUnreachableException(_discoveryUri, null, ex is OperationCanceledException, $"The OpenID configuration at {_discoveryUri.AbsoluteUri} could not be fetched: {UntrustedText.Neutralize(ex.Message)}", ex);
         }
 
         if (!((int)status is >= 200 and < 300))
@@ -83,8 +88,10 @@ internal sealed class OidcIssuerAuthority : TokenAuthority
             {
                 StatusCode = status,
                 Error = "invalid_discovery_document",
-                ErrorDescription = $"GET {_discoveryUri} answered HTTP {(int)status}; check the issuer URL.",
-                ResponseSnippet = ResponseBodyReader.Snippet(body),
+                ErrorDescription = (int)status is >= 300 and < 400
+                    ? $"GET {_discoveryUri.AbsoluteUri} answered HTTP {(int)status}, a redirect; redirects are not followed. Configure the issuer exactly as its discovery document names it."
+                    : $"GET {_discoveryUri.AbsoluteUri} answered HTTP {(int)status}; check the issuer URL.",
+                ResponseSnippet = ResponseExcerpt.Of(body),
             });
         }
 
@@ -95,17 +102,17 @@ internal sealed class OidcIssuerAuthority : TokenAuthority
         }
         catch (JsonException ex)
         {
-            throw new ClientCredentialsConfigurationException("Issuer", $"The OpenID configuration at {_discoveryUri} is not valid JSON ({ex.Message}).", ex);
+            throw new ClientCredentialsConfigurationException("Issuer", $"The OpenID configuration at {_discoveryUri.AbsoluteUri} is not valid JSON ({UntrustedText.Neutralize(ex.Message)}).", ex);
         }
 
         if (document?.Issuer is null || !string.Equals(document.Issuer, _issuerText, StringComparison.Ordinal))
         {
-            throw new ClientCredentialsConfigurationException("Issuer", $"The OpenID configuration at {_discoveryUri} names issuer '{document?.Issuer}', not the configured '{_issuerText}'; OIDC Discovery §4.3 requires them to be identical. Configure the exact issuer.");
+            throw new ClientCredentialsConfigurationException("Issuer", $"The OpenID configuration at {_discoveryUri.AbsoluteUri} names issuer '{UntrustedText.Neutralize(document?.Issuer, 256)}', not the configured '{UntrustedText.Neutralize(_issuerText, 256)}'; OIDC Discovery §4.3 requires them to be identical. Configure the exact issuer.");
         }
 
         if (string.IsNullOrEmpty(document.TokenEndpoint) || !Uri.TryCreate(document.TokenEndpoint, UriKind.Absolute, out var tokenEndpoint))
         {
-            throw new ClientCredentialsConfigurationException("Issuer", $"The OpenID configuration at {_discoveryUri} has no valid token_endpoint.");
+            throw new ClientCredentialsConfigurationException("Issuer", $"The OpenID configuration at {_discoveryUri.AbsoluteUri} has no valid token_endpoint.");
         }
 
         return AuthorityUri.Validate(tokenEndpoint, "token_endpoint");

@@ -26,8 +26,17 @@ public abstract class TokenAuthority
     /// <summary>True when scopes compare case-insensitively (Entra, ADFS); ordinal for other servers.</summary>
     internal virtual bool ScopesAreCaseInsensitive => Kind != AuthorityKind.Generic;
 
-    /// <summary>Returns the token endpoint to POST to, fetching the discovery document when needed.</summary>
-    internal abstract ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken);
+    /// <summary>
+    /// Returns the token endpoint that token requests are POSTed to, which is also the <c>aud</c> of client
+    /// assertions (RFC 7523 §3). Entra ID, ADFS and explicit endpoints answer at once; an OIDC issuer fetches its
+    /// discovery document with <paramref name="httpClient"/> on first use and keeps the answer.
+    /// </summary>
+    /// <param name="httpClient">Used only to fetch an OIDC discovery document.</param>
+    /// <param name="cancellationToken">Stops waiting; a shared discovery fetch keeps its own 30 s deadline.</param>
+    /// <exception cref="ClientCredentialsConfigurationException">The discovery document names another issuer or no usable token endpoint.</exception>
+    /// <exception cref="TokenEndpointException">The discovery document was answered with an error status.</exception>
+    /// <exception cref="TokenEndpointUnreachableException">The discovery document could not be fetched.</exception>
+    public abstract ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default);
 
     /// <summary>Forgets a discovered token endpoint so that the next request fetches discovery again.</summary>
     internal virtual void ForgetDiscoveredEndpoint()
@@ -61,5 +70,5 @@ public abstract class TokenAuthority
     public static TokenAuthority OidcIssuer(Uri issuer, TimeProvider? timeProvider = null) => new OidcIssuerAuthority(issuer, timeProvider ?? TimeProvider.System);
 
     /// <inheritdoc />
-    public override string ToString() => $"{Kind} {CacheIdentity}";
+    public override string ToString() => $"{Kind} {UntrustedText.Neutralize(CacheIdentity, 512)}";
 }

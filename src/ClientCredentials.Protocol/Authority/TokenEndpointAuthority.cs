@@ -15,5 +15,5 @@ internal sealed class TokenEndpointAuthority : TokenAuthority
 
     public override string CacheIdentity { get; }
 
-    internal override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken) => new(_tokenEndpoint);
+    public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default) => new(_tokenEndpoint);
 }

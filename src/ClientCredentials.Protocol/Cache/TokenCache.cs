@@ -262,9 +262,10 @@ public sealed class TokenCache
             {
                 _store.Store(entry, now.UtcTicks);
             }
-            else
+            else if (_logger.IsEnabled(LogLevel.Debug))
             {
-                TokenCacheLog.NotCachedAlreadyExpiring(_logger, key, TokenFingerprint.Of(acquired.Token), acquired.ExpiresOn);
+                var fingerprint = TokenFingerprint.Of(acquired.Token);
+                TokenCacheLog.NotCachedAlreadyExpiring(_logger, key, fingerprint, acquired.ExpiresOn);
             }
 
             Complete(key, flight, returned);

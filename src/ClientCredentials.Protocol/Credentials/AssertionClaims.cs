@@ -55,7 +55,7 @@ internal sealed record AssertionClaims(string Audience, string ClientId, string 
                 writer.WriteEndArray();
                 break;
             default:
-                throw new ClientCredentialsConfigurationException("ExtraClaims", $"Extra claim '{name}' has a value of type {value.GetType().Name}; use string, bool, int, long, double, DateTimeOffset, string[] or a System.Text.Json element.");
+                throw new ClientCredentialsConfigurationException("ExtraClaims", $"Extra claim '{UntrustedText.Neutralize(name, 64)}' has a value of type {value.GetType().Name}; use string, bool, int, long, double, DateTimeOffset, string[] or a System.Text.Json element.");
         }
     }
 }

@@ -1,9 +1,9 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Microsoft.IdentityModel.Tokens;
 
 namespace ClientCredentials.Protocol;
 
@@ -75,9 +75,9 @@ internal sealed class AssertionSigner
 
     private string Build(ClientAssertionAlgorithm algorithm, AssertionClaims claims)
     {
-        var signingInput = Base64UrlEncoder.Encode(WriteHeader(algorithm)) + "." + Base64UrlEncoder.Encode(Write(claims.WriteTo));
+        var signingInput = Base64Url.EncodeToString(WriteHeader(algorithm)) + "." + Base64Url.EncodeToString(Write(claims.WriteTo));
         var signature = SignBytes(algorithm, Encoding.ASCII.GetBytes(signingInput));
-        return signingInput + "." + Base64UrlEncoder.Encode(signature);
+        return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 
     private byte[] WriteHeader(ClientAssertionAlgorithm algorithm) => Write(writer =>

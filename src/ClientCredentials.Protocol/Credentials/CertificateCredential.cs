@@ -27,7 +27,7 @@ public sealed class CertificateCredential : ClientCredential
     /// <summary>How the assertion is built.</summary>
     public CertificateCredentialOptions Options { get; }
 
-    internal override void Validate(TokenAuthority authority, TimeProvider timeProvider) =>
+    private protected override void ValidateCore(TokenAuthority authority, TimeProvider timeProvider) =>
         CertificateRules.Check(Certificate, authority.Kind, Options.Algorithm, timeProvider.GetUtcNow());
 
     internal override ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken)
@@ -38,12 +38,34 @@ public sealed class CertificateCredential : ClientCredential
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Builds the assertion for fixed inputs (used by the CLI's <c>assertion</c> command and the spec vectors).</summary>
-    internal string CreateAssertion(string clientId, Uri tokenEndpoint, AuthorityKind kind, DateTimeOffset now, string jti)
+    /// <summary>
+    /// Builds and signs the client assertion this credential would send (RFC 7523 §3): <c>aud</c> =
+    /// <paramref name="tokenEndpoint"/>, <c>iss</c> = <c>sub</c> = <paramref name="clientId"/>, <c>jti</c> =
+    /// <paramref name="jwtId"/>, <c>iat</c> = <c>nbf</c> = <paramref name="issuedAt"/> and <c>exp</c> that plus
+    /// <see cref="CertificateCredentialOptions.AssertionLifetime"/>; the algorithm and thumbprint header follow
+    /// <paramref name="authorityKind"/> (Entra ID: PS256 with <c>x5t#S256</c>). For handing an assertion to another
+    /// tool, or for reproducible output; token requests build their own, with a new <c>jti</c> each time.
+    /// </summary>
+    /// <param name="clientId">The application (client) id.</param>
+    /// <param name="tokenEndpoint">The token endpoint the assertion is for; see <see cref="TokenAuthority.GetTokenEndpointAsync"/>.</param>
+    /// <param name="authorityKind">The kind of server that will read the assertion.</param>
+    /// <param name="issuedAt">The issue time.</param>
+    /// <param name="jwtId">A unique id for the assertion (RFC 7519 §4.1.7); servers refuse one they have seen.</param>
+    /// <returns>The compact JWS.</returns>
+    /// <exception cref="ClientCredentialsConfigurationException">The certificate does not suit <paramref name="authorityKind"/> or is not valid at <paramref name="issuedAt"/>.</exception>
+    public string CreateAssertion(string clientId, Uri tokenEndpoint, AuthorityKind authorityKind, DateTimeOffset issuedAt, string jwtId)
     {
-        CertificateRules.Check(Certificate, kind, Options.Algorithm, now);
-        var claims = new AssertionClaims(tokenEndpoint.AbsoluteUri, clientId, jti, now, Options.AssertionLifetime, Options.ExtraClaims);
-        return _signer.Sign(claims, kind);
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        ArgumentNullException.ThrowIfNull(tokenEndpoint);
+        ArgumentException.ThrowIfNullOrWhiteSpace(jwtId);
+        if (!tokenEndpoint.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"The token endpoint '{tokenEndpoint}' must be an absolute URI.", nameof(tokenEndpoint));
+        }
+
+        CertificateRules.Check(Certificate, authorityKind, Options.Algorithm, issuedAt);
+        var claims = new AssertionClaims(tokenEndpoint.AbsoluteUri, clientId, jwtId, issuedAt, Options.AssertionLifetime, Options.ExtraClaims);
+        return _signer.Sign(claims, authorityKind);
     }
 
     /// <inheritdoc />

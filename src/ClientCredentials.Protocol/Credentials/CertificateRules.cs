@@ -28,7 +28,7 @@ internal static class CertificateRules
         {
             if (Array.IndexOf(AssertionClaims.Reserved, name) >= 0)
             {
-                throw new ClientCredentialsConfigurationException("ExtraClaims", $"Extra claim '{name}' would override a claim the library sets itself ({string.Join(", ", AssertionClaims.Reserved)}); remove it.");
+                throw new ClientCredentialsConfigurationException("ExtraClaims", $"Extra claim '{UntrustedText.Neutralize(name, 64)}' would override a claim the library sets itself ({string.Join(", ", AssertionClaims.Reserved)}); remove it.");
             }
         }
     }

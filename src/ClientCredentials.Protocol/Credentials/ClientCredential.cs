@@ -10,8 +10,24 @@ public abstract class ClientCredential
     {
     }
 
-    /// <summary>Checks the credential against the authority before any request is sent.</summary>
-    internal virtual void Validate(TokenAuthority authority, TimeProvider timeProvider)
+    /// <summary>
+    /// Checks, without sending anything, that this credential can authenticate to <paramref name="authority"/>: a
+    /// certificate must hold a private key of a type the authority accepts, suit the configured algorithm, and be
+    /// valid at <paramref name="timeProvider"/>'s current time. Other credentials are checked when they are created.
+    /// <see cref="ClientCredentialsClient"/> runs this check when it is constructed; call it to pick one of several
+    /// credentials before creating a client.
+    /// </summary>
+    /// <param name="authority">The authority the credential will authenticate to.</param>
+    /// <param name="timeProvider">The clock for validity periods; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ClientCredentialsConfigurationException">The credential cannot be used with the authority; the message says what to fix.</exception>
+    public void Validate(TokenAuthority authority, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        ValidateCore(authority, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <summary>The credential-specific part of <see cref="Validate"/>.</summary>
+    private protected virtual void ValidateCore(TokenAuthority authority, TimeProvider timeProvider)
     {
     }
 

@@ -4,7 +4,9 @@ namespace ClientCredentials.Protocol;
 /// Workload identity federation: the assertion is a token that the platform (for example Kubernetes, through
 /// <c>AZURE_FEDERATED_TOKEN_FILE</c>) writes to a file and rotates. The file is read again whenever it changed or
 /// the token held is within 5 minutes of its <c>exp</c>, so an expired projected token is never sent
-/// (the AADSTS700024 trap of reading the file once).
+/// (the AADSTS700024 trap of reading the file once). The file must hold one JWT of at most 64 KiB with a valid
+/// <c>exp</c>; garbage, binary content, a larger file or a token without a usable <c>exp</c> is a configuration error,
+/// never sent.
 /// </summary>
 public sealed class FederatedTokenFileCredential : ClientCredential
 {
@@ -24,7 +26,7 @@ public sealed class FederatedTokenFileCredential : ClientCredential
             throw new ClientCredentialsConfigurationException("TokenFilePath", $"The federated token file path is empty; set {TokenFileVariable} or give the path of the projected service account token.");
         }
 
-        TokenFilePath = Path.GetFullPath(tokenFilePath);
+        TokenFilePath = FullPathOf(tokenFilePath);
     }
 
     /// <summary>The token file.</summary>
@@ -58,7 +60,7 @@ public sealed class FederatedTokenFileCredential : ClientCredential
             var info = new FileInfo(TokenFilePath);
             if (!info.Exists)
             {
-                throw new ClientCredentialsConfigurationException("TokenFilePath", $"The federated token file '{TokenFilePath}' does not exist; check {TokenFileVariable} and the service account token projection.");
+                throw new ClientCredentialsConfigurationException("TokenFilePath", $"The federated token file '{UntrustedText.Neutralize(TokenFilePath, 512)}' does not exist; check {TokenFileVariable} and the service account token projection.");
             }
 
             var stamp = (info.LastWriteTimeUtc, info.Length);
@@ -67,35 +69,39 @@ public sealed class FederatedTokenFileCredential : ClientCredential
                 return held.Assertion;
             }
 
-            string text;
-            try
+            var text = FederatedTokenFileReader.ReadText(TokenFilePath);
+            var expiresOn = FederatedTokenFileReader.ReadExpiry(text, TokenFilePath);
+            if (expiresOn <= now)
             {
-                text = File.ReadAllText(TokenFilePath).Trim();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new ClientCredentialsConfigurationException("TokenFilePath", $"The federated token file '{TokenFilePath}' could not be read: {ex.Message}", ex);
+                throw new ClientCredentialsConfigurationException("TokenFilePath", $"The token in '{UntrustedText.Neutralize(TokenFilePath, 512)}' expired at {expiresOn:u} and the file has not been refreshed; Entra ID would answer AADSTS700024. Check that the token projection is still being rotated.");
             }
 
-            if (text.Length == 0)
-            {
-                throw new ClientCredentialsConfigurationException("TokenFilePath", $"The federated token file '{TokenFilePath}' is empty.");
-            }
-
-            var expiresOn = JwtExpiry.Read(text);
-            if (expiresOn is { } exp && exp <= now)
-            {
-                throw new ClientCredentialsConfigurationException("TokenFilePath", $"The token in '{TokenFilePath}' expired at {exp:u} and the file has not been refreshed; Entra ID would answer AADSTS700024. Check that the token projection is still being rotated.");
-            }
-
-            // A token without a readable exp is re-read on every request rather than trusted for an unknown time.
-            _cached = new CachedAssertion(text, stamp, expiresOn is { } e ? e - RereadBeforeExpiry : now);
+            _cached = new CachedAssertion(text, stamp, expiresOn - RereadBeforeExpiry);
             return text;
         }
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"federated token file {TokenFilePath}";
+    public override string ToString() => $"federated token file {UntrustedText.Neutralize(TokenFilePath, 512)}";
+
+    /// <summary>The absolute path, or a configuration error for a path the file system cannot take (a NUL, an invalid form).</summary>
+    private static string FullPathOf(string path)
+    {
+        var nul = path.IndexOf('\0', StringComparison.Ordinal);
+        if (nul >= 0)
+        {
+            throw new ClientCredentialsConfigurationException("TokenFilePath", $"The federated token file path contains a NUL character at position {nul}; give the path of the projected service account token.");
+        }
+
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
+        {
+            throw new ClientCredentialsConfigurationException("TokenFilePath", $"The federated token file path '{UntrustedText.Neutralize(path, 512)}' is not a valid path: {UntrustedText.Neutralize(ex.Message)}", ex);
+        }
+    }
 
     private sealed record CachedAssertion(string Assertion, (DateTime, long) Stamp, DateTimeOffset RereadAfter);
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ClientCredentials.Protocol;
 
 /// <summary>Reads an HTTP response body up to a size limit, so a misbehaving server cannot exhaust memory.</summary>
@@ -31,38 +29,6 @@ internal static class ResponseBodyReader
         }
 
         return buffer.ToArray();
-    }
-
-    /// <summary>A printable excerpt of at most <paramref name="maxChars"/> characters: control characters removed,
-    /// whitespace collapsed. Used for bodies that are not JSON (proxy HTML pages, plain text).</summary>
-    public static string Snippet(ReadOnlySpan<byte> body, int maxChars = 512)
-    {
-        var text = Encoding.UTF8.GetString(body.Length > maxChars * 4 ? body[..(maxChars * 4)] : body);
-        var builder = new StringBuilder(Math.Min(text.Length, maxChars));
-        var lastWasSpace = false;
-        foreach (var c in text)
-        {
-            if (builder.Length >= maxChars)
-            {
-                break;
-            }
-
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
-            {
-                if (!lastWasSpace && builder.Length > 0)
-                {
-                    builder.Append(' ');
-                }
-
-                lastWasSpace = true;
-                continue;
-            }
-
-            builder.Append(c);
-            lastWasSpace = false;
-        }
-
-        return builder.ToString().TrimEnd();
     }
 }
 

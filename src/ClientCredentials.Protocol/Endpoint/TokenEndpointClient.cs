@@ -49,10 +49,22 @@ internal sealed partial class TokenEndpointClient
         int? statusCode = null;
         try
         {
-            LogSending(_logger, tokenEndpoint, _clientId, correlationId);
+            LogSending(_logger, tokenEndpoint.AbsoluteUri, _clientId, correlationId);
             using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             statusCode = (int)response.StatusCode;
             activity?.SetTag("http.response.status_code", statusCode);
+            if (RedirectRefusal.FollowedTo(response, tokenEndpoint) is { } elsewhere)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, "redirect_followed");
+                LogRedirectFollowed(_logger, tokenEndpoint.AbsoluteUri, AuthorityUri.Printable(elsewhere), correlationId);
+                throw RedirectRefusal.Followed(tokenEndpoint, elsewhere, carriedCredential: true);
+            }
+
+            if (RedirectRefusal.ForStatus(response, tokenEndpoint, correlationId, "token endpoint") is { } redirect)
+            {
+                throw redirect;
+            }
+
             byte[] body;
             try
             {
@@ -64,13 +76,18 @@ internal sealed partial class TokenEndpointClient
             }
 
             var token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime));
-            LogReceived(_logger, statusCode.Value, TokenFingerprint.Of(token.Token), token.ExpiresOn, correlationId);
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                var fingerprint = TokenFingerprint.Of(token.Token);
+                LogReceived(_logger, statusCode.Value, fingerprint, token.ExpiresOn, correlationId);
+            }
+
             return token;
         }
         catch (TokenEndpointException ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Error);
-            LogEndpointError(_logger, (int)ex.StatusCode, ex.Error, string.Join(",", ex.ErrorCodes), ex.TraceId, correlationId);
+            LogEndpointError(_logger, (int)ex.StatusCode, UntrustedText.Neutralize(ex.Error, TokenEndpointErrorMessage.MaxErrorLength), UntrustedText.JoinCapped(",", ex.ErrorCodes, TokenEndpointErrorMessage.MaxErrorCodes), UntrustedText.Neutralize(ex.TraceId, TokenEndpointErrorMessage.MaxIdLength), correlationId);
             throw;
         }
         catch (Exception ex) when (IsNetworkFailure(ex, cancellationToken))
@@ -78,14 +95,14 @@ internal sealed partial class TokenEndpointClient
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             _authority.ForgetDiscoveredEndpoint();
             var timedOut = ex is OperationCanceledException;
-            LogUnreachable(_logger, tokenEndpoint, timedOut, ex.Message, correlationId);
+            LogUnreachable(_logger, tokenEndpoint.AbsoluteUri, timedOut, UntrustedText.Neutralize(ex.Message), correlationId);
             throw new TokenEndpointUnreachableException(
                 tokenEndpoint,
                 correlationId,
                 timedOut,
                 timedOut
-                    ? $"The token endpoint {tokenEndpoint} did not answer before the HttpClient timeout (client-request-id {correlationId})."
-                    : $"The token endpoint {tokenEndpoint} could not be reached: {ex.Message} (client-request-id {correlationId}).",
+                    ? $"The token endpoint {tokenEndpoint.AbsoluteUri} did not answer before the HttpClient timeout (client-request-id {correlationId})."
+                    : $"The token endpoint {tokenEndpoint.AbsoluteUri} could not be reached: {UntrustedText.Neutralize(ex.Message)} (client-request-id {correlationId}).",
                 ex);
         }
         finally
@@ -103,7 +120,7 @@ internal sealed partial class TokenEndpointClient
         ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Requesting a token from {TokenEndpoint} for client {ClientId} (client-request-id {CorrelationId}).")]
-    private static partial void LogSending(ILogger logger, Uri tokenEndpoint, string clientId, string correlationId);
+    private static partial void LogSending(ILogger logger, string tokenEndpoint, string clientId, string correlationId);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Token endpoint answered HTTP {StatusCode}: token {TokenFingerprint} expires {ExpiresOn:u} (client-request-id {CorrelationId}).")]
     private static partial void LogReceived(ILogger logger, int statusCode, string tokenFingerprint, DateTimeOffset expiresOn, string correlationId);
@@ -112,5 +129,8 @@ internal sealed partial class TokenEndpointClient
     private static partial void LogEndpointError(ILogger logger, int statusCode, string error, string errorCodes, string? traceId, string correlationId);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Token endpoint {TokenEndpoint} unreachable (timed out: {TimedOut}): {Reason} (client-request-id {CorrelationId}).")]
-    private static partial void LogUnreachable(ILogger logger, Uri tokenEndpoint, bool timedOut, string reason, string correlationId);
+    private static partial void LogUnreachable(ILogger logger, string tokenEndpoint, bool timedOut, string reason, string correlationId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "The HttpClient followed a redirect of the token request to {TokenEndpoint} to {RedirectTarget}; the answer was refused and the credential may have reached that host (client-request-id {CorrelationId}).")]
+    private static partial void LogRedirectFollowed(ILogger logger, string tokenEndpoint, string redirectTarget, string correlationId);
 }

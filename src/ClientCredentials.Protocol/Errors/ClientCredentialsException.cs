@@ -11,8 +11,9 @@ public abstract class ClientCredentialsException : Exception
 }
 
 /// <summary>
-/// A configuration mistake found before any request was sent: a bad authority, tenant, scope, credential or
-/// option. Retrying cannot help; <see cref="Exception.Message"/> says what to change.
+/// A configuration mistake found before any request was sent: a bad authority, tenant, scope, credential, header value
+/// or option — or an <see cref="HttpClient"/> that followed a redirect of a token request (<see cref="Setting"/> =
+/// <c>HttpClient</c>, found on its answer). Retrying cannot help; <see cref="Exception.Message"/> says what to change.
 /// </summary>
 public sealed class ClientCredentialsConfigurationException : ClientCredentialsException
 {

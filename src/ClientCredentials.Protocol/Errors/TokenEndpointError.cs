@@ -3,8 +3,10 @@ using System.Net;
 namespace ClientCredentials.Protocol;
 
 /// <summary>
-/// The fields of a token endpoint error response (RFC 6749 §5.2) with AAD's additions. Immutable; holds nothing
-/// secret (error bodies carry no tokens).
+/// The fields of a token endpoint error response (RFC 6749 §5.2) with AAD's additions. Immutable. The text fields
+/// hold what the server sent: pass them through <see cref="UntrustedText.Neutralize"/> before printing them
+/// (<see cref="ToString"/> and the exception's message already do). <see cref="ResponseSnippet"/> never holds a
+/// credential-looking value.
 /// </summary>
 public sealed record TokenEndpointError
 {
@@ -16,6 +18,14 @@ public sealed record TokenEndpointError
 
     /// <summary>The <c>error_description</c>.</summary>
     public string? ErrorDescription { get; init; }
+
+    /// <summary>
+    /// The human part of <see cref="ErrorDescription"/> on one line: AAD ends descriptions with
+    /// <c>Trace ID: … Correlation ID: … Timestamp: …</c> (on their own lines, or space separated), which this leaves
+    /// out because <see cref="TraceId"/>, <see cref="CorrelationId"/> and <see cref="Timestamp"/> hold them. Null when
+    /// the description is absent or blank.
+    /// </summary>
+    public string? ErrorSummary => TokenEndpointErrorDescription.FirstLine(ErrorDescription);
 
     /// <summary>AAD's numeric <c>error_codes</c>.</summary>
     public IReadOnlyList<int> ErrorCodes { get; init; } = [];
@@ -41,7 +51,11 @@ public sealed record TokenEndpointError
     /// <summary>The parsed <c>Retry-After</c> header (delta-seconds or HTTP-date, RFC 9110 §10.2.3).</summary>
     public TimeSpan? RetryAfter { get; init; }
 
-    /// <summary>A sanitized excerpt (at most 512 characters) of a body that was not a JSON error.</summary>
+    /// <summary>
+    /// An excerpt (at most 512 characters) of a body that was not an OAuth error: control characters neutralised,
+    /// and every credential-looking value (a JWT, a Bearer credential, an <c>access_token</c> or
+    /// <c>client_assertion</c> member...) replaced by <c>[redacted]</c>.
+    /// </summary>
     public string? ResponseSnippet { get; init; }
 
     /// <summary>A one-line remedy for a known AADSTS code.</summary>
@@ -58,6 +72,9 @@ public sealed record TokenEndpointError
     public bool IsLoopDetected => ErrorCodes.Contains(LoopDetectedCode);
 
     internal const int LoopDetectedCode = 50196;
+
+    /// <summary>The error as one line of neutralised, capped text (the exception's message); never the raw fields.</summary>
+    public override string ToString() => TokenEndpointErrorMessage.Format(this);
 
     /// <summary>5xx, 408, 429 and <c>temporarily_unavailable</c> are transient.</summary>
     public bool IsTransient =>

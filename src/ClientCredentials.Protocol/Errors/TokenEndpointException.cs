@@ -25,7 +25,10 @@ public sealed class TokenEndpointException : TokenAcquisitionException
     /// <summary>The RFC 6749 <c>error</c> code, for example <c>invalid_client</c>.</summary>
     public string Error => Details.Error;
 
-    /// <summary>The <c>error_description</c>, as sent (AAD's trace lines included).</summary>
+    /// <summary>
+    /// The <c>error_description</c>, as sent (AAD's trace lines included). Untrusted text: pass it through
+    /// <see cref="UntrustedText.Neutralize"/> before printing or logging it (<see cref="Exception.Message"/> already is).
+    /// </summary>
     public string? ErrorDescription => Details.ErrorDescription;
 
     /// <summary>AAD's <c>error_codes</c>: the AADSTS numbers, for example 7000215.</summary>

@@ -9,7 +9,7 @@ public sealed class TokenRequestThrottledException : TokenAcquisitionException
     /// <summary>Creates the exception.</summary>
     public TokenRequestThrottledException(DateTimeOffset retryAt, TimeSpan retryAfter, TokenEndpointException? cause)
         : base($"Token requests for this client and scope are throttled until {retryAt:u} (retry in {Math.Ceiling(retryAfter.TotalSeconds)} s) because the token endpoint asked the client to back off" +
-               (cause is null ? "." : $" ({cause.Error}, HTTP {(int?)cause.StatusCode}). No request was sent."), cause)
+               (cause is null ? "." : $" ({UntrustedText.Neutralize(cause.Error, TokenEndpointErrorMessage.MaxErrorLength)}, HTTP {(int?)cause.StatusCode}). No request was sent."), cause)
     {
         RetryAt = retryAt;
         RetryAfterValue = retryAfter;

@@ -7,9 +7,10 @@ namespace ClientCredentials.Protocol;
 /// Reads the claims of a claims challenge (<c>WWW-Authenticate: Bearer error="insufficient_claims", claims="…"</c>,
 /// as Entra continuous access evaluation sends): Base64 or Base64url (RFC 4648 §4, §5, padding optional) encoded
 /// JSON, or the JSON itself. The result is the JSON object to send as the <c>claims</c> token request parameter
-/// (OIDC Core §5.5). The one decoder used by the HttpClient handler, the Kiota provider and the Azure credential.
+/// (OIDC Core §5.5), for example as <see cref="TokenRequestParameters.Claims"/>. The HttpClient handler, the Kiota
+/// provider and the Azure credential all decode with it, so a challenge means the same everywhere.
 /// </summary>
-internal static class ClaimsChallenge
+public static class ClaimsChallenge
 {
     /// <summary>
     /// Decodes <paramref name="base64OrBase64Url"/> to a JSON object; false (and an empty string) when it is blank,

@@ -22,8 +22,17 @@ internal static class TokenRequestHeaders
     public static readonly string Version =
         typeof(TokenRequestHeaders).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>The longest <c>client-request-id</c> sent (a GUID has 36 characters).</summary>
+    public const int MaxCorrelationIdLength = 256;
+
+    /// <summary>
+    /// Adds the headers. <paramref name="correlationId"/> was checked by <see cref="HeaderValueRule"/> when the
+    /// caller's parameters were first seen (or is a GUID the library made); it is checked again here, where it becomes
+    /// a header, because these headers are added without the HTTP stack's own validation.
+    /// </summary>
     public static void Apply(HttpRequestMessage request, string correlationId)
     {
+        HeaderValueRule.Validate(correlationId, "CorrelationId", MaxCorrelationIdLength);
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.TryAddWithoutValidation(ClientRequestId, correlationId);
         request.Headers.TryAddWithoutValidation(ReturnClientRequestId, "true");

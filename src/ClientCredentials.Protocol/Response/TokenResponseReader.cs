@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -66,12 +65,14 @@ internal static class TokenResponseReader
                     Error = InvalidResponse,
                     ErrorDescription = success
                         ? (text.IsEmpty ? "The response body is empty."
-                            : duplicate is not null ? $"The response body names the member '{ResponseBodyReader.Snippet(Encoding.UTF8.GetBytes(duplicate), 64)}' more than once."
+                            : duplicate is not null ? $"The response body names the member '{UntrustedText.Neutralize(duplicate, 64)}' more than once."
                             : parseError is not null ? $"The {body.Length}-byte response body is not valid JSON ({parseError.Message})."
                             : "The response body is not a JSON object.")
                         : holdsToken ? $"HTTP {(int)status} without an OAuth error response; the body names an access_token, so no excerpt of it is kept."
                         : $"HTTP {(int)status} without an OAuth error response.",
-                    ResponseSnippet = holdsToken ? null : body.Length == 0 ? "(empty body)" : ResponseBodyReader.Snippet(body),
+
+                    // Other credential-looking values (a JWT, a Bearer credential, a client_assertion...) are redacted.
+                    ResponseSnippet = holdsToken ? null : ResponseExcerpt.Of(body),
                     CorrelationId = context.CorrelationId,
                     RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
                 },
@@ -84,14 +85,15 @@ internal static class TokenResponseReader
         }
 
         // Both end up in an Authorization header: a control character or non-ASCII letter would fail every later request.
-        if (!IsVisibleAscii(json.AccessToken))
+        if (!HeaderValueRule.IsValid(json.AccessToken))
         {
             throw Invalid(status, context, "The response's access_token is not a string of visible ASCII characters (RFC 6750 §2.1), so it cannot be sent in an Authorization header.");
         }
 
-        if (!string.IsNullOrEmpty(json.TokenType) && !IsVisibleAscii(json.TokenType))
+        // The token type becomes the Authorization scheme, which RFC 9110 §11.1 makes a token (§5.6.2).
+        if (!string.IsNullOrEmpty(json.TokenType) && !HeaderValueRule.IsValidToken(json.TokenType))
         {
-            throw Invalid(status, context, "The response's token_type is not a string of visible ASCII characters (RFC 6749 §7.1).");
+            throw Invalid(status, context, "The response's token_type is not an HTTP token (RFC 6749 §7.1, RFC 9110 §5.6.2: visible ASCII without delimiters), so it cannot be an Authorization scheme.");
         }
 
         var expiresOn = ExpiresOn(status, json, context);
@@ -176,20 +178,6 @@ internal static class TokenResponseReader
     private static ReadOnlySpan<byte> WithoutByteOrderMark(byte[] body) =>
         body.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body.AsSpan(3) : body;
 
-    /// <summary>U+0021 to U+007E only: no space, control or non-ASCII character (RFC 6750 §2.1 b64token is a subset).</summary>
-    private static bool IsVisibleAscii(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c is < '!' or > '~')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>AAD sends <c>"trace_id":""</c> when it has none; an empty or blank field is absent.</summary>
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
@@ -199,7 +187,7 @@ internal static class TokenResponseReader
     private static TokenEndpointError ErrorFrom(HttpStatusCode status, HttpResponseHeaders headers, TokenEndpointJson json, TokenResponseContext context)
     {
         // error_codes as sent ([] when absent); the description's AADSTS code only picks the remedy.
-        IReadOnlyList<int> codes = json.ErrorCodes ?? [];
+        var codes = json.ErrorCodes ?? [];
         return new TokenEndpointError
         {
             StatusCode = status,
@@ -213,7 +201,7 @@ internal static class TokenResponseReader
             Timestamp = NonEmpty(json.Timestamp) ?? TokenEndpointErrorDescription.Timestamp(json.ErrorDescription),
             ErrorUri = NonEmpty(json.ErrorUri),
             RetryAfter = RetryAfterHeader.Read(headers, context.RequestedAt),
-            Remedy = AadErrorRemedies.For(codes.Count > 0 ? codes : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription)),
+            Remedy = AadErrorRemedies.For(codes.Length > 0 ? codes : TokenEndpointErrorDescription.AadstsCodes(json.ErrorDescription)),
         };
     }
 }

@@ -8,8 +8,8 @@ namespace ClientCredentials.Cli.Tests.Infrastructure;
 /// </summary>
 internal sealed class CapturedWriter : TextWriter
 {
-    private readonly StringBuilder text = new();
-    private readonly List<(Func<string, bool> Condition, TaskCompletionSource<string> Met)> waiters = [];
+    private readonly StringBuilder _text = new();
+    private readonly List<(Func<string, bool> Condition, TaskCompletionSource<string> Met)> _waiters = [];
 
     public override Encoding Encoding => Encoding.UTF8;
 
@@ -21,9 +21,9 @@ internal sealed class CapturedWriter : TextWriter
 
     public override string ToString()
     {
-        lock (text)
+        lock (_text)
         {
-            return text.ToString();
+            return _text.ToString();
         }
     }
 
@@ -31,15 +31,15 @@ internal sealed class CapturedWriter : TextWriter
     public Task<string> WaitForAsync(Func<string, bool> condition)
     {
         var met = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (text)
+        lock (_text)
         {
-            var current = text.ToString();
+            var current = _text.ToString();
             if (condition(current))
             {
                 return Task.FromResult(current);
             }
 
-            waiters.Add((condition, met));
+            _waiters.Add((condition, met));
         }
 
         return met.Task;
@@ -48,12 +48,12 @@ internal sealed class CapturedWriter : TextWriter
     private void Append(string? value)
     {
         List<(TaskCompletionSource<string> Met, string Text)> reached;
-        lock (text)
+        lock (_text)
         {
-            text.Append(value);
-            var current = text.ToString();
-            reached = [.. waiters.Where(w => w.Condition(current)).Select(w => (w.Met, current))];
-            waiters.RemoveAll(w => reached.Any(r => r.Met == w.Met));
+            _text.Append(value);
+            var current = _text.ToString();
+            reached = [.. _waiters.Where(w => w.Condition(current)).Select(w => (w.Met, current))];
+            _waiters.RemoveAll(w => reached.Any(r => r.Met == w.Met));
         }
 
         reached.ForEach(r => r.Met.TrySetResult(r.Text));

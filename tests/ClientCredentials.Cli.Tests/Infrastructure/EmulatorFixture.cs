@@ -32,7 +32,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public const string ExpiredSecret = "Ex7~expired-secret-VALUE_19c2";
     public const string PfxPassword = "pfx-Pa55word!";
 
-    private readonly TestDirectory directory = new();
+    private readonly TestDirectory _directory = new();
 
     public EmulatorServer Server { get; private set; } = null!;
 
@@ -42,15 +42,15 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public RSA FederatedKey { get; } = RSA.Create(2048);
 
-    public string PfxPath => directory.File("app.pfx");
+    public string PfxPath => _directory.File("app.pfx");
 
-    public string PfxWithoutPasswordPath => directory.File("app-nopass.pfx");
+    public string PfxWithoutPasswordPath => _directory.File("app-nopass.pfx");
 
-    public string PemPath => directory.File("app.pem");
+    public string PemPath => _directory.File("app.pem");
 
-    public string UnregisteredPfxPath => directory.File("unregistered.pfx");
+    public string UnregisteredPfxPath => _directory.File("unregistered.pfx");
 
-    public string ThumbprintOnlyPfxPath => directory.File("thumbprint-only.pfx");
+    public string ThumbprintOnlyPfxPath => _directory.File("thumbprint-only.pfx");
 
     public X509Certificate2 ThumbprintOnlyCertificate { get; private set; } = null!;
 
@@ -133,6 +133,6 @@ public sealed class EmulatorFixture : IAsyncLifetime
         UnregisteredCertificate.Dispose();
         ThumbprintOnlyCertificate.Dispose();
         FederatedKey.Dispose();
-        directory.Dispose();
+        _directory.Dispose();
     }
 }

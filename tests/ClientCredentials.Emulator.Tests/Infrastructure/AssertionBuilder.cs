@@ -12,9 +12,9 @@ namespace ClientCredentials.Emulator.Tests.Infrastructure;
 /// </summary>
 internal sealed class AssertionBuilder
 {
-    private readonly Dictionary<string, object?> claims = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, object> header = new(StringComparer.Ordinal);
-    private SigningCredentials? credentials;
+    private readonly Dictionary<string, object?> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _header = new(StringComparer.Ordinal);
+    private SigningCredentials? _credentials;
 
     public static AssertionBuilder ForCertificate(string clientId, string audience, DateTimeOffset? now = null)
     {
@@ -44,19 +44,19 @@ internal sealed class AssertionBuilder
 
     public AssertionBuilder Claim(string name, object? value)
     {
-        claims[name] = value;
+        _claims[name] = value;
         return this;
     }
 
     public AssertionBuilder Without(string name)
     {
-        claims.Remove(name);
+        _claims.Remove(name);
         return this;
     }
 
     public AssertionBuilder Header(string name, object value)
     {
-        header[name] = value;
+        _header[name] = value;
         return this;
     }
 
@@ -68,7 +68,7 @@ internal sealed class AssertionBuilder
     public AssertionBuilder SignRs256(X509Certificate2 certificate)
     {
         // X509 signing credentials make the handler write x5t (SHA-1) itself.
-        credentials = new X509SigningCredentials(certificate, SecurityAlgorithms.RsaSha256);
+        _credentials = new X509SigningCredentials(certificate, SecurityAlgorithms.RsaSha256);
         return this;
     }
 
@@ -77,14 +77,14 @@ internal sealed class AssertionBuilder
 
     public AssertionBuilder Sign(SecurityKey key, string algorithm)
     {
-        credentials = new SigningCredentials(key, algorithm);
+        _credentials = new SigningCredentials(key, algorithm);
         return this;
     }
 
     public string Build()
     {
-        var payload = JsonSerializer.Serialize(claims);
+        var payload = JsonSerializer.Serialize(_claims);
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
-        return handler.CreateToken(payload, credentials ?? throw new InvalidOperationException("Call a Sign method first."), header);
+        return handler.CreateToken(payload, _credentials ?? throw new InvalidOperationException("Call a Sign method first."), _header);
     }
 }

@@ -12,7 +12,7 @@ internal sealed class OutcomeChecks(CaseVerdict verdict, Func<string, string> pl
     private static readonly string[] TokenMembers = ["tokenType", "expiresInSeconds", "extendedExpiresInSeconds", "refreshInSeconds", "accessToken"];
     private static readonly string[] StepTokenMembers = ["accessToken", "source", "extendedLifetime", "expiresAt"];
     private static readonly string[] ErrorMembers =
-        ["status", "error", "errorCodes", "subError", "claims", "traceId", "correlationId", "timestamp", "errorUri", "transient", "retryAfterSeconds", "descriptionStartsWith"];
+        ["status", "error", "errorCodes", "subError", "claims", "traceId", "correlationId", "timestamp", "errorUri", "transient", "retryAfterSeconds", "descriptionStartsWith", "messageExcludes"];
 
     /// <summary>A single case's <c>token</c>: lifetimes are checked against the clock readings around the call.</summary>
     public void Token(string where, JsonObject expected, AccessToken? token, Exception? failure, DateTimeOffset before, DateTimeOffset after)
@@ -114,6 +114,15 @@ internal sealed class OutcomeChecks(CaseVerdict verdict, Func<string, string> pl
             !(error.ErrorDescription ?? string.Empty).StartsWith(start, StringComparison.Ordinal))
         {
             verdict.Add($"{where}.descriptionStartsWith: expected '{start}', got '{error.ErrorDescription}'");
+        }
+
+        foreach (var excluded in expected["messageExcludes"]?.AsArray() ?? [])
+        {
+            var text = excluded!.GetValue<string>();
+            if (error.Message.Contains(text, StringComparison.Ordinal))
+            {
+                verdict.Add($"{where}.messageExcludes: the error message contains {System.Text.Json.JsonSerializer.Serialize(text)}, which the server sent and the message must not repeat raw");
+            }
         }
     }
 

@@ -1,5 +1,5 @@
+using System.Buffers.Text;
 using System.Text.Json.Nodes;
-using Microsoft.IdentityModel.Tokens;
 
 namespace ClientCredentials.Protocol.Conformance.Msal;
 
@@ -18,6 +18,6 @@ internal sealed record JwtParts(JsonObject Header, JsonObject Claims)
     }
 
     private static JsonObject Object(string part, string what) =>
-        JsonNode.Parse(Base64UrlEncoder.Decode(part)) as JsonObject
+        JsonNode.Parse(Base64Url.DecodeFromChars(part)) as JsonObject
             ?? throw new FormatException($"The client assertion's {what} is not a JSON object.");
 }

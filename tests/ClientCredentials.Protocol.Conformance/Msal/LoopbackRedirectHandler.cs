@@ -9,10 +9,15 @@ namespace ClientCredentials.Protocol.Conformance.Msal;
 /// </summary>
 internal sealed class LoopbackRedirectHandler(Uri mockBaseAddress, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var original = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
         request.RequestUri = new Uri(mockBaseAddress, original.Host + original.PathAndQuery);
-        return base.SendAsync(request, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // Transparent, like a proxy: the answer is for the URL the client asked for. The library refuses an answer for
+        // another URL, which is what a redirect its HttpClient followed looks like.
+        request.RequestUri = original;
+        return response;
     }
 }

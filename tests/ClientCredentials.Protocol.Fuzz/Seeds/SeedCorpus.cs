@@ -116,7 +116,7 @@ public static class SeedCorpus
     /// <summary>Token requests: the vectors' exact bodies, assertion requests with the vectors' JWTs, v1, federated, multipart.</summary>
     private static IEnumerable<(string, byte[])> Requests(string spec, IReadOnlyList<(string Name, string Jwt, string TokenEndpoint)> assertions)
     {
-        const string Form = "application/x-www-form-urlencoded";
+        const string form = "application/x-www-form-urlencoded";
         var v2 = $"/{EmulatorDirectory.Domain}/oauth2/v2.0/token";
         var vectors = JsonNode.Parse(File.ReadAllText(Path.Combine(spec, "vectors", "token-requests.json")))!["vectors"]!.AsArray();
         foreach (var vector in vectors)
@@ -132,12 +132,12 @@ public static class SeedCorpus
             var clientId = EmulatorDirectory.ClientId;
             var body = $"client_id={clientId}&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion={jwt}&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&grant_type=client_credentials";
             var path = tokenEndpoint.Contains(EmulatorDirectory.Host, StringComparison.Ordinal) ? new Uri(tokenEndpoint).AbsolutePath : v2;
-            yield return ("assertion-" + name, Request(path, Form, null, body));
+            yield return ("assertion-" + name, Request(path, form, null, body));
         }
 
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{EmulatorDirectory.ClientId}:{Uri.EscapeDataString(EmulatorDirectory.Secret)}"));
-        yield return ("secret-basic-v1", Request($"/{EmulatorDirectory.Domain}/oauth2/token", Form, "Basic " + basic, "grant_type=client_credentials&resource=https%3A%2F%2Fgraph.microsoft.com"));
-        yield return ("federated", Request(v2, Form, null,
+        yield return ("secret-basic-v1", Request($"/{EmulatorDirectory.Domain}/oauth2/token", form, "Basic " + basic, "grant_type=client_credentials&resource=https%3A%2F%2Fgraph.microsoft.com"));
+        yield return ("federated", Request(v2, form, null,
             $"client_id={EmulatorDirectory.FederatedClientId}&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion={FederatedAssertion()}&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&grant_type=client_credentials"));
         yield return ("multipart", Request(v2, "multipart/form-data; boundary=b0", null,
             $"--b0\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\nclient_credentials\r\n--b0\r\nContent-Disposition: form-data; name=\"client_id\"\r\n\r\n{EmulatorDirectory.ClientId}\r\n--b0\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\n{EmulatorDirectory.Secret}\r\n--b0\r\nContent-Disposition: form-data; name=\"scope\"\r\n\r\nhttps://graph.microsoft.com/.default\r\n--b0--\r\n"));

@@ -23,6 +23,12 @@ public static class TextGen
     /// <summary>Non-empty well-formed text.</summary>
     public static Gen<string> NonEmptyWellFormed { get; } = WellFormed.Where(s => s.Length > 0);
 
+    /// <summary>
+    /// What an HTTP header value the library writes may hold, and so an access token it accepts: one or more visible
+    /// ASCII characters (U+0021–U+007E).
+    /// </summary>
+    public static Gen<string> VisibleAscii { get; } = Gen.Choose(0x21, 0x7e).Select(c => ((char)c).ToString()).NonEmptyListOf().Select(string.Concat);
+
     /// <summary>The string with every lone surrogate replaced by U+FFFD: the USVString conversion of WHATWG Infra.</summary>
     public static string ToScalarValues(string value)
     {

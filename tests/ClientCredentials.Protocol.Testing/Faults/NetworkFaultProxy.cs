@@ -23,19 +23,19 @@ public sealed class NetworkFaultProxy : IDisposable
     public const string DribbleHeader = "X-Test-Dribble-Body";
 
     private static readonly TimeSpan UpstreamTimeout = TimeSpan.FromSeconds(60);
-    private readonly TcpListener listener;
-    private readonly IPEndPoint upstream;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly ConcurrentDictionary<Socket, Task> connections = new();
-    private readonly Task accepting;
+    private readonly TcpListener _listener;
+    private readonly IPEndPoint _upstream;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Socket, Task> _connections = new();
+    private readonly Task _accepting;
 
     private NetworkFaultProxy(IPEndPoint upstream)
     {
-        this.upstream = upstream;
-        listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
-        accepting = AcceptAsync();
+        _upstream = upstream;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        _accepting = AcceptAsync();
     }
 
     /// <summary>Where clients connect: <c>http://127.0.0.1:{port}/</c>.</summary>
@@ -56,20 +56,20 @@ public sealed class NetworkFaultProxy : IDisposable
     /// <summary>Stops listening and closes every open connection.</summary>
     public void Dispose()
     {
-        if (stopping.IsCancellationRequested)
+        if (_stopping.IsCancellationRequested)
         {
             return;
         }
 
-        stopping.Cancel();
-        listener.Stop();
-        foreach (var socket in connections.Keys)
+        _stopping.Cancel();
+        _listener.Stop();
+        foreach (var socket in _connections.Keys)
         {
             socket.Dispose();
         }
 
-        Task.WhenAll([accepting, .. connections.Values]).Wait(TimeSpan.FromSeconds(10));
-        stopping.Dispose();
+        Task.WhenAll([_accepting, .. _connections.Values]).Wait(TimeSpan.FromSeconds(10));
+        _stopping.Dispose();
     }
 
     private static async Task DoFaultAsync(Socket client, NetworkFault fault, CancellationToken cancellationToken)
@@ -122,12 +122,12 @@ public sealed class NetworkFaultProxy : IDisposable
 
     private async Task AcceptAsync()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptSocketAsync(stopping.Token).ConfigureAwait(false);
+                client = await _listener.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -136,7 +136,7 @@ public sealed class NetworkFaultProxy : IDisposable
 
             // Registered before it runs, so that a connection that ends at once is also removed.
             var serving = new Task<Task>(() => ServeAsync(client));
-            connections[client] = serving.Unwrap();
+            _connections[client] = serving.Unwrap();
             serving.Start(TaskScheduler.Default);
         }
     }
@@ -148,12 +148,12 @@ public sealed class NetworkFaultProxy : IDisposable
         {
             await using var stream = new NetworkStream(client, ownsSocket: false);
             var input = new BufferedReader(stream);
-            while (await RawHttpMessage.ReadAsync(input, isResponse: false, stopping.Token).ConfigureAwait(false) is { } request)
+            while (await RawHttpMessage.ReadAsync(input, isResponse: false, _stopping.Token).ConfigureAwait(false) is { } request)
             {
                 var answer = await ForwardAsync(request).ConfigureAwait(false);
                 if (answer.Header(FaultHeader) is { } faultName)
                 {
-                    await DoFaultAsync(client, Enum.Parse<NetworkFault>(faultName), stopping.Token).ConfigureAwait(false);
+                    await DoFaultAsync(client, Enum.Parse<NetworkFault>(faultName), _stopping.Token).ConfigureAwait(false);
                     return;
                 }
 
@@ -161,18 +161,18 @@ public sealed class NetworkFaultProxy : IDisposable
                 answer.RemoveHeaders("Connection", "Keep-Alive", DribbleHeader);
                 if (dribble is null)
                 {
-                    await stream.WriteAsync(answer.Serialize(), stopping.Token).ConfigureAwait(false);
+                    await stream.WriteAsync(answer.Serialize(), _stopping.Token).ConfigureAwait(false);
                     continue;
                 }
 
                 var (pieces, total) = ParseDribble(dribble);
-                await stream.WriteAsync(answer.SerializeHead(), stopping.Token).ConfigureAwait(false);
+                await stream.WriteAsync(answer.SerializeHead(), _stopping.Token).ConfigureAwait(false);
                 var size = (answer.Body.Length + pieces - 1) / pieces;
                 for (var offset = 0; offset < answer.Body.Length; offset += size)
                 {
                     // The server's simulated slowness: the body arrives piece by piece over the stated time.
-                    await Task.Delay(total / pieces, stopping.Token).ConfigureAwait(false);
-                    await stream.WriteAsync(answer.Body.AsMemory(offset, Math.Min(size, answer.Body.Length - offset)), stopping.Token).ConfigureAwait(false);
+                    await Task.Delay(total / pieces, _stopping.Token).ConfigureAwait(false);
+                    await stream.WriteAsync(answer.Body.AsMemory(offset, Math.Min(size, answer.Body.Length - offset)), _stopping.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -183,17 +183,17 @@ public sealed class NetworkFaultProxy : IDisposable
         finally
         {
             client.Dispose();
-            connections.TryRemove(client, out _);
+            _connections.TryRemove(client, out _);
         }
     }
 
     /// <summary>Sends the request to WireMock on a connection of its own and reads the complete answer.</summary>
     private async Task<RawHttpMessage> ForwardAsync(RawHttpMessage request)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         timeout.CancelAfter(UpstreamTimeout);
-        using var socket = new Socket(upstream.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(upstream, timeout.Token).ConfigureAwait(false);
+        using var socket = new Socket(_upstream.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(_upstream, timeout.Token).ConfigureAwait(false);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         request.RemoveHeaders("Connection", "Keep-Alive");
         await stream.WriteAsync(request.Serialize(new KeyValuePair<string, string>("Connection", "close")), timeout.Token).ConfigureAwait(false);

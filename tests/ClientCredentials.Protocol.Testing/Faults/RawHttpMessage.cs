@@ -131,9 +131,9 @@ internal sealed class RawHttpMessage
 /// <summary>Reads a stream through a buffer, so that a message's head and body can be taken apart without losing bytes.</summary>
 internal sealed class BufferedReader(Stream stream)
 {
-    private readonly byte[] buffer = new byte[16 * 1024];
-    private int start;
-    private int end;
+    private readonly byte[] _buffer = new byte[16 * 1024];
+    private int _start;
+    private int _end;
 
     /// <summary>Bytes up to and including <paramref name="delimiter"/>; null if the stream ended before any byte.</summary>
     public async Task<byte[]?> ReadUntilAsync(byte[] delimiter, int limit, CancellationToken cancellationToken)
@@ -141,12 +141,12 @@ internal sealed class BufferedReader(Stream stream)
         var collected = new List<byte>();
         while (true)
         {
-            for (; start < end; start++)
+            for (; _start < _end; _start++)
             {
-                collected.Add(buffer[start]);
+                collected.Add(_buffer[_start]);
                 if (collected.Count >= delimiter.Length && collected.TakeLast(delimiter.Length).SequenceEqual(delimiter))
                 {
-                    start++;
+                    _start++;
                     return [.. collected];
                 }
 
@@ -170,14 +170,14 @@ internal sealed class BufferedReader(Stream stream)
         var filled = 0;
         while (filled < count)
         {
-            if (start == end && !await FillAsync(cancellationToken).ConfigureAwait(false))
+            if (_start == _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
             {
                 throw new EndOfStreamException($"The peer closed the connection after {filled} of {count} body bytes.");
             }
 
-            var take = Math.Min(count - filled, end - start);
-            Array.Copy(buffer, start, result, filled, take);
-            start += take;
+            var take = Math.Min(count - filled, _end - _start);
+            Array.Copy(_buffer, _start, result, filled, take);
+            _start += take;
             filled += take;
         }
 
@@ -190,8 +190,8 @@ internal sealed class BufferedReader(Stream stream)
         var collected = new List<byte>();
         do
         {
-            collected.AddRange(buffer.AsSpan(start, end - start).ToArray());
-            start = end;
+            collected.AddRange(_buffer.AsSpan(_start, _end - _start).ToArray());
+            _start = _end;
             if (collected.Count > limit)
             {
                 throw new InvalidDataException($"The body is longer than {limit} bytes.");
@@ -204,8 +204,8 @@ internal sealed class BufferedReader(Stream stream)
 
     private async Task<bool> FillAsync(CancellationToken cancellationToken)
     {
-        start = 0;
-        end = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return end > 0;
+        _start = 0;
+        _end = await stream.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+        return _end > 0;
     }
 }

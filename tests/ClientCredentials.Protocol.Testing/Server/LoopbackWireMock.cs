@@ -33,14 +33,14 @@ namespace ClientCredentials.Protocol.Testing;
 public sealed class LoopbackWireMock : IDisposable
 {
     private static readonly Lazy<bool> WarmedUp = new(WarmUp, LazyThreadSafetyMode.ExecutionAndPublication);
-    private readonly NetworkFaultProxy? faultProxy;
-    private readonly ServerFront front;
+    private readonly NetworkFaultProxy? _faultProxy;
+    private readonly ServerFront _front;
 
     private LoopbackWireMock(WireMockServer server, ServerFront front, NetworkFaultProxy? faultProxy)
     {
         Server = server;
-        this.front = front;
-        this.faultProxy = faultProxy;
+        _front = front;
+        _faultProxy = faultProxy;
         ServerAddress = new Uri(server.Url! + "/");
         BaseAddress = faultProxy?.BaseAddress ?? ServerAddress;
     }
@@ -58,10 +58,10 @@ public sealed class LoopbackWireMock : IDisposable
     public Uri ServerAddress { get; }
 
     /// <summary>Every request the server received, in order of arrival, matched or not.</summary>
-    public IReadOnlyList<WireMockRecordedRequest> Requests => front.Requests;
+    public IReadOnlyList<WireMockRecordedRequest> Requests => _front.Requests;
 
     /// <summary>How many requests the server received, matched or not.</summary>
-    public int RequestCount => front.Count;
+    public int RequestCount => _front.Count;
 
     /// <summary>The answered requests no stub matched (WireMock.Net answered them 404), oldest first.</summary>
     public IReadOnlyList<WireMockRecordedRequest> UnmatchedRequests =>
@@ -137,7 +137,7 @@ public sealed class LoopbackWireMock : IDisposable
     /// polling). Gives up after 10 s so that a test whose client never sends fails instead of hanging.
     /// </summary>
     public Task WaitForRequestsAsync(int count, CancellationToken cancellationToken = default) =>
-        front.WaitForCountAsync(count, cancellationToken);
+        _front.WaitForCountAsync(count, cancellationToken);
 
     /// <summary>
     /// Stops the proxy (if any) and the server: every open connection is closed, including idle keep-alive ones, and
@@ -145,11 +145,11 @@ public sealed class LoopbackWireMock : IDisposable
     /// </summary>
     public void Dispose()
     {
-        faultProxy?.Dispose();
+        _faultProxy?.Dispose();
 
         // WireMock.Net's Stop can return while Kestrel still drains kept-alive connections, which would then still
         // be answered; closing them first makes the stop immediate.
-        front.CloseConnections();
+        _front.CloseConnections();
         Server.Stop();
         Server.Dispose();
     }
@@ -194,18 +194,18 @@ public sealed class LoopbackWireMock : IDisposable
     /// </summary>
     private sealed class ServerFront
     {
-        private readonly Lock gate = new();
-        private readonly List<WireMockRecordedRequest> requests = [];
-        private readonly List<(int Count, TaskCompletionSource Reached)> waiters = [];
-        private readonly ConcurrentDictionary<ConnectionContext, byte> connections = new();
+        private readonly Lock _gate = new();
+        private readonly List<WireMockRecordedRequest> _requests = [];
+        private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
+        private readonly ConcurrentDictionary<ConnectionContext, byte> _connections = new();
 
         public IReadOnlyList<WireMockRecordedRequest> Requests
         {
             get
             {
-                lock (gate)
+                lock (_gate)
                 {
-                    return [.. requests];
+                    return [.. _requests];
                 }
             }
         }
@@ -214,9 +214,9 @@ public sealed class LoopbackWireMock : IDisposable
         {
             get
             {
-                lock (gate)
+                lock (_gate)
                 {
-                    return requests.Count;
+                    return _requests.Count;
                 }
             }
         }
@@ -263,14 +263,14 @@ public sealed class LoopbackWireMock : IDisposable
         public async Task WaitForCountAsync(int count, CancellationToken cancellationToken)
         {
             var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (gate)
+            lock (_gate)
             {
-                if (requests.Count >= count)
+                if (_requests.Count >= count)
                 {
                     return;
                 }
 
-                waiters.Add((count, reached));
+                _waiters.Add((count, reached));
             }
 
             try
@@ -286,20 +286,20 @@ public sealed class LoopbackWireMock : IDisposable
         /// <summary>Kestrel connection middleware: keeps each connection while it is open.</summary>
         public ConnectionDelegate TrackConnection(ConnectionDelegate next) => async connection =>
         {
-            connections[connection] = 0;
+            _connections[connection] = 0;
             try
             {
                 await next(connection).ConfigureAwait(false);
             }
             finally
             {
-                connections.TryRemove(connection, out _);
+                _connections.TryRemove(connection, out _);
             }
         };
 
         public void CloseConnections()
         {
-            foreach (var connection in connections.Keys)
+            foreach (var connection in _connections.Keys)
             {
                 connection.Abort();
             }
@@ -308,11 +308,11 @@ public sealed class LoopbackWireMock : IDisposable
         private void Add(WireMockRecordedRequest request)
         {
             List<TaskCompletionSource> reached;
-            lock (gate)
+            lock (_gate)
             {
-                requests.Add(request);
-                reached = [.. waiters.Where(w => w.Count <= requests.Count).Select(w => w.Reached)];
-                waiters.RemoveAll(w => w.Count <= requests.Count);
+                _requests.Add(request);
+                reached = [.. _waiters.Where(w => w.Count <= _requests.Count).Select(w => w.Reached)];
+                _waiters.RemoveAll(w => w.Count <= _requests.Count);
             }
 
             reached.ForEach(signal => signal.TrySetResult());

@@ -13,9 +13,9 @@ public sealed class TestClock : FakeTimeProvider
     /// <summary>Where a test clock starts unless a test needs the real date: 2026-01-01 00:00 UTC.</summary>
     public static readonly DateTimeOffset DefaultStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly Lock timersLock = new();
-    private readonly List<TimeSpan> requestedDueTimes = [];
-    private readonly List<(Func<TimeSpan, bool> Match, TaskCompletionSource<TimeSpan> Signal)> waiters = [];
+    private readonly Lock _timersLock = new();
+    private readonly List<TimeSpan> _requestedDueTimes = [];
+    private readonly List<(Func<TimeSpan, bool> Match, TaskCompletionSource<TimeSpan> Signal)> _waiters = [];
 
     /// <summary>A clock at <see cref="DefaultStart"/>.</summary>
     public TestClock()
@@ -34,9 +34,9 @@ public sealed class TestClock : FakeTimeProvider
     {
         get
         {
-            lock (timersLock)
+            lock (_timersLock)
             {
-                return [.. requestedDueTimes];
+                return [.. _requestedDueTimes];
             }
         }
     }
@@ -49,15 +49,15 @@ public sealed class TestClock : FakeTimeProvider
     {
         ArgumentNullException.ThrowIfNull(dueTime);
         var signal = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (timersLock)
+        lock (_timersLock)
         {
-            var started = requestedDueTimes.Where(dueTime).Cast<TimeSpan?>().FirstOrDefault();
+            var started = _requestedDueTimes.Where(dueTime).Cast<TimeSpan?>().FirstOrDefault();
             if (started is { } due)
             {
                 return due;
             }
 
-            waiters.Add((dueTime, signal));
+            _waiters.Add((dueTime, signal));
         }
 
         try
@@ -87,11 +87,11 @@ public sealed class TestClock : FakeTimeProvider
         }
 
         List<TaskCompletionSource<TimeSpan>> matched;
-        lock (timersLock)
+        lock (_timersLock)
         {
-            requestedDueTimes.Add(dueTime);
-            matched = [.. waiters.Where(w => w.Match(dueTime)).Select(w => w.Signal)];
-            waiters.RemoveAll(w => matched.Contains(w.Signal));
+            _requestedDueTimes.Add(dueTime);
+            matched = [.. _waiters.Where(w => w.Match(dueTime)).Select(w => w.Signal)];
+            _waiters.RemoveAll(w => matched.Contains(w.Signal));
         }
 
         matched.ForEach(signal => signal.TrySetResult(dueTime));

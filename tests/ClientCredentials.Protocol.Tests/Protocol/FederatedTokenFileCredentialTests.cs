@@ -75,15 +75,24 @@ public sealed class FederatedTokenFileCredentialTests : IDisposable
         Assert.Contains("empty", Assert.Throws<ClientCredentialsConfigurationException>(() => new FederatedTokenFileCredential(_path).ReadAssertion(Now)).Message);
     }
 
-    [Fact]
-    public void A_token_without_a_readable_exp_is_read_again_every_time()
+    [Theory]
+    [InlineData("opaque-token-1")]
+    [InlineData("a.b")]
+    [InlineData("not base64!.not base64!.sig")]
+    public void Content_that_is_not_a_signed_jwt_is_refused_without_quoting_it(string content)
     {
-        var stamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        Write("opaque-token-1", stamp);
-        var credential = new FederatedTokenFileCredential(_path);
-        Assert.Equal("opaque-token-1", credential.ReadAssertion(Now));
-        Write("opaque-token-2", stamp);
-        Assert.Equal("opaque-token-2", credential.ReadAssertion(Now));
+        Write(content);
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new FederatedTokenFileCredential(_path).ReadAssertion(Now));
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.DoesNotContain(content, error.Message);
+    }
+
+    [Fact]
+    public void A_jwt_without_exp_is_refused_rather_than_read_again_on_every_request()
+    {
+        Write(Base64UrlEncoder.Encode("""{"alg":"RS256"}""") + "." + Base64UrlEncoder.Encode("""{"sub":"s"}""") + ".sig");
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new FederatedTokenFileCredential(_path).ReadAssertion(Now));
+        Assert.Contains("without 'exp'", error.Message);
     }
 
     [Fact]

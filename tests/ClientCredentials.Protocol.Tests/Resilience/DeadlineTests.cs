@@ -9,38 +9,38 @@ namespace ClientCredentials.Protocol.Tests.Resilience;
 /// </summary>
 public sealed class DeadlineTests : IDisposable
 {
-    private readonly LoopbackWireMock mock = LoopbackWireMock.Start();
+    private readonly LoopbackWireMock _mock = LoopbackWireMock.Start();
 
-    public void Dispose() => mock.Dispose();
+    public void Dispose() => _mock.Dispose();
 
     [Fact]
     public async Task Attempt_timeouts_are_retried_and_the_last_one_surfaces_as_timed_out()
     {
-        mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(5)));
-        var client = ResilienceTestClient.Create(mock, ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1) });
+        _mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(5)));
+        var client = ResilienceTestClient.Create(_mock, ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1) });
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
         Assert.True(error.TimedOut);
         Assert.IsType<TimeoutRejectedException>(error.InnerException);
         Assert.Contains("AttemptTimeout", error.Message);
-        Assert.Equal(3, mock.RequestCount);
+        Assert.Equal(3, _mock.RequestCount);
     }
 
     [Fact]
     public async Task The_overall_deadline_cuts_retries_short_and_surfaces_as_timed_out()
     {
         // Attempt 1 times out at 1.5 s, attempt 2 starts right after and is cut by the 2.5 s deadline.
-        mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(5)));
+        _mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(5)));
         var client = ResilienceTestClient.Create(
-            mock,
+            _mock,
             ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1.5), TotalTimeout = TimeSpan.FromSeconds(2.5), MaxRetries = 5, MaxRetryAfterWait = TimeSpan.FromSeconds(1) });
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
         Assert.True(error.TimedOut);
         Assert.Contains("TotalTimeout", error.Message);
-        Assert.Equal(2, mock.RequestCount);
+        Assert.Equal(2, _mock.RequestCount);
     }
 
     [Fact]
@@ -48,10 +48,10 @@ public sealed class DeadlineTests : IDisposable
     {
         // Defaults: 10 s per attempt, 30 s overall. The test clock jumps 31 s at once, so every timer due by then fires.
         var clock = new TestClock();
-        mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(10)));
-        var client = ResilienceTestClient.Create(mock, new TokenRequestResilienceOptions(), clock);
+        _mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(10)));
+        var client = ResilienceTestClient.Create(_mock, new TokenRequestResilienceOptions(), clock);
         var call = client.GetTokenAsync().AsTask();
-        await mock.WaitForRequestsAsync(1);
+        await _mock.WaitForRequestsAsync(1);
 
         clock.Advance(TimeSpan.FromSeconds(31));
 
@@ -63,8 +63,8 @@ public sealed class DeadlineTests : IDisposable
     [Fact]
     public async Task A_shorter_cache_shared_request_timeout_surfaces_as_the_same_timed_out_error()
     {
-        mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(3)));
-        var client = ResilienceTestClient.Create(mock, cacheOptions: new TokenCacheOptions { SharedRequestTimeout = TimeSpan.FromMilliseconds(500) });
+        _mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(3)));
+        var client = ResilienceTestClient.Create(_mock, cacheOptions: new TokenCacheOptions { SharedRequestTimeout = TimeSpan.FromMilliseconds(500) });
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
 
@@ -72,7 +72,7 @@ public sealed class DeadlineTests : IDisposable
         var cacheTimeout = Assert.IsType<TokenRequestTimeoutException>(error.InnerException);
         Assert.Equal(TimeSpan.FromMilliseconds(500), cacheTimeout.Timeout);
         Assert.Contains("SharedRequestTimeout", error.Message);
-        Assert.Equal(1, mock.RequestCount);
+        Assert.Equal(1, _mock.RequestCount);
     }
 
     [Theory]
@@ -90,7 +90,7 @@ public sealed class DeadlineTests : IDisposable
             _ => new TokenRequestResilienceOptions { MaxRetries = -1 },
         };
 
-        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ResilienceTestClient.Create(mock, options));
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ResilienceTestClient.Create(_mock, options));
 
         Assert.Equal("Resilience:" + option, error.Setting);
         Assert.Contains(option, error.Message);

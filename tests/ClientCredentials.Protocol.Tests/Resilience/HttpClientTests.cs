@@ -12,17 +12,17 @@ namespace ClientCredentials.Protocol.Tests.Resilience;
 /// </summary>
 public sealed class HttpClientTests : IDisposable
 {
-    private readonly LoopbackWireMock mock = LoopbackWireMock.Start();
+    private readonly LoopbackWireMock _mock = LoopbackWireMock.Start();
 
-    public void Dispose() => mock.Dispose();
+    public void Dispose() => _mock.Dispose();
 
     [Fact]
     public async Task Every_request_goes_through_the_callers_HttpClient()
     {
-        mock.AnswerInOrder(ResilienceTestClient.Error(500, "server_error", 90033), ResilienceTestClient.Ok("via-caller"));
+        _mock.AnswerInOrder(ResilienceTestClient.Error(500, "server_error", 90033), ResilienceTestClient.Ok("via-caller"));
         var sent = new StrongBox<int>();
         using var http = new HttpClient(new CountingHandler(sent) { InnerHandler = new SocketsHttpHandler { UseProxy = false } });
-        var client = ResilienceTestClient.Create(mock, httpClient: http);
+        var client = ResilienceTestClient.Create(_mock, httpClient: http);
 
         var first = await client.GetTokenAsync();
         var refreshed = await client.GetTokenAsync(new TokenRequestParameters(ResilienceTestClient.Scope) { ForceRefresh = true });
@@ -30,19 +30,19 @@ public sealed class HttpClientTests : IDisposable
         Assert.Equal("via-caller", first.Token);
         Assert.Equal(TokenSource.IdentityProvider, refreshed.Source);
         Assert.Equal(3, sent.Value);
-        Assert.Equal(3, mock.RequestCount);
+        Assert.Equal(3, _mock.RequestCount);
     }
 
     [Fact]
     public async Task An_HttpClient_from_IHttpClientFactory_works_with_its_handler_pipeline()
     {
-        mock.AnswerAlways(ResilienceTestClient.Ok("via-factory"));
+        _mock.AnswerAlways(ResilienceTestClient.Ok("via-factory"));
         var sent = new StrongBox<int>();
         var services = new ServiceCollection();
         services.AddHttpClient("token-endpoint").AddHttpMessageHandler(() => new CountingHandler(sent));
         await using var provider = services.BuildServiceProvider();
         var factory = provider.GetRequiredService<IHttpClientFactory>();
-        var client = ResilienceTestClient.Create(mock, httpClient: factory.CreateClient("token-endpoint"));
+        var client = ResilienceTestClient.Create(_mock, httpClient: factory.CreateClient("token-endpoint"));
 
         var token = await client.GetTokenAsync();
         var hit = await client.GetTokenAsync();
@@ -50,18 +50,18 @@ public sealed class HttpClientTests : IDisposable
         Assert.Equal("via-factory", token.Token);
         Assert.Equal(TokenSource.Cache, hit.Source);
         Assert.Equal(1, sent.Value);
-        Assert.Equal(1, mock.RequestCount);
+        Assert.Equal(1, _mock.RequestCount);
     }
 
     [Fact]
     public async Task A_caller_pipeline_replaces_the_built_in_retries()
     {
-        mock.AnswerInOrder(ResilienceTestClient.Error(500, "server_error", 90033), ResilienceTestClient.Ok("never-reached"));
-        var client = ResilienceTestClient.Create(mock, pipeline: ResiliencePipeline<AccessToken>.Empty);
+        _mock.AnswerInOrder(ResilienceTestClient.Error(500, "server_error", 90033), ResilienceTestClient.Ok("never-reached"));
+        var client = ResilienceTestClient.Create(_mock, pipeline: ResiliencePipeline<AccessToken>.Empty);
 
         var error = await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
 
         Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
-        Assert.Equal(1, mock.RequestCount);
+        Assert.Equal(1, _mock.RequestCount);
     }
 }

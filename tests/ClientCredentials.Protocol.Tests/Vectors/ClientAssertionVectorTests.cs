@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -20,7 +21,7 @@ public class ClientAssertionVectorTests
         var certificate = VectorFiles.LoadCertificate((string)input["certificate"]!, (string)input["privateKey"]!);
         var credential = new CertificateCredential(certificate, VectorGenerator.OptionsFrom(input));
         var now = DateTimeOffset.FromUnixTimeSeconds((long)input["nowUnix"]!);
-        Assert.Equal(DateTimeOffset.Parse((string)input["now"]!), now);
+        Assert.Equal(DateTimeOffset.Parse((string)input["now"]!, CultureInfo.InvariantCulture), now);
         var jwt = credential.CreateAssertion(
             (string)input["clientId"]!,
             new Uri((string)input["tokenEndpoint"]!),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -242,7 +243,7 @@ internal static class VectorGenerator
                 ["authorityKind"] = c.Kind.ToString(),
                 ["clientId"] = ClientId,
                 ["tokenEndpoint"] = c.TokenEndpoint,
-                ["now"] = Now.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                ["now"] = Now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 ["nowUnix"] = Now.ToUnixTimeSeconds(),
                 ["jti"] = Jti,
                 ["options"] = new JsonObject
@@ -311,7 +312,7 @@ internal static class VectorGenerator
                 ["certificate"] = certificate,
                 ["privateKey"] = key,
                 ["authorityKind"] = kind.ToString(),
-                ["now"] = now.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                ["now"] = now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
                 ["nowUnix"] = now.ToUnixTimeSeconds(),
                 ["options"] = new JsonObject
                 {
@@ -546,6 +547,13 @@ internal static class VectorGenerator
         Add("entra-empty-tenant", "A tenant is required.", Entra(""));
         Add("entra-tenant-with-path", "Only the tenant, not a path.", Entra("contoso.com/v2.0"));
         Add("entra-tenant-url", "Only the tenant, not a URL.", Entra("https://login.microsoftonline.com/contoso.com"));
+        Add("entra-tenant-dot", "'.' is a path segment a URL resolver drops: refused.", Entra("."));
+        Add("entra-tenant-dot-dot", "'..' is a path segment a URL resolver drops: refused.", Entra(".."));
+        Add("entra-tenant-leading-hyphen", "A tenant starts with a letter or digit.", Entra("-contoso.com"));
+        Add("entra-tenant-trailing-dot", "A tenant does not end with '.'.", Entra("contoso.com."));
+        Add("entra-tenant-too-long", "A tenant has at most 253 characters.", Entra(new string('a', 254)));
+        Add("entra-tenant-253-characters", "253 characters are allowed.", Entra(new string('a', 253)));
+        Add("entra-tenant-control-characters", "A tenant with CR, LF and ESC is refused, and the message does not repeat them raw (it neutralises configuration text).", Entra("contoso.com\r\nX-Forged: 1\u001b[2J"), "\r", "\n", "\u001b");
         Add("entra-instance-plain-http", "Plain http to a non-loopback host is refused.", Entra("contoso.com", "http://login.microsoftonline.com"));
         Add("entra-instance-with-path", "The instance may not carry a path.", Entra("contoso.com", "https://login.microsoftonline.com/contoso.com"));
         Add("entra-instance-host-with-slash", "A host followed by '/' without a scheme is not a host name.", Entra("contoso.com", "login.microsoftonline.com/"));
@@ -622,7 +630,7 @@ internal static class VectorGenerator
     private static JsonObject TokenRequests()
     {
         var vectors = new JsonArray();
-        void Add(string name, string description, JsonObject input)
+        void Add(string name, string description, JsonObject input, params string[] notInMessage)
         {
             HttpRequestMessage request;
             try
@@ -631,7 +639,7 @@ internal static class VectorGenerator
             }
             catch (ClientCredentialsConfigurationException ex)
             {
-                vectors.Add(Vector(name, description, input, ErrorOf(ex, (string?)input["credential"]!["secret"] is { Length: > 0 } secret ? [secret] : [])));
+                vectors.Add(Vector(name, description, input, ErrorOf(ex, [.. (string?)input["credential"]!["secret"] is { Length: > 0 } secret ? [secret] : Array.Empty<string>(), .. notInMessage])));
                 return;
             }
 
@@ -651,15 +659,15 @@ internal static class VectorGenerator
             }));
         }
 
-        JsonObject Input(JsonObject authority, JsonObject credential, string[] scopes, string? claims = null, JsonArray? extra = null) => new()
+        JsonObject Input(JsonObject authority, JsonObject credential, string[] scopes, string? claims = null, JsonArray? extra = null, string clientId = ClientId, string correlationId = "11111111-2222-4333-8444-555555555555") => new()
         {
             ["authority"] = authority,
-            ["clientId"] = ClientId,
+            ["clientId"] = clientId,
             ["credential"] = credential,
             ["scopes"] = new JsonArray(scopes.Select(s => (JsonNode)s).ToArray()),
             ["claims"] = claims,
             ["extraParameters"] = extra ?? [],
-            ["correlationId"] = "11111111-2222-4333-8444-555555555555",
+            ["correlationId"] = correlationId,
         };
 
         var entra = new JsonObject { ["type"] = "entra", ["tenant"] = "contoso.onmicrosoft.com" };
@@ -683,6 +691,19 @@ internal static class VectorGenerator
             Add($"extra-parameter-{reserved.Replace('_', '-')}", $"An extra parameter may not be named {reserved}: the library writes it itself.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray(reserved, "x")]));
         }
 
+        Add("extra-parameter-name-other-case", "Reserved names are compared ignoring case: a lenient server would read Client_Secret as client_secret.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray("Client_Secret", "x")]));
+        Add("extra-parameter-name-reserved-with-space", "Reserved names are compared ignoring surrounding white space.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray("grant_type ", "password")]));
+        Add("extra-parameter-name-white-space-around", "Any extra parameter name with white space around it is refused.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray(" resource", "https://api.example.com/")]));
+        Add("extra-parameter-name-blank", "A blank extra parameter name is refused.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray("  ", "x")]));
+        Add("extra-parameter-name-line-break", "A name ending in CR LF is refused (white space around it), and the message does not repeat the line break raw.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray("resource\r\n", "x")]), "\r", "\n");
+        Add("client-id-line-feed", "A client id with a line feed is refused before anything is sent (it goes into the form, Basic, assertions and logs).", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], clientId: "00001111-aaaa\n2222"));
+        Add("client-id-non-ascii", "A client id is printable ASCII.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], clientId: "appé"));
+        Add("client-id-blank", "A client id is required.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], clientId: "   "));
+        Add("correlation-id-line-break", "A correlation id with CR LF would forge a header: refused, and the message never quotes the value.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], correlationId: "abc\r\nX-Forged: yes"), "X-Forged");
+        Add("correlation-id-space", "A correlation id is visible ASCII only: no white space.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], correlationId: "run 42"), "run 42");
+        Add("correlation-id-non-ascii", "A correlation id is visible ASCII only.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], correlationId: "lauf-ä"));
+        Add("correlation-id-too-long", "A correlation id has at most 256 characters.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], correlationId: new string('c', 257)));
+        Add("correlation-id-256-characters", "256 visible ASCII characters are sent as they are.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], correlationId: new string('c', 256)));
         Add("secret-empty", "An empty client secret is refused.", Input(entra.DeepClone().AsObject(), Post(""), ["https://graph.microsoft.com/.default"]));
         Add("assertion-callback-empty", "An assertion callback that returns white space is a configuration error, and nothing is sent.", Input(entra.DeepClone().AsObject(), new JsonObject { ["type"] = "assertion", ["assertion"] = "  " }, ["https://graph.microsoft.com/.default"]));
 

@@ -9,30 +9,30 @@ namespace ClientCredentials.Protocol.Tests.WireMockHarness;
 /// <summary>The harness the other tests stand on: WireMock.Net on loopback, its journal, sequences, delays, and the fault proxy.</summary>
 public sealed class WireMockHarnessTests : IDisposable
 {
-    private readonly LoopbackWireMock mock = LoopbackWireMock.Start();
-    private readonly HttpClient http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly LoopbackWireMock _mock = LoopbackWireMock.Start();
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     public void Dispose()
     {
-        http.Dispose();
-        mock.Dispose();
+        _http.Dispose();
+        _mock.Dispose();
     }
 
     [Fact]
     public void The_server_listens_on_127_0_0_1()
     {
-        Assert.Equal("127.0.0.1", mock.BaseAddress.Host);
-        Assert.Equal(mock.ServerAddress, mock.BaseAddress);
+        Assert.Equal("127.0.0.1", _mock.BaseAddress.Host);
+        Assert.Equal(_mock.ServerAddress, _mock.BaseAddress);
     }
 
     [Fact]
     public async Task Token_endpoint_stub_answers_its_status_headers_and_json_body()
     {
-        mock.Stub(
+        _mock.Stub(
             WireMockResponses.Post("/tenant-a/oauth2/v2.0/token"),
             WireMockResponses.Json(200, WireMockResponses.AccessTokenBody("token-value", 3599), new Dictionary<string, string> { ["x-ms-request-id"] = "req-1" }));
 
-        using var response = await http.PostAsync(mock.Url("tenant-a/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+        using var response = await _http.PostAsync(_mock.Url("tenant-a/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
@@ -43,8 +43,8 @@ public sealed class WireMockHarnessTests : IDisposable
     [Fact]
     public async Task Journal_records_form_fields_in_order_and_headers_case_insensitively()
     {
-        mock.Stub(WireMockResponses.Post("/tenant-b/oauth2/v2.0/token"), WireMockResponses.AccessToken("t"));
-        using var request = new HttpRequestMessage(HttpMethod.Post, mock.Url("tenant-b/oauth2/v2.0/token?x=1"))
+        _mock.Stub(WireMockResponses.Post("/tenant-b/oauth2/v2.0/token"), WireMockResponses.AccessToken("t"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, _mock.Url("tenant-b/oauth2/v2.0/token?x=1"))
         {
             Content = new FormUrlEncodedContent(
             [
@@ -58,12 +58,12 @@ public sealed class WireMockHarnessTests : IDisposable
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.TryAddWithoutValidation("x-ms-lib-capability", "retry-after, h429");
 
-        using var response = await http.SendAsync(request);
-        var recorded = Assert.Single(mock.Requests);
+        using var response = await _http.SendAsync(request);
+        var recorded = Assert.Single(_mock.Requests);
 
         Assert.Equal("POST", recorded.Method);
         Assert.Equal("/tenant-b/oauth2/v2.0/token?x=1", recorded.Url);
-        Assert.Equal(mock.Url("tenant-b/oauth2/v2.0/token?x=1"), recorded.AbsoluteUrl);
+        Assert.Equal(_mock.Url("tenant-b/oauth2/v2.0/token?x=1"), recorded.AbsoluteUrl);
         Assert.Equal("5b1c3a36-0000-4000-8000-000000000001", recorded.GetHeader("Client-Request-Id"));
         Assert.Equal("retry-after, h429", recorded.GetHeader("X-MS-LIB-CAPABILITY"));
         Assert.Equal("application/json", recorded.GetHeader("accept"));
@@ -78,28 +78,28 @@ public sealed class WireMockHarnessTests : IDisposable
     [Fact]
     public async Task Requests_are_journaled_oldest_first_matched_or_not()
     {
-        mock.Stub(WireMockResponses.Post("/tenant-c/oauth2/v2.0/token"), WireMockResponses.AccessToken("t"));
+        _mock.Stub(WireMockResponses.Post("/tenant-c/oauth2/v2.0/token"), WireMockResponses.AccessToken("t"));
 
         for (var i = 0; i < 3; i++)
         {
-            using var ok = await http.PostAsync(mock.Url("tenant-c/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+            using var ok = await _http.PostAsync(_mock.Url("tenant-c/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
         }
 
-        using var unmatched = await http.DeleteAsync(mock.Url("not-stubbed"));
+        using var unmatched = await _http.DeleteAsync(_mock.Url("not-stubbed"));
 
         Assert.Equal(HttpStatusCode.NotFound, unmatched.StatusCode);
-        Assert.Equal(4, mock.RequestCount);
+        Assert.Equal(4, _mock.RequestCount);
         Assert.Equal(
             ["POST /tenant-c/oauth2/v2.0/token", "POST /tenant-c/oauth2/v2.0/token", "POST /tenant-c/oauth2/v2.0/token", "DELETE /not-stubbed"],
-            mock.Requests.Select(r => r.ToString()));
-        Assert.Equal("DELETE /not-stubbed", Assert.Single(mock.UnmatchedRequests).ToString());
+            _mock.Requests.Select(r => r.ToString()));
+        Assert.Equal("DELETE /not-stubbed", Assert.Single(_mock.UnmatchedRequests).ToString());
     }
 
     [Fact]
     public async Task A_sequence_answers_in_order_keeps_repeating_its_last_answer_and_restarts_when_scenarios_are_reset()
     {
         const string path = "/tenant-d/oauth2/v2.0/token";
-        mock.StubSequence(
+        _mock.StubSequence(
             WireMockResponses.Post(path),
             WireMockResponses.Json(500, new JsonObject { ["error"] = "temporarily_unavailable" }),
             WireMockResponses.Json(503, new JsonObject { ["error"] = "temporarily_unavailable" }),
@@ -111,7 +111,7 @@ public sealed class WireMockHarnessTests : IDisposable
             statuses.Add(await PostStatusAsync(path));
         }
 
-        mock.Server.ResetScenarios();
+        _mock.Server.ResetScenarios();
         statuses.Add(await PostStatusAsync(path));
 
         Assert.Equal(
@@ -125,24 +125,24 @@ public sealed class WireMockHarnessTests : IDisposable
         using var other = LoopbackWireMock.Start();
         other.Stub(WireMockResponses.Post("/token"), WireMockResponses.AccessToken("t"));
 
-        using var here = await http.PostAsync(mock.Url("token"), new FormUrlEncodedContent([]));
-        using var there = await http.PostAsync(other.Url("token"), new FormUrlEncodedContent([]));
+        using var here = await _http.PostAsync(_mock.Url("token"), new FormUrlEncodedContent([]));
+        using var there = await _http.PostAsync(other.Url("token"), new FormUrlEncodedContent([]));
 
-        Assert.NotEqual(mock.BaseAddress, other.BaseAddress);
+        Assert.NotEqual(_mock.BaseAddress, other.BaseAddress);
         Assert.Equal(HttpStatusCode.NotFound, here.StatusCode);
         Assert.Equal(HttpStatusCode.OK, there.StatusCode);
-        Assert.Equal(1, mock.RequestCount);
+        Assert.Equal(1, _mock.RequestCount);
         Assert.Equal(1, other.RequestCount);
     }
 
     [Fact]
     public async Task A_fixed_delay_trips_a_shorter_client_timeout_but_the_response_still_arrives_for_a_patient_client()
     {
-        mock.Stub(WireMockResponses.Post("/slow/oauth2/v2.0/token"), WireMockResponses.AccessToken("t").DelayedBy(TimeSpan.FromSeconds(2)));
+        _mock.Stub(WireMockResponses.Post("/slow/oauth2/v2.0/token"), WireMockResponses.AccessToken("t").DelayedBy(TimeSpan.FromSeconds(2)));
         using var impatient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMilliseconds(200) };
 
-        var timeout = await Assert.ThrowsAsync<TaskCanceledException>(() => impatient.PostAsync(mock.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
-        using var response = await http.PostAsync(mock.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
+        var timeout = await Assert.ThrowsAsync<TaskCanceledException>(() => impatient.PostAsync(_mock.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([])));
+        using var response = await _http.PostAsync(_mock.Url("slow/oauth2/v2.0/token"), new FormUrlEncodedContent([]));
 
         Assert.IsType<TimeoutException>(timeout.InnerException);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -151,14 +151,14 @@ public sealed class WireMockHarnessTests : IDisposable
     [Fact]
     public async Task A_delayed_request_is_journaled_when_it_arrives_not_when_it_is_answered()
     {
-        mock.Stub(WireMockResponses.Post("/slow"), WireMockResponses.AccessToken("t").DelayedBy(TimeSpan.FromSeconds(30)));
+        _mock.Stub(WireMockResponses.Post("/slow"), WireMockResponses.AccessToken("t").DelayedBy(TimeSpan.FromSeconds(30)));
         using var abandon = new CancellationTokenSource();
-        var pending = http.PostAsync(mock.Url("slow"), new FormUrlEncodedContent([]), abandon.Token);
+        var pending = _http.PostAsync(_mock.Url("slow"), new FormUrlEncodedContent([]), abandon.Token);
 
-        await mock.WaitForRequestsAsync(1);
+        await _mock.WaitForRequestsAsync(1);
 
         Assert.False(pending.IsCompleted);
-        Assert.Equal("POST /slow", Assert.Single(mock.Requests).ToString());
+        Assert.Equal("POST /slow", Assert.Single(_mock.Requests).ToString());
         await abandon.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
     }
@@ -172,7 +172,7 @@ public sealed class WireMockHarnessTests : IDisposable
         var addresses = new[] { stopped.BaseAddress, stopped.ServerAddress };
         foreach (var address in addresses)
         {
-            Assert.Equal(marker, await http.GetStringAsync(new Uri(address, "marker")));
+            Assert.Equal(marker, await _http.GetStringAsync(new Uri(address, "marker")));
         }
 
         stopped.Dispose();
@@ -183,7 +183,7 @@ public sealed class WireMockHarnessTests : IDisposable
             // Refused, unless a server of a test running in parallel got the freed port; either way not this one.
             try
             {
-                using var response = await http.GetAsync(new Uri(address, "marker"));
+                using var response = await _http.GetAsync(new Uri(address, "marker"));
                 Assert.NotEqual(marker, await response.Content.ReadAsStringAsync());
             }
             catch (HttpRequestException refused)
@@ -195,7 +195,7 @@ public sealed class WireMockHarnessTests : IDisposable
 
     private async Task<HttpStatusCode> PostStatusAsync(string path)
     {
-        using var response = await http.PostAsync(mock.Url(path), new FormUrlEncodedContent([]));
+        using var response = await _http.PostAsync(_mock.Url(path), new FormUrlEncodedContent([]));
         return response.StatusCode;
     }
 }
@@ -203,34 +203,34 @@ public sealed class WireMockHarnessTests : IDisposable
 /// <summary>The socket front that carries out network faults and dribbled bodies, and passes everything else through unchanged.</summary>
 public sealed class NetworkFaultProxyTests : IDisposable
 {
-    private readonly LoopbackWireMock mock = LoopbackWireMock.StartWithNetworkFaults();
-    private readonly HttpClient http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly LoopbackWireMock _mock = LoopbackWireMock.StartWithNetworkFaults();
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     public void Dispose()
     {
-        http.Dispose();
-        mock.Dispose();
+        _http.Dispose();
+        _mock.Dispose();
     }
 
     [Fact]
     public async Task Requests_and_answers_pass_through_unchanged_and_WireMock_journals_them()
     {
-        mock.Stub(
+        _mock.Stub(
             WireMockResponses.Post("/t/oauth2/v2.0/token"),
             WireMockResponses.Text(429, "Too many requests", "text/plain", new Dictionary<string, string> { ["Retry-After"] = "7" }));
-        using var request = new HttpRequestMessage(HttpMethod.Post, mock.Url("t/oauth2/v2.0/token?q=1"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, _mock.Url("t/oauth2/v2.0/token?q=1"))
         {
             Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("scope", "a b")]),
         };
         request.Headers.Add("client-request-id", "abc");
 
-        using var response = await http.SendAsync(request);
+        using var response = await _http.SendAsync(request);
 
-        Assert.NotEqual(mock.ServerAddress, mock.BaseAddress);
+        Assert.NotEqual(_mock.ServerAddress, _mock.BaseAddress);
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Equal("7", response.Headers.GetValues("Retry-After").Single());
         Assert.Equal("Too many requests", await response.Content.ReadAsStringAsync());
-        var recorded = Assert.Single(mock.Requests);
+        var recorded = Assert.Single(_mock.Requests);
         Assert.Equal("/t/oauth2/v2.0/token?q=1", recorded.Url);
         Assert.Equal("abc", recorded.GetHeader("client-request-id"));
         Assert.Equal("grant_type=client_credentials&scope=a+b", recorded.Body);
@@ -239,12 +239,12 @@ public sealed class NetworkFaultProxyTests : IDisposable
     [Fact]
     public async Task Connection_reset_fault_surfaces_as_a_socket_reset()
     {
-        mock.Stub(WireMockResponses.Post("/reset"), WireMockResponses.NetworkFault(NetworkFault.ConnectionResetByPeer));
+        _mock.Stub(WireMockResponses.Post("/reset"), WireMockResponses.NetworkFault(NetworkFault.ConnectionResetByPeer));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(mock.Url("reset"), new FormUrlEncodedContent([])));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => _http.PostAsync(_mock.Url("reset"), new FormUrlEncodedContent([])));
 
         Assert.Equal(SocketError.ConnectionReset, FindSocketError(error));
-        Assert.Equal(1, mock.RequestCount);
+        Assert.Equal(1, _mock.RequestCount);
     }
 
     [Theory]
@@ -252,21 +252,21 @@ public sealed class NetworkFaultProxyTests : IDisposable
     [InlineData(NetworkFault.RandomDataThenClose)]
     public async Task Faults_that_close_before_a_status_line_surface_as_a_response_that_ended(NetworkFault fault)
     {
-        mock.Stub(WireMockResponses.Post("/closing"), WireMockResponses.NetworkFault(fault));
+        _mock.Stub(WireMockResponses.Post("/closing"), WireMockResponses.NetworkFault(fault));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(mock.Url("closing"), new FormUrlEncodedContent([])));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => _http.PostAsync(_mock.Url("closing"), new FormUrlEncodedContent([])));
 
         Assert.Equal(HttpRequestError.ResponseEnded, error.HttpRequestError);
-        Assert.Equal(1, mock.RequestCount);
+        Assert.Equal(1, _mock.RequestCount);
     }
 
     [Fact]
     public async Task Malformed_chunk_fault_sends_a_200_status_then_fails_while_the_body_is_read()
     {
-        mock.Stub(WireMockResponses.Post("/chunk"), WireMockResponses.NetworkFault(NetworkFault.MalformedResponseChunk));
+        _mock.Stub(WireMockResponses.Post("/chunk"), WireMockResponses.NetworkFault(NetworkFault.MalformedResponseChunk));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, mock.Url("chunk")) { Content = new FormUrlEncodedContent([]) };
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _mock.Url("chunk")) { Content = new FormUrlEncodedContent([]) };
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -276,9 +276,9 @@ public sealed class NetworkFaultProxyTests : IDisposable
     [Fact]
     public async Task A_fault_stub_reached_without_the_proxy_answers_599_saying_how_to_start_the_server()
     {
-        mock.Stub(WireMockResponses.Post("/reset"), WireMockResponses.NetworkFault(NetworkFault.ConnectionResetByPeer));
+        _mock.Stub(WireMockResponses.Post("/reset"), WireMockResponses.NetworkFault(NetworkFault.ConnectionResetByPeer));
 
-        using var direct = await http.PostAsync(new Uri(mock.ServerAddress, "reset"), new FormUrlEncodedContent([]));
+        using var direct = await _http.PostAsync(new Uri(_mock.ServerAddress, "reset"), new FormUrlEncodedContent([]));
 
         Assert.Equal(599, (int)direct.StatusCode);
         Assert.Contains(nameof(LoopbackWireMock.StartWithNetworkFaults), await direct.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -288,10 +288,10 @@ public sealed class NetworkFaultProxyTests : IDisposable
     public async Task A_dribbled_body_arrives_in_pieces_after_the_headers()
     {
         var body = new string('x', 400);
-        mock.Stub(WireMockResponses.Post("/dribble"), WireMockResponses.Text(200, body).WithBodyDribbled(4, TimeSpan.FromSeconds(2)));
+        _mock.Stub(WireMockResponses.Post("/dribble"), WireMockResponses.Text(200, body).WithBodyDribbled(4, TimeSpan.FromSeconds(2)));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, mock.Url("dribble")) { Content = new FormUrlEncodedContent([]) };
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _mock.Url("dribble")) { Content = new FormUrlEncodedContent([]) };
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await using var stream = await response.Content.ReadAsStreamAsync();
         var first = new byte[body.Length];
         var firstRead = await stream.ReadAsync(first);
@@ -305,18 +305,18 @@ public sealed class NetworkFaultProxyTests : IDisposable
     [Fact]
     public async Task Forty_concurrent_clients_waiting_on_a_delayed_stub_are_all_answered()
     {
-        mock.Stub(WireMockResponses.Post("/busy"), WireMockResponses.AccessToken("t").DelayedBy(TimeSpan.FromMilliseconds(500)));
+        _mock.Stub(WireMockResponses.Post("/busy"), WireMockResponses.AccessToken("t").DelayedBy(TimeSpan.FromMilliseconds(500)));
         using var handler = new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 64 };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
         {
-            using var response = await client.PostAsync(mock.Url("busy"), new FormUrlEncodedContent([]));
+            using var response = await client.PostAsync(_mock.Url("busy"), new FormUrlEncodedContent([]));
             return response.StatusCode;
         }));
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
-        Assert.Equal(40, mock.RequestCount);
+        Assert.Equal(40, _mock.RequestCount);
     }
 
     private static SocketError? FindSocketError(Exception error)
