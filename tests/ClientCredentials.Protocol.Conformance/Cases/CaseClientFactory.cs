@@ -4,7 +4,7 @@ namespace ClientCredentials.Protocol.Conformance;
 /// Builds the client a case describes, pointed at the mock: the authority of <c>client.kind</c> (AD FS from the token
 /// endpoint path without <c>/oauth2/token</c>, as spec/porting.md says), the credential of spec/conformance/README.md,
 /// the case's options, every other option at the library's default except a short retry backoff when the case sets
-/// none (no case measures one). <c>totalTimeoutSeconds</c> shorter than the per-attempt timeout lowers that too.
+/// none (only a case that sets one measures it). <c>totalTimeoutSeconds</c> shorter than the per-attempt timeout lowers that too.
 /// </summary>
 internal static class CaseClientFactory
 {
