@@ -49,7 +49,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
 
         if (options.Credential is null)
         {
-            throw new ClientCredentialsConfigurationException("Credential", "Credential is required: a ClientSecretCredential, CertificateCredential, ClientAssertionCredential or FederatedTokenFileCredential.");
+            throw new ClientCredentialsConfigurationException("Credential", "Credential is required: a ClientSecretCredential, CertificateCredential, ClientAssertionCredential, FederatedTokenFileCredential or ManagedIdentityFederatedCredential.");
         }
 
         if (options.DefaultTokenLifetime is { } lifetime && lifetime <= TimeSpan.Zero)
@@ -68,7 +68,8 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         _resilience = options.Resilience;
         _timeProvider = timeProvider;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
-        _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>());
+        var capabilities = ClientCapabilities.From(options.ClientCapabilities);
+        _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), capabilities);
         _pipeline = options.ResiliencePipeline ?? TokenRequestPipeline.Build(options.Resilience, timeProvider);
         _throttle = new ThrottleGate(options.Resilience, timeProvider);
         if (options.Scopes.Count > 0)
@@ -183,9 +184,9 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
 
             // The key is the request: its scopes, claims and extras are the validated, immutable copies.
             return await _pipeline.ExecuteAsync(
-                static (context, state) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, context.CancellationToken)),
+                static (context, state) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, context.CancellationToken, state.Regional)),
                 context,
-                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId)).ConfigureAwait(false);
+                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt())).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
