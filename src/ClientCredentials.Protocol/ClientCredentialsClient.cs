@@ -34,6 +34,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     // The key prefix of every request without claims or extra parameters, shared by all their keys.
     private readonly TokenCacheKeyPrefix _plainKeyPrefix;
     private readonly TokenRequestResilienceOptions _resilience;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the client, validating every option; throws <see cref="ClientCredentialsConfigurationException"/> on a mistake.</summary>
     public ClientCredentialsClient(ClientCredentialsClientOptions options)
@@ -65,6 +66,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         _plainKeyPrefix = TokenCacheKeyPrefix.Create(cacheAuthority, ClientId, Authority.ScopesAreCaseInsensitive);
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
+        _timeProvider = timeProvider;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
         var capabilities = ClientCapabilities.From(options.ClientCapabilities);
         _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), capabilities);
@@ -174,13 +176,17 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)
     {
         _throttle.ThrowIfThrottled(key);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
+            // The retry strategy makes no retry whose wait would reach the overall deadline.
+            context.Properties.Set(TokenRequestPipeline.Deadline, _timeProvider.GetUtcNow() + _resilience.TotalTimeout);
+
             // The key is the request: its scopes, claims and extras are the validated, immutable copies.
             return await _pipeline.ExecuteAsync(
-                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, ct, state.Regional)),
-                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt()),
-                cancellationToken).ConfigureAwait(false);
+                static (context, state) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, context.CancellationToken, state.Regional)),
+                context,
+                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt())).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -191,6 +197,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         {
             _throttle.Observe(key, ex);
             throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 

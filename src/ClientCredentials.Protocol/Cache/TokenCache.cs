@@ -24,6 +24,12 @@ public sealed class TokenCache
     private readonly TokenCacheStore _store;
     private readonly ConcurrentDictionary<TokenCacheKey, TaskCompletionSource<AccessToken>> _flights = new();
 
+    // Work under way (shared requests, background refresh bookkeeping), so that a test can wait until there is none.
+    // Touched on misses and refreshes only, never on a hit.
+    private readonly object _workGate = new();
+    private int _pendingWork;
+    private TaskCompletionSource? _idle;
+
     /// <summary>
     /// Creates an empty cache. <paramref name="options"/> defaults to <see cref="TokenCacheOptions"/>' defaults and is
     /// checked here (<see cref="ClientCredentialsConfigurationException"/> names a bad option); every clock read
@@ -46,6 +52,20 @@ public sealed class TokenCache
 
     /// <summary>The number of shared requests under way; each removes itself when it ends.</summary>
     internal int InFlightCount => _flights.Count;
+
+    /// <summary>
+    /// Completes when no shared request is under way and every background refresh has finished its bookkeeping (stored
+    /// its token, or scheduled the next attempt): what a test waits for before it moves a virtual clock on.
+    /// </summary>
+    internal Task WhenIdleAsync()
+    {
+        lock (_workGate)
+        {
+            return _pendingWork == 0
+                ? Task.CompletedTask
+                : (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
 
     /// <summary>Removes every cached token. Requests already under way still store their result.</summary>
     public void Clear() => _store.Clear();
@@ -140,6 +160,7 @@ public sealed class TokenCache
 
         try
         {
+            BeginWork();
             var refresh = StartOrJoinFlight(key, acquirer, FlightReuse.FreshEntryOtherThanReplaced, replacing: entry);
             _ = ObserveBackgroundRefreshAsync(refresh, key, entry);
         }
@@ -182,6 +203,10 @@ public sealed class TokenCache
                 new DateTimeOffset(entry.FreshUntilTicks, TimeSpan.Zero),
                 retryAt);
         }
+        finally
+        {
+            EndWork();
+        }
     }
 
     private Task<AccessToken> StartOrJoinFlight(TokenCacheKey key, ITokenAcquirer acquirer, FlightReuse reuse, TokenCacheEntry? replacing)
@@ -196,6 +221,7 @@ public sealed class TokenCache
             var flight = new TaskCompletionSource<AccessToken>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_flights.TryAdd(key, flight))
             {
+                BeginWork();
                 if (reuse == FlightReuse.FreshEntryOtherThanReplaced)
                 {
                     // A background refresh: do not make the hit that triggered it wait for the acquirer's synchronous work.
@@ -253,6 +279,32 @@ public sealed class TokenCache
             _flights.TryRemove(new KeyValuePair<TokenCacheKey, TaskCompletionSource<AccessToken>>(key, flight));
             flight.TrySetException(failure);
         }
+        finally
+        {
+            EndWork();
+        }
+    }
+
+    private void BeginWork()
+    {
+        lock (_workGate)
+        {
+            _pendingWork++;
+        }
+    }
+
+    private void EndWork()
+    {
+        TaskCompletionSource? idle = null;
+        lock (_workGate)
+        {
+            if (--_pendingWork == 0)
+            {
+                (idle, _idle) = (_idle, null);
+            }
+        }
+
+        idle?.TrySetResult();
     }
 
     private void Complete(TokenCacheKey key, TaskCompletionSource<AccessToken> flight, AccessToken result)
