@@ -6,6 +6,7 @@ using ClientCredentials.Protocol.Benchmarks.Stampede;
 // Modes (see README.md):
 //   stampede [--delay-ms 5] [--trials 5]   cold concurrent callers → token requests made, markdown table
 //   entry-size                             bytes kept per cached token beyond the token string, markdown table
+//   tenant-memory [counts...] [--msal-max N]  bytes kept per cached tenant on one client, this library and MSAL.NET
 //   miss-bytes [calls]                     quick bytes and time per miss of each miss contender (steering, not figures)
 //   anything else                          BenchmarkDotNet (--filter, --job, --list flat, ...)
 switch (args.FirstOrDefault())
@@ -18,6 +19,9 @@ switch (args.FirstOrDefault())
         break;
     case "miss-bytes":
         await ClientCredentials.Protocol.Benchmarks.Miss.MissAllocationReport.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000);
+        break;
+    case "tenant-memory":
+        ClientCredentials.Protocol.Benchmarks.Tenants.TenantMemoryReport.Run(Counts(args, [10_000, 1_000_000]), IntOption(args, "--msal-max", 10_000));
         break;
     case "entry-size":
         EntryOverheadReport.Run(args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000]);
@@ -42,4 +46,11 @@ static int IntOption(string[] args, string name, int fallback)
     }
 
     return value;
+}
+
+// The whole numbers after the mode, up to the first option: the sizes to measure.
+static int[] Counts(string[] args, int[] fallback)
+{
+    var counts = args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    return counts.Length > 0 ? counts : fallback;
 }
