@@ -14,7 +14,7 @@ public class RefreshAheadRecoveryTests
         ctx.Acquirer.Lifetime = TimeSpan.Zero;           // the refresh gets a token that is already expired: not stored
         Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
         await ctx.Acquirer.WaitForCallsAsync(2);
-        await ctx.Cache.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);   // the refresh has scheduled its next try
+        await ctx.Cache.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10)); // the refresh has scheduled its next try
 
         ctx.Acquirer.Lifetime = TimeSpan.FromHours(1);
         ctx.Time.Advance(TokenCache.RefreshRetryDelay + TimeSpan.FromSeconds(1));
