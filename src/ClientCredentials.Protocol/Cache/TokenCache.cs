@@ -88,9 +88,44 @@ public sealed class TokenCache
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(seen);
-        return _store.TryGet(key, out var entry)
+        var held = _store.TryGet(key, out var entry);
+        var removed = held
             && string.Equals(entry.Token, seen.Token, StringComparison.Ordinal)
             && _store.Remove(entry);
+
+        // The second level may hold the rejected token even when this memory holds no token for the key (a restart);
+        // when memory holds another token, the rejected one was already replaced everywhere this instance can see.
+        if ((removed || !held) && _options.SecondLevel is { } secondLevel)
+        {
+            InvalidateSecondLevel(secondLevel, key, seen);
+        }
+
+        return removed;
+    }
+
+    /// <summary>Tells the second level about a rejected token without making the caller wait; a failure is only logged.</summary>
+    private void InvalidateSecondLevel(TokenCacheSecondLevel secondLevel, TokenCacheKey key, AccessToken rejected)
+    {
+        Task invalidation;
+        try
+        {
+            invalidation = secondLevel.InvalidateAsync(key.CanonicalForm(), rejected, CancellationToken.None);
+        }
+        catch (Exception failure)
+        {
+            TokenCacheLog.SecondLevelInvalidationFailed(_logger, failure, key, TokenFingerprint.Of(rejected.Token));
+            return;
+        }
+
+        if (!invalidation.IsCompletedSuccessfully)
+        {
+            var logger = _logger;
+            invalidation.ContinueWith(
+                t => TokenCacheLog.SecondLevelInvalidationFailed(logger, t.Exception!, key, TokenFingerprint.Of(rejected.Token)),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
     }
 
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, ITokenAcquirer acquirer, bool forceRefresh, CancellationToken cancellationToken)
@@ -229,9 +264,14 @@ public sealed class TokenCache
                 return;
             }
 
-            var acquired = await AcquireWithTimeoutAsync(key, acquirer).ConfigureAwait(false);
+            var found = _options.SecondLevel is { } secondLevel
+                ? await AcquireWithTimeoutAsync(key, static (state, ct) => state.secondLevel.GetOrAcquireAsync(state.lookup, ct), (secondLevel, lookup: LookupFor(key, acquirer, reuse, replacing))).ConfigureAwait(false)
+                : SecondLevelToken.Acquired(await AcquireWithTimeoutAsync(key, static (state, ct) => state.acquirer.AcquireAsync(state.key, ct), (acquirer, key)).ConfigureAwait(false));
+            var acquired = found.Token;
             var now = _time.GetUtcNow();
-            var entry = TokenCacheEntry.Create(key, acquired, now, _options, out var returned);
+            var entry = found.StoredFreshUntil is { } storedFreshUntil
+                ? TokenCacheEntry.FromSecondLevel(key, acquired, storedFreshUntil, now, out var returned)
+                : TokenCacheEntry.Create(key, acquired, now, _options, out returned);
             if (entry.IsFresh(now.UtcTicks))
             {
                 _store.Store(entry, now.UtcTicks);
@@ -262,17 +302,30 @@ public sealed class TokenCache
     }
 
     /// <summary>
-    /// Calls the acquirer with a token that only <see cref="TokenCacheOptions.SharedRequestTimeout"/> cancels, and
-    /// stops waiting when it elapses even if the acquirer ignores cancellation.
+    /// What the second level is asked for a flight: the key's canonical form, the token a background refresh replaces,
+    /// whether a forced refresh skips stored tokens, this cache's fresh window, and the acquirer.
     /// </summary>
-    private async Task<AccessToken> AcquireWithTimeoutAsync(TokenCacheKey key, ITokenAcquirer acquirer)
+    private SecondLevelLookup LookupFor(TokenCacheKey key, ITokenAcquirer acquirer, FlightReuse reuse, TokenCacheEntry? replacing) =>
+        new(
+            key.CanonicalForm(),
+            replacing,
+            forceRefresh: reuse == FlightReuse.None,
+            ct => acquirer.AcquireAsync(key, ct),
+            token => new DateTimeOffset(TokenCacheEntry.FreshUntilTicksOf(token, _time.GetUtcNow(), _options), TimeSpan.Zero));
+
+    /// <summary>
+    /// Calls <paramref name="acquire"/> with a token that only <see cref="TokenCacheOptions.SharedRequestTimeout"/>
+    /// cancels, and stops waiting when it elapses even if the acquirer ignores cancellation.
+    /// </summary>
+    private async Task<T> AcquireWithTimeoutAsync<TState, T>(TokenCacheKey key, Func<TState, CancellationToken, Task<T>> acquire, TState state)
+        where T : class
     {
         var timeout = _options.SharedRequestTimeout;
         using var deadline = new CancellationTokenSource(timeout, _time);
-        Task<AccessToken> acquisition;
+        Task<T> acquisition;
         try
         {
-            acquisition = acquirer.AcquireAsync(key, deadline.Token);
+            acquisition = acquire(state, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -298,7 +351,7 @@ public sealed class TokenCache
     }
 
     /// <summary>An acquisition abandoned at the timeout may still fail later; observe it so nothing goes unobserved.</summary>
-    private static void ObserveAbandoned(Task<AccessToken> acquisition) =>
+    private static void ObserveAbandoned(Task acquisition) =>
         acquisition.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>Which cached entry lets a new flight finish without a request.</summary>

@@ -45,20 +45,40 @@ internal sealed class TokenCacheEntry : AccessToken
     /// </summary>
     public static TokenCacheEntry Create(TokenCacheKey key, AccessToken acquired, DateTimeOffset now, TokenCacheOptions options, out AccessToken returned)
     {
+        var freshUntilTicks = FreshUntilTicksOf(acquired, now, options);
         var lifetime = acquired.ExpiresOn - now;
+        var refreshOn = acquired.RefreshOn ?? now + lifetime * options.RefreshAheadAt;
+        returned = acquired.RefreshOn is null
+            ? new AccessToken(acquired.Token, acquired.TokenType, acquired.ExpiresOn, refreshOn, acquired.ExtendedExpiresOn, acquired.Scopes, acquired.CorrelationId, acquired.Source) { AdditionalFields = acquired.AdditionalFields }
+            : acquired;
+
+        return new TokenCacheEntry(key, returned, freshUntilTicks, refreshOn.UtcTicks, now.UtcTicks);
+    }
+
+    /// <summary>
+    /// Builds the entry for a token a second cache level returned, fresh until the instant it was stored with (never
+    /// past its expiry) and refreshed at its stored <see cref="AccessToken.RefreshOn"/>; the callers get it as
+    /// <see cref="TokenSource.DistributedCache"/>.
+    /// </summary>
+    public static TokenCacheEntry FromSecondLevel(TokenCacheKey key, AccessToken stored, DateTimeOffset freshUntil, DateTimeOffset now, out AccessToken returned)
+    {
+        returned = stored.Source == TokenSource.DistributedCache ? stored : stored.With(TokenSource.DistributedCache);
+        var freshUntilTicks = Math.Min(freshUntil.UtcTicks, stored.ExpiresOnTicks);
+        var refreshOnTicks = stored.RefreshOn?.UtcTicks ?? now.UtcTicks + ((freshUntilTicks - now.UtcTicks) / 2);
+        return new TokenCacheEntry(key, returned, freshUntilTicks, refreshOnTicks, now.UtcTicks);
+    }
+
+    /// <summary>Until when a token obtained at <paramref name="now"/> is served: <c>ExpiresOn − buffer</c>, the buffer at most half the lifetime.</summary>
+    public static long FreshUntilTicksOf(AccessToken token, DateTimeOffset now, TokenCacheOptions options)
+    {
+        var lifetime = token.ExpiresOn - now;
         var buffer = lifetime < options.ExpiryBuffer * 2 ? lifetime / 2 : options.ExpiryBuffer;
         if (buffer < TimeSpan.Zero)
         {
             buffer = TimeSpan.Zero;
         }
 
-        var freshUntil = acquired.ExpiresOn - buffer;
-        var refreshOn = acquired.RefreshOn ?? now + lifetime * options.RefreshAheadAt;
-        returned = acquired.RefreshOn is null
-            ? new AccessToken(acquired.Token, acquired.TokenType, acquired.ExpiresOn, refreshOn, acquired.ExtendedExpiresOn, acquired.Scopes, acquired.CorrelationId, acquired.Source) { AdditionalFields = acquired.AdditionalFields }
-            : acquired;
-
-        return new TokenCacheEntry(key, returned, freshUntil.UtcTicks, refreshOn.UtcTicks, now.UtcTicks);
+        return (token.ExpiresOn - buffer).UtcTicks;
     }
 
     /// <summary>True while a hit may return the token.</summary>

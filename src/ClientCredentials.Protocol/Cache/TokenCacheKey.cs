@@ -86,6 +86,32 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
     /// <inheritdoc />
     public override int GetHashCode() => _hashCode;
 
+    /// <summary>
+    /// The key as text that is the same in every process for the same request (what a second cache level hashes):
+    /// each part length-prefixed, so no value can pass for another part; scopes distinct and sorted, folded to lower
+    /// case where they compare without case; the token type in lower case; extra parameters sorted by name and value.
+    /// Built on a miss only. It contains the client id and claims in clear: never log or store it as is.
+    /// </summary>
+    internal string CanonicalForm()
+    {
+        var text = new System.Text.StringBuilder("ccp-key/1");
+        Append(text, "authority", Authority);
+        Append(text, "client", ClientId);
+        Append(text, "type", TokenType.ToLowerInvariant());
+        Append(text, "claims", Claims ?? string.Empty);
+        foreach (var parameter in Prefix.SortedExtraParameters)
+        {
+            Append(text, "extra", parameter.Key);
+            Append(text, "value", parameter.Value);
+        }
+
+        Append(text, "scopes", ScopesAreCaseInsensitive ? _scopes.Canonical.ToLowerInvariant() : _scopes.Canonical);
+        return text.ToString();
+
+        static void Append(System.Text.StringBuilder text, string name, string value) =>
+            text.Append('\n').Append(name).Append('=').Append(value.Length).Append(':').Append(value);
+    }
+
     /// <summary>Describes the key by authority, client id and scopes; never shows claims or extra parameter values.</summary>
     public override string ToString() => $"{Authority} client {ClientId} scopes [{string.Join(' ', Scopes)}]{Prefix.QualifierSummary}";
 

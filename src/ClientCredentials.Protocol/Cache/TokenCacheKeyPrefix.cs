@@ -46,6 +46,9 @@ internal sealed class TokenCacheKeyPrefix : IEquatable<TokenCacheKeyPrefix>
     /// <summary>Extra token request parameters, in the order given.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ExtraParameters { get; }
 
+    /// <summary>Extra token request parameters sorted by name, then value: how they compare.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> SortedExtraParameters => _canonicalExtraParameters;
+
     /// <summary>
     /// Builds a prefix. <paramref name="authority"/> must already be canonical (it is compared ordinally). Throws
     /// <see cref="ArgumentException"/> for an empty authority, client id or token type, or an extra parameter with
