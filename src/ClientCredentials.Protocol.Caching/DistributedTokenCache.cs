@@ -98,7 +98,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
             return await AcquireAndStoreAsync(key, lookup, cancellationToken).ConfigureAwait(false);
         }
 
-        if (await ReadAsync(key, lookup, countMiss: true, cancellationToken).ConfigureAwait(false) is { } stored)
+        if (await ReadAsync(key, lookup, firstRead: true, cancellationToken).ConfigureAwait(false) is { } stored)
         {
             return stored;
         }
@@ -183,7 +183,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
         try
         {
             // A holder that finished between this instance's read and its lease has stored the token already.
-            if (await ReadAsync(key, lookup, countMiss: false, cancellationToken).ConfigureAwait(false) is { } stored)
+            if (await ReadAsync(key, lookup, firstRead: false, cancellationToken).ConfigureAwait(false) is { } stored)
             {
                 return stored;
             }
@@ -225,7 +225,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
                 leases.Forget(key.Id, announcement);
             }
 
-            if (await ReadAsync(key, lookup, countMiss: false, cancellationToken).ConfigureAwait(false) is { } stored)
+            if (await ReadAsync(key, lookup, firstRead: false, cancellationToken).ConfigureAwait(false) is { } stored)
             {
                 return (stored, false);
             }
@@ -241,7 +241,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
     /// <summary>Asks the token endpoint (errors pass through unchanged) and stores the token for the other instances.</summary>
     private async Task<SecondLevelToken> AcquireAndStoreAsync(StoreKey key, SecondLevelLookup lookup, CancellationToken cancellationToken)
     {
-        var token = await lookup.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var token = WithRefreshPoint(await lookup.AcquireAsync(cancellationToken).ConfigureAwait(false), lookup);
         var freshUntil = lookup.FreshUntil(token);
         var timeToLive = freshUntil - _time.GetUtcNow();
         if (timeToLive >= MinimumTimeToLive)
@@ -259,31 +259,45 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
     }
 
     /// <summary>
+    /// The token with the refresh point the memory cache gives it, so the stored copy and this instance's copy are
+    /// refreshed at the same instant.
+    /// </summary>
+    private static AccessToken WithRefreshPoint(AccessToken token, SecondLevelLookup lookup) =>
+        token.RefreshOn is not null
+            ? token
+            : new AccessToken(token.Token, token.TokenType, token.ExpiresOn, lookup.RefreshOn(token), token.ExtendedExpiresOn, token.Scopes, token.CorrelationId, token.Source) { AdditionalFields = token.AdditionalFields };
+
+    /// <summary>
     /// Reads the key's stored token: a miss when the store fails, holds nothing, or holds a value that does not decrypt,
     /// has another format version or belongs to another key (logged), is no longer fresh, is a token a resource rejected,
     /// or — for a refresh — is the token being replaced or one that is itself due for a refresh.
     /// </summary>
-    private async Task<SecondLevelToken?> ReadAsync(StoreKey key, SecondLevelLookup lookup, bool countMiss, CancellationToken cancellationToken)
+    private async Task<SecondLevelToken?> ReadAsync(StoreKey key, SecondLevelLookup lookup, bool firstRead, CancellationToken cancellationToken)
     {
         var (read, value) = await _calls.TryAsync("read", static (s, ct) => s.store.GetAsync(s.key, ct), (store: _store, key: key.Value), cancellationToken).ConfigureAwait(false);
         if (!read || value is null)
         {
-            CountMiss(countMiss, read ? "absent" : "error");
+            CountMiss(firstRead, read ? "absent" : "error");
             return null;
         }
 
         var outcome = _codec.TryDecode(value, key, out var stored);
         if (outcome != StoredTokenReadOutcome.Read)
         {
-            DistributedTokenCacheLog.UnusableValue(_logger, key.Id, outcome);
-            CountMiss(countMiss, "unusable");
+            // Said once per lookup: a holder's second read and a waiter's polls find the same value.
+            if (firstRead)
+            {
+                DistributedTokenCacheLog.UnusableValue(_logger, key.Id, outcome);
+            }
+
+            CountMiss(firstRead, "unusable");
             return null;
         }
 
         var now = _time.GetUtcNow();
         if (!IsServable(key, stored, lookup.Replacing, now))
         {
-            CountMiss(countMiss, "absent");
+            CountMiss(firstRead, "absent");
             return null;
         }
 

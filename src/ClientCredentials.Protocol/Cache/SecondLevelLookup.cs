@@ -9,9 +9,11 @@ public sealed class SecondLevelLookup
 {
     private readonly Func<CancellationToken, Task<AccessToken>> _acquire;
     private readonly Func<AccessToken, DateTimeOffset> _freshUntil;
+    private readonly Func<AccessToken, DateTimeOffset> _refreshOn;
 
-    internal SecondLevelLookup(string cacheKey, AccessToken? replacing, bool forceRefresh, Func<CancellationToken, Task<AccessToken>> acquire, Func<AccessToken, DateTimeOffset> freshUntil)
+    internal SecondLevelLookup(string cacheKey, AccessToken? replacing, bool forceRefresh, Func<CancellationToken, Task<AccessToken>> acquire, Func<AccessToken, DateTimeOffset> freshUntil, Func<AccessToken, DateTimeOffset> refreshOn)
     {
+        _refreshOn = refreshOn;
         CacheKey = cacheKey;
         Replacing = replacing;
         ForceRefresh = forceRefresh;
@@ -43,6 +45,17 @@ public sealed class SecondLevelLookup
     {
         ArgumentNullException.ThrowIfNull(token);
         return _freshUntil(token);
+    }
+
+    /// <summary>
+    /// When the memory cache would start a background refresh of <paramref name="token"/> if it got it now: its
+    /// <see cref="AccessToken.RefreshOn"/> (AAD's <c>refresh_in</c>), or <see cref="TokenCacheOptions.RefreshAheadAt"/> of
+    /// its lifetime. Store it with the token (and return the token with it) so every instance refreshes at the same point.
+    /// </summary>
+    public DateTimeOffset RefreshOn(AccessToken token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return token.RefreshOn ?? _refreshOn(token);
     }
 
     /// <summary>

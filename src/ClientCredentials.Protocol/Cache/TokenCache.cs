@@ -311,7 +311,12 @@ public sealed class TokenCache
             replacing,
             forceRefresh: reuse == FlightReuse.None,
             ct => acquirer.AcquireAsync(key, ct),
-            token => new DateTimeOffset(TokenCacheEntry.FreshUntilTicksOf(token, _time.GetUtcNow(), _options), TimeSpan.Zero));
+            token => new DateTimeOffset(TokenCacheEntry.FreshUntilTicksOf(token, _time.GetUtcNow(), _options), TimeSpan.Zero),
+            token =>
+            {
+                var now = _time.GetUtcNow();
+                return now + ((token.ExpiresOn - now) * _options.RefreshAheadAt);
+            });
 
     /// <summary>
     /// Calls <paramref name="acquire"/> with a token that only <see cref="TokenCacheOptions.SharedRequestTimeout"/>
