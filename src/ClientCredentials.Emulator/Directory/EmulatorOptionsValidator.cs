@@ -325,7 +325,7 @@ internal static class EmulatorOptionsValidator
             }
         }
 
-        return new RegisteredFederatedCredential(credential.Issuer, credential.Subject, credential.Audience, (IReadOnlyList<SecurityKey>)keys);
+        return new RegisteredFederatedCredential(credential.Issuer, credential.Subject, credential.Audience, keys);
     }
 
     private static string RequireGuid(string? value, string path, string what) =>
