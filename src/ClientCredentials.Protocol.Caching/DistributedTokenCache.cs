@@ -45,6 +45,14 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
     // The tokens a resource rejected, by store key: never served again from the store, even while the removal is on its way.
     private readonly ConcurrentDictionary<string, AccessToken> _rejected = new(StringComparer.Ordinal);
 
+    // Writes, removals and lease releases under way, so that a test can wait until there are none.
+    private readonly object _workGate = new();
+    private int _pendingWork;
+    private TaskCompletionSource? _idle;
+
+    // The leases this instance holds, by key hash, with their owner id: given back when the token is stored or the request failed.
+    private readonly ConcurrentDictionary<string, string> _held = new(StringComparer.Ordinal);
+
     private DistributedTokenCache(ITokenStore store, RedisFleetLeases? leases, IDataProtector protector, DistributedTokenCacheOptions? options, ILogger? logger, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(protector);
@@ -89,32 +97,75 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
     }
 
     /// <inheritdoc />
-    public override async Task<SecondLevelToken> GetOrAcquireAsync(SecondLevelLookup lookup, CancellationToken cancellationToken)
+    public override async Task<AccessToken?> TryGetAsync(string cacheKey, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(lookup);
-        var key = StoreKey.For(lookup.CacheKey, _options.KeyPrefix);
-        if (lookup.ForceRefresh)
-        {
-            return await AcquireAndStoreAsync(key, lookup, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (await ReadAsync(key, lookup, firstRead: true, cancellationToken).ConfigureAwait(false) is { } stored)
+        ArgumentNullException.ThrowIfNull(cacheKey);
+        var key = StoreKey.For(cacheKey, _options.KeyPrefix);
+        if (await ReadAsync(key, firstRead: true, cancellationToken).ConfigureAwait(false) is { } stored)
         {
             return stored;
         }
 
-        return _leases is null
-            ? await AcquireAndStoreAsync(key, lookup, cancellationToken).ConfigureAwait(false)
-            : await AcquireOncePerFleetAsync(_leases, key, lookup, cancellationToken).ConfigureAwait(false);
+        return _leases is null ? null : await LeadOrWaitAsync(_leases, key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public override async Task InvalidateAsync(string cacheKey, AccessToken rejected, CancellationToken cancellationToken)
+    public override async Task SetAsync(string cacheKey, AccessToken token, DateTimeOffset freshUntil, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cacheKey);
+        ArgumentNullException.ThrowIfNull(token);
+        var key = StoreKey.For(cacheKey, _options.KeyPrefix);
+        BeginWork();
+        try
+        {
+            var timeToLive = freshUntil - _time.GetUtcNow();
+            if (timeToLive >= MinimumTimeToLive)
+            {
+                var value = _codec.Encode(key, token, freshUntil);
+                var (written, _) = await _calls.TryAsync("write", static async (s, ct) => { await s.store.SetAsync(s.key, s.value, s.timeToLive, ct).ConfigureAwait(false); return true; }, (store: _store, key: key.Value, value, timeToLive), cancellationToken).ConfigureAwait(false);
+                if (written && _logger.IsEnabled(LogLevel.Debug))
+                {
+                    var fingerprint = TokenFingerprint.Of(token.Token);
+                    DistributedTokenCacheLog.Stored(_logger, fingerprint, key.Id, freshUntil);
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                await ReleaseLeaseAsync(key).ConfigureAwait(false);
+            }
+            finally
+            {
+                EndWork();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task AcquisitionFailedAsync(string cacheKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cacheKey);
+        BeginWork();
+        try
+        {
+            await ReleaseLeaseAsync(StoreKey.For(cacheKey, _options.KeyPrefix)).ConfigureAwait(false);
+        }
+        finally
+        {
+            EndWork();
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task RemoveAsync(string cacheKey, AccessToken rejected, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cacheKey);
         ArgumentNullException.ThrowIfNull(rejected);
         var key = StoreKey.For(cacheKey, _options.KeyPrefix);
         _rejected[key.Id] = rejected;
+        BeginWork();
         try
         {
             var (read, value) = await _calls.TryAsync("read", static (s, ct) => s.store.GetAsync(s.key, ct), (store: _store, key: key.Value), cancellationToken).ConfigureAwait(false);
@@ -129,15 +180,61 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
         {
             // The caller gave up; the rejected token is still never served by this instance and expires in the store.
         }
+        finally
+        {
+            EndWork();
+        }
     }
 
     /// <summary>
-    /// The Redis path of a miss: take the key's lease and ask the endpoint, or wait for the holder's token. A holder that
-    /// ends without a token (it failed, or died and its lease expired) lets the next instance take the lease; past
-    /// <see cref="DistributedTokenCacheOptions.LeaseDuration"/> of waiting, or when Redis cannot be asked, an instance
-    /// asks the endpoint itself. The shared request's deadline bounds all of it.
+    /// Completes when no write, removal or lease release of this cache is under way: the memory cache starts them
+    /// without waiting, and a test waits for them before it looks at the store.
     /// </summary>
-    private async Task<SecondLevelToken> AcquireOncePerFleetAsync(RedisFleetLeases leases, StoreKey key, SecondLevelLookup lookup, CancellationToken cancellationToken)
+    internal Task WhenIdleAsync()
+    {
+        lock (_workGate)
+        {
+            if (_pendingWork == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _idle.Task;
+        }
+    }
+
+    private void BeginWork()
+    {
+        lock (_workGate)
+        {
+            _pendingWork++;
+        }
+    }
+
+    private void EndWork()
+    {
+        TaskCompletionSource? idle = null;
+        lock (_workGate)
+        {
+            if (--_pendingWork == 0)
+            {
+                idle = _idle;
+                _idle = null;
+            }
+        }
+
+        idle?.TrySetResult();
+    }
+
+    /// <summary>
+    /// The Redis path of a miss: take the key's lease (then this instance asks the endpoint, and
+    /// <see cref="SetAsync"/> or <see cref="AcquisitionFailedAsync"/> gives the lease back), or wait for the holder's
+    /// token. A holder that ends without a token (it failed, or died and its lease expired) lets the next instance take
+    /// the lease; past <see cref="DistributedTokenCacheOptions.LeaseDuration"/> of waiting, or when Redis cannot be
+    /// asked, this instance asks the endpoint without a lease. The shared request's deadline bounds all of it.
+    /// </summary>
+    private async Task<AccessToken?> LeadOrWaitAsync(RedisFleetLeases leases, StoreKey key, CancellationToken cancellationToken)
     {
         var waitUntil = _time.GetUtcNow() + _options.LeaseDuration;
         while (true)
@@ -146,20 +243,29 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
             var (answered, taken) = await _calls.TryAsync("lease", static (s, _) => s.leases.TryTakeAsync(s.key.Lease, s.owner, s.duration), (leases, key, owner, duration: _options.LeaseDuration), cancellationToken).ConfigureAwait(false);
             if (!answered)
             {
-                return await AcquireAndStoreAsync(key, lookup, cancellationToken).ConfigureAwait(false);
+                return null;
             }
 
             if (taken)
             {
                 DistributedTokenCacheTelemetry.LeaseCounter.Add(1, new KeyValuePair<string, object?>("outcome", "taken"));
-                return await AcquireAsLeaseHolderAsync(leases, key, owner, lookup, cancellationToken).ConfigureAwait(false);
+                _held[key.Id] = owner;
+
+                // A holder that finished between this instance's read and its lease has stored the token already.
+                if (await ReadAsync(key, firstRead: false, cancellationToken).ConfigureAwait(false) is { } stored)
+                {
+                    await ReleaseLeaseAsync(key).ConfigureAwait(false);
+                    return stored;
+                }
+
+                return null;
             }
 
             var remaining = waitUntil - _time.GetUtcNow();
             if (remaining > TimeSpan.Zero)
             {
                 DistributedTokenCacheLog.WaitingForLeaseHolder(_logger, key.Id, remaining);
-                var (stored, leaseEnded) = await WaitForHolderAsync(leases, key, lookup, waitUntil, cancellationToken).ConfigureAwait(false);
+                var (stored, leaseEnded) = await WaitForHolderAsync(leases, key, waitUntil, cancellationToken).ConfigureAwait(false);
                 if (stored is not null)
                 {
                     DistributedTokenCacheTelemetry.LeaseCounter.Add(1, new KeyValuePair<string, object?>("outcome", "served"));
@@ -174,35 +280,27 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
 
             DistributedTokenCacheTelemetry.LeaseCounter.Add(1, new KeyValuePair<string, object?>("outcome", "timed_out"));
             DistributedTokenCacheLog.LeaseWaitEnded(_logger, key.Id, _options.LeaseDuration);
-            return await AcquireAndStoreAsync(key, lookup, cancellationToken).ConfigureAwait(false);
+            return null;
         }
     }
 
-    private async Task<SecondLevelToken> AcquireAsLeaseHolderAsync(RedisFleetLeases leases, StoreKey key, string owner, SecondLevelLookup lookup, CancellationToken cancellationToken)
+    /// <summary>Gives back the lease this instance holds on <paramref name="key"/>, if any, and tells the waiters, token or not.</summary>
+    private async Task ReleaseLeaseAsync(StoreKey key)
     {
-        try
+        if (_leases is null || !_held.TryRemove(key.Id, out var owner))
         {
-            // A holder that finished between this instance's read and its lease has stored the token already.
-            if (await ReadAsync(key, lookup, firstRead: false, cancellationToken).ConfigureAwait(false) is { } stored)
-            {
-                return stored;
-            }
+            return;
+        }
 
-            return await AcquireAndStoreAsync(key, lookup, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Give the lease back and tell the waiters, token or not: they read the store, or compete for the lease again.
-            await _calls.TryAsync("release", static (s, _) => s.leases.ReleaseAsync(s.key.Lease, s.owner), (leases, key, owner), CancellationToken.None).ConfigureAwait(false);
-            await _calls.TryAsync("announce", static (s, _) => s.leases.AnnounceAsync(s.key.Id), (leases, key), CancellationToken.None).ConfigureAwait(false);
-        }
+        await _calls.TryAsync("release", static (s, _) => s.leases.ReleaseAsync(s.key.Lease, s.owner), (leases: _leases, key, owner), CancellationToken.None).ConfigureAwait(false);
+        await _calls.TryAsync("announce", static (s, _) => s.leases.AnnounceAsync(s.key.Id), (leases: _leases, key), CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Waits for the lease holder's token: woken by its announcement, or at each poll interval, until
     /// <paramref name="waitUntil"/>. Returns the token, or whether the lease ended without one.
     /// </summary>
-    private async Task<(SecondLevelToken? Stored, bool LeaseEnded)> WaitForHolderAsync(RedisFleetLeases leases, StoreKey key, SecondLevelLookup lookup, DateTimeOffset waitUntil, CancellationToken cancellationToken)
+    private async Task<(AccessToken? Stored, bool LeaseEnded)> WaitForHolderAsync(RedisFleetLeases leases, StoreKey key, DateTimeOffset waitUntil, CancellationToken cancellationToken)
     {
         await _calls.TryAsync("subscribe", static async (leases, _) => { await leases.EnsureSubscribedAsync().ConfigureAwait(false); return true; }, leases, cancellationToken).ConfigureAwait(false);
         while (true)
@@ -225,7 +323,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
                 leases.Forget(key.Id, announcement);
             }
 
-            if (await ReadAsync(key, lookup, firstRead: false, cancellationToken).ConfigureAwait(false) is { } stored)
+            if (await ReadAsync(key, firstRead: false, cancellationToken).ConfigureAwait(false) is { } stored)
             {
                 return (stored, false);
             }
@@ -238,41 +336,11 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
         }
     }
 
-    /// <summary>Asks the token endpoint (errors pass through unchanged) and stores the token for the other instances.</summary>
-    private async Task<SecondLevelToken> AcquireAndStoreAsync(StoreKey key, SecondLevelLookup lookup, CancellationToken cancellationToken)
-    {
-        var token = WithRefreshPoint(await lookup.AcquireAsync(cancellationToken).ConfigureAwait(false), lookup);
-        var freshUntil = lookup.FreshUntil(token);
-        var timeToLive = freshUntil - _time.GetUtcNow();
-        if (timeToLive >= MinimumTimeToLive)
-        {
-            var value = _codec.Encode(key, token, freshUntil);
-            var (written, _) = await _calls.TryAsync("write", static async (s, ct) => { await s.store.SetAsync(s.key, s.value, s.timeToLive, ct).ConfigureAwait(false); return true; }, (store: _store, key: key.Value, value, timeToLive), cancellationToken).ConfigureAwait(false);
-            if (written && _logger.IsEnabled(LogLevel.Debug))
-            {
-                var fingerprint = TokenFingerprint.Of(token.Token);
-                DistributedTokenCacheLog.Stored(_logger, fingerprint, key.Id, freshUntil);
-            }
-        }
-
-        return SecondLevelToken.Acquired(token);
-    }
-
-    /// <summary>
-    /// The token with the refresh point the memory cache gives it, so the stored copy and this instance's copy are
-    /// refreshed at the same instant.
-    /// </summary>
-    private static AccessToken WithRefreshPoint(AccessToken token, SecondLevelLookup lookup) =>
-        token.RefreshOn is not null
-            ? token
-            : new AccessToken(token.Token, token.TokenType, token.ExpiresOn, lookup.RefreshOn(token), token.ExtendedExpiresOn, token.Scopes, token.CorrelationId, token.Source) { AdditionalFields = token.AdditionalFields };
-
     /// <summary>
     /// Reads the key's stored token: a miss when the store fails, holds nothing, or holds a value that does not decrypt,
-    /// has another format version or belongs to another key (logged), is no longer fresh, is a token a resource rejected,
-    /// or — for a refresh — is the token being replaced or one that is itself due for a refresh.
+    /// has another format version or belongs to another key (logged), is no longer fresh, or is a token a resource rejected.
     /// </summary>
-    private async Task<SecondLevelToken?> ReadAsync(StoreKey key, SecondLevelLookup lookup, bool firstRead, CancellationToken cancellationToken)
+    private async Task<AccessToken?> ReadAsync(StoreKey key, bool firstRead, CancellationToken cancellationToken)
     {
         var (read, value) = await _calls.TryAsync("read", static (s, ct) => s.store.GetAsync(s.key, ct), (store: _store, key: key.Value), cancellationToken).ConfigureAwait(false);
         if (!read || value is null)
@@ -295,17 +363,17 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
         }
 
         var now = _time.GetUtcNow();
-        if (!IsServable(key, stored, lookup.Replacing, now))
+        if (!IsServable(key, stored, now))
         {
             CountMiss(firstRead, "absent");
             return null;
         }
 
         DistributedTokenCacheTelemetry.HitCounter.Add(1);
-        return SecondLevelToken.Stored(stored.Token, stored.FreshUntil);
+        return stored.Token;
     }
 
-    private bool IsServable(StoreKey key, StoredToken stored, AccessToken? replacing, DateTimeOffset now)
+    private bool IsServable(StoreKey key, StoredToken stored, DateTimeOffset now)
     {
         if (now >= stored.FreshUntil || now >= stored.Token.ExpiresOn)
         {
@@ -325,8 +393,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
             }
         }
 
-        return replacing is null
-            || (!string.Equals(replacing.Token, stored.Token.Token, StringComparison.Ordinal) && now < (stored.Token.RefreshOn ?? stored.FreshUntil));
+        return true;
     }
 
     private static void CountMiss(bool count, string reason)

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,11 +27,8 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private readonly ThrottleGate _throttle;
     private readonly TokenCacheKey? _defaultKey;
 
-    // The validated request of each parameters object a caller reuses, so that a hit with explicit parameters builds
-    // no strings and allocates nothing; entries go away with the parameters objects.
-    private readonly ConditionalWeakTable<TokenRequestParameters, KnownRequest> _requests = new();
-    // The key prefix of every request without claims or extra parameters, shared by all their keys.
-    private readonly TokenCacheKeyPrefix _plainKeyPrefix;
+    // Who asks, as every cache key of this client names it: authority, client id, credential identity, partition.
+    private readonly TokenRequester _requester;
     private readonly TokenRequestResilienceOptions _resilience;
 
     /// <summary>Creates the client, validating every option; throws <see cref="ClientCredentialsConfigurationException"/> on a mistake.</summary>
@@ -61,8 +57,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         options.Credential.Validate(options.Authority, timeProvider);
         Authority = options.Authority;
         ClientId = options.ClientId.Trim();
-        var cacheAuthority = string.IsNullOrWhiteSpace(options.CachePartition) ? Authority.CacheIdentity : $"{Authority.CacheIdentity}#{options.CachePartition.Trim()}";
-        _plainKeyPrefix = TokenCacheKeyPrefix.Create(cacheAuthority, ClientId, Authority.ScopesAreCaseInsensitive);
+        _requester = new TokenRequester(Authority.CacheKind, Authority.CacheAuthority, ClientId, options.Credential.CacheIdentity, options.CachePartition, Authority.ScopesAreCaseInsensitive);
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
@@ -94,8 +89,9 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     }
 
     /// <summary>
-    /// Gets a token for <paramref name="parameters"/>, from the cache when it holds a usable one. Reuse one parameters
-    /// object for repeated calls: its validated cache key is kept, so such a hit allocates nothing.
+    /// Gets a token for <paramref name="parameters"/> (scopes, and for Entra ID optionally another tenant), from the
+    /// cache when it holds a usable one. Reuse one parameters object for repeated calls: its validated cache key is
+    /// kept with it, so such a hit allocates nothing.
     /// </summary>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The .NET convention of an optional CancellationToken last on each overload (as HttpClient.GetAsync); the overloads differ by a required parameter, so no call is ambiguous.")]
     public ValueTask<AccessToken> GetTokenAsync(TokenRequestParameters parameters, CancellationToken cancellationToken = default)
@@ -121,23 +117,26 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     Task<AccessToken> ITokenAcquirer.AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
         AcquireAsync(key, Guid.NewGuid().ToString(), cancellationToken);
 
-    /// <summary>The memoised request of a parameters object (validated once per object).</summary>
-    private KnownRequest RequestOf(TokenRequestParameters parameters)
+    /// <summary>The request of a parameters object: validated on its first use with this client, then kept with it.</summary>
+    private ResolvedTokenRequest RequestOf(TokenRequestParameters parameters)
     {
-        if (!_requests.TryGetValue(parameters, out var request))
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.ResolvedFor(this) is { } known)
         {
-            var correlationId = parameters.CorrelationId is { Length: > 0 } id
-                ? HeaderValueRule.Validate(id, "CorrelationId", TokenRequestHeaders.MaxCorrelationIdLength)
-                : null;
-            request = new KnownRequest(this, KeyFor(parameters), correlationId);
-            _requests.AddOrUpdate(parameters, request);
+            return known;
         }
 
+        var correlationId = parameters.CorrelationId is { Length: > 0 } id
+            ? HeaderValueRule.Validate(id, "CorrelationId", TokenRequestHeaders.MaxCorrelationIdLength)
+            : null;
+        var request = new KnownRequest(this, KeyFor(parameters), correlationId);
+        parameters.Remember(request);
         return request;
     }
 
     internal TokenCacheKey KeyFor(TokenRequestParameters parameters)
     {
+        var tenant = TenantOf(parameters);
         var scopes = ClientCredentialsScope.Validate(parameters.Scopes, Authority.Kind);
         foreach (var (name, _) in parameters.ExtraParameters)
         {
@@ -160,14 +159,25 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             }
         }
 
-        // Empty extra values are not sent (TokenRequestFactory), so they must not split the cache key either.
-        var extras = parameters.ExtraParameters.Any(p => string.IsNullOrEmpty(p.Value))
-            ? parameters.ExtraParameters.Where(p => !string.IsNullOrEmpty(p.Value)).ToList()
-            : parameters.ExtraParameters;
-        var prefix = string.IsNullOrEmpty(parameters.Claims) && extras.Count == 0
-            ? _plainKeyPrefix
-            : _plainKeyPrefix.With(parameters.Claims, extras);
-        return TokenCacheKey.Create(prefix, scopes);
+        return TokenCacheKey.Create(_requester, tenant, scopes, parameters.Claims, parameters.ExtraParameters);
+    }
+
+    /// <summary>The tenant a request is for: its own (Entra ID only, checked as the authority's is) or the authority's.</summary>
+    private string? TenantOf(TokenRequestParameters parameters)
+    {
+        if (parameters.Tenant is null)
+        {
+            return Authority.Tenant;
+        }
+
+        if (Authority.Kind != AuthorityKind.Entra)
+        {
+            throw new ClientCredentialsConfigurationException(
+                "Tenant",
+                $"Tenant is set, but the authority is {Authority.Kind} ({Authority}); only Microsoft Entra ID authorities take a tenant per request. Leave Tenant null, or create a client for the other server.");
+        }
+
+        return EntraTenant.Validate(parameters.Tenant);
     }
 
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)
@@ -240,11 +250,9 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     /// A caller's parameters object, validated: its cache key, and the acquirer the cache calls on a miss, which sends
     /// the caller's <c>client-request-id</c> when it gave one and a new GUID otherwise.
     /// </summary>
-    private sealed class KnownRequest(ClientCredentialsClient client, TokenCacheKey key, string? correlationId) : ITokenAcquirer
+    private sealed class KnownRequest(ClientCredentialsClient client, TokenCacheKey key, string? correlationId) : ResolvedTokenRequest(client, key)
     {
-        public TokenCacheKey Key { get; } = key;
-
-        public Task<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
+        public override Task<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
             client.AcquireAsync(requested, correlationId ?? Guid.NewGuid().ToString(), cancellationToken);
     }
 }

@@ -1,6 +1,6 @@
 // One instance of a fleet: builds a client whose memory cache has a DistributedTokenCache on Redis, prints "ready",
 // then answers one line per command read from stdin:
-//   get            -> "token <source> <fingerprint>" for the configured scope, or "error <type>"
+//   get            -> "token <source> <fingerprint>" for the configured scope (once stored), or "error <type>"
 //   get-scope <n>  -> the same for the scope https://fleet<n>.example/.default (a new key: a miss in memory)
 //   exit           -> ends the process
 // Arguments: <redis configuration> <token endpoint instance URL> <key prefix> <key ring directory> <operation timeout ms>
@@ -49,6 +49,7 @@ while (Console.ReadLine() is { } command)
         var token = command.StartsWith("get-scope ", StringComparison.Ordinal)
             ? await client.GetTokenAsync(new TokenRequestParameters([$"https://fleet{command["get-scope ".Length..]}.example/.default"]))
             : await client.GetTokenAsync();
+        await secondLevel.WhenIdleAsync(); // answer once the token is in the store, so the next instance can find it
         var fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token.Token)))[..16];
         Console.WriteLine($"token {token.Source} {fingerprint}");
     }

@@ -22,7 +22,9 @@ public sealed class DistributedCacheSecondLevelTests(RedisServerFixture fixture)
         _endpoint.Stub(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken(FleetKit.NewToken()));
         using var cache = RedisCache();
 
-        var first = await FleetKit.Instance(_endpoint, DistributedTokenCache.OnDistributedCache(cache, FleetKit.Protector, _options)).GetTokenAsync();
+        var firstLevel = DistributedTokenCache.OnDistributedCache(cache, FleetKit.Protector, _options);
+        var first = await FleetKit.Instance(_endpoint, firstLevel).GetTokenAsync();
+        await firstLevel.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var second = await FleetKit.Instance(_endpoint, DistributedTokenCache.OnDistributedCache(cache, FleetKit.Protector, _options)).GetTokenAsync();
 
         Assert.Equal(1, _endpoint.RequestCount);
@@ -40,6 +42,7 @@ public sealed class DistributedCacheSecondLevelTests(RedisServerFixture fixture)
         var secondLevel = DistributedTokenCache.OnDistributedCache(cache, FleetKit.Protector, _options, logger);
         var client = FleetKit.Instance(_endpoint, secondLevel);
         var first = await client.GetTokenAsync();
+        await secondLevel.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var storeKey = $"{_options.KeyPrefix}t:{Hash(await RedisSecondLevelTests.CanonicalKeyOfAsync(client))}";
         var value = (await cache.GetAsync(storeKey))!;
         value[10] ^= 0xff;
@@ -49,7 +52,7 @@ public sealed class DistributedCacheSecondLevelTests(RedisServerFixture fixture)
         Assert.Equal(TokenSource.IdentityProvider, afterTamper.Source);
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 5001);
 
-        await secondLevel.InvalidateAsync(await RedisSecondLevelTests.CanonicalKeyOfAsync(client), afterTamper, CancellationToken.None);
+        await secondLevel.RemoveAsync(await RedisSecondLevelTests.CanonicalKeyOfAsync(client), afterTamper, CancellationToken.None);
         Assert.Null(await cache.GetAsync(storeKey));
         Assert.NotEqual(first.Token, afterTamper.Token);
     }
@@ -82,6 +85,7 @@ public sealed class DistributedCacheSecondLevelTests(RedisServerFixture fixture)
         await provider.GetRequiredService<Protocol.Extensions.IClientCredentialsClientFactory>().Get("graph").GetTokenAsync();
 
         var secondLevel = Assert.IsType<DistributedTokenCache>(provider.GetRequiredService<TokenCacheSecondLevel>());
+        await secondLevel.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(_options.KeyPrefix, secondLevel.Options.KeyPrefix);
         Assert.Equal(TimeSpan.FromSeconds(2), secondLevel.Options.OperationTimeout);
         Assert.NotEmpty(await fixture.EntriesAsync(_options.KeyPrefix));

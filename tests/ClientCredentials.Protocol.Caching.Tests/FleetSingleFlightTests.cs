@@ -36,11 +36,13 @@ public sealed class FleetSingleFlightTests(RedisServerFixture fixture) : IClassF
     {
         _endpoint.Stub(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken(FleetKit.NewToken()));
         var options = _options with { LeaseDuration = TimeSpan.FromSeconds(5) };
-        var instance = FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, options));
+        var level = FleetKit.OnRedis(fixture.Redis, options);
+        var instance = FleetKit.Instance(_endpoint, level);
         var leaseKey = $"{options.KeyPrefix}l:{Hash(await RedisSecondLevelTests.CanonicalKeyOfAsync(instance))}";
         Assert.True(await fixture.Redis.GetDatabase().StringSetAsync(leaseKey, "a-holder-that-died", TimeSpan.FromSeconds(1), When.NotExists));
 
         var token = await instance.GetTokenAsync();
+        await level.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(TokenSource.IdentityProvider, token.Source);
         Assert.Equal(1, _endpoint.RequestCount);

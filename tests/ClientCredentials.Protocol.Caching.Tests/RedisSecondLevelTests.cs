@@ -13,7 +13,20 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
     private readonly LoopbackWireMock _endpoint = LoopbackWireMock.Start();
     private readonly DistributedTokenCacheOptions _options = FleetKit.Options();
 
+    private readonly List<DistributedTokenCache> _levels = [];
+
     public void Dispose() => _endpoint.Dispose();
+
+    /// <summary>A second level on the fixture's server, remembered so that the test can wait for its background work.</summary>
+    private DistributedTokenCache Level(Microsoft.Extensions.Logging.ILogger? logger = null, IDataProtector? protector = null)
+    {
+        var level = FleetKit.OnRedis(fixture.Redis, _options, logger, protector);
+        _levels.Add(level);
+        return level;
+    }
+
+    /// <summary>Waits until every second level of the test has finished its writes, removals and lease releases.</summary>
+    private Task IdleAsync() => Task.WhenAll(_levels.Select(level => level.WhenIdleAsync())).WaitAsync(TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task A_second_instance_gets_the_token_from_the_store_without_a_request()
@@ -21,8 +34,8 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
         var token = FleetKit.NewToken();
         _endpoint.Stub(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken(token));
 
-        var first = await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options)).GetTokenAsync();
-        var secondInstance = FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options));
+        var first = await FleetKit.Instance(_endpoint, Level()).GetTokenAsync();
+        var secondInstance = FleetKit.Instance(_endpoint, Level());
         var fromStore = await secondInstance.GetTokenAsync();
         var fromMemory = await secondInstance.GetTokenAsync();
 
@@ -43,7 +56,8 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
     {
         var token = FleetKit.NewToken();
         _endpoint.Stub(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken(token));
-        await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options)).GetTokenAsync();
+        await FleetKit.Instance(_endpoint, Level()).GetTokenAsync();
+        await IdleAsync();
 
         var entries = await fixture.EntriesAsync(_options.KeyPrefix);
         var (key, value) = Assert.Single(entries);
@@ -58,7 +72,8 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
     public async Task A_token_is_kept_until_its_expiry_minus_the_buffer_and_no_longer()
     {
         _endpoint.Stub(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken(FleetKit.NewToken(), expiresInSeconds: 3600));
-        var token = await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options)).GetTokenAsync();
+        var token = await FleetKit.Instance(_endpoint, Level()).GetTokenAsync();
+        await IdleAsync();
 
         var (key, _) = Assert.Single(await fixture.EntriesAsync(_options.KeyPrefix));
         var timeToLive = await fixture.Redis.GetDatabase().KeyTimeToLiveAsync(key);
@@ -71,11 +86,12 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
     public async Task A_forced_refresh_skips_the_store_and_replaces_its_token()
     {
         _endpoint.StubSequence(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken("old-" + FleetKit.NewToken()), WireMockResponses.AccessToken("new-" + FleetKit.NewToken()));
-        var client = FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options));
+        var client = FleetKit.Instance(_endpoint, Level());
         await client.GetTokenAsync();
 
         var forced = await client.GetTokenAsync(new TokenRequestParameters([FleetKit.Scope]) { ForceRefresh = true });
-        var otherInstance = await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options)).GetTokenAsync();
+        await IdleAsync();
+        var otherInstance = await FleetKit.Instance(_endpoint, Level()).GetTokenAsync();
 
         Assert.Equal(2, _endpoint.RequestCount);
         Assert.StartsWith("new-", forced.Token, StringComparison.Ordinal);
@@ -86,13 +102,14 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
     public async Task Invalidating_a_rejected_token_removes_it_from_the_store_so_no_instance_gets_it_again()
     {
         _endpoint.StubSequence(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken("first-" + FleetKit.NewToken()), WireMockResponses.AccessToken("second-" + FleetKit.NewToken()));
-        var client = FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options));
+        var client = FleetKit.Instance(_endpoint, Level());
         var rejected = await client.GetTokenAsync();
 
         Assert.True(client.InvalidateToken(rejected));
         var again = await client.GetTokenAsync();
-        await WaitUntilAsync(async () => (await fixture.EntriesAsync(_options.KeyPrefix)).Count == 1 && (await StoredTokenAsync()) == again.Token);
-        var otherInstance = await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options)).GetTokenAsync();
+        await IdleAsync();
+        Assert.Equal(again.Token, await StoredTokenAsync());
+        var otherInstance = await FleetKit.Instance(_endpoint, Level()).GetTokenAsync();
 
         Assert.StartsWith("second-", again.Token, StringComparison.Ordinal);
         Assert.Equal(again.Token, otherInstance.Token);
@@ -103,17 +120,16 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
     public async Task Invalidating_an_old_token_leaves_the_fresh_one_another_instance_stored()
     {
         _endpoint.StubSequence(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken("old-" + FleetKit.NewToken()), WireMockResponses.AccessToken("fresh-" + FleetKit.NewToken()));
-        var aLevel = FleetKit.OnRedis(fixture.Redis, _options);
-        var a = FleetKit.Instance(_endpoint, aLevel);
+        var a = FleetKit.Instance(_endpoint, Level());
         var old = await a.GetTokenAsync();
-        var b = FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options));
+        var b = FleetKit.Instance(_endpoint, Level());
         var fresh = await b.GetTokenAsync(new TokenRequestParameters([FleetKit.Scope]) { ForceRefresh = true });
+        await IdleAsync();
 
         Assert.True(a.InvalidateToken(old)); // a's memory drops it and tells its second level, which must keep b's token
 
-        // The same call, awaited, so that the assertions follow it.
-        await aLevel.InvalidateAsync(await CanonicalKeyOfAsync(a), old, CancellationToken.None);
-        var c = await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options)).GetTokenAsync();
+        await IdleAsync();
+        var c = await FleetKit.Instance(_endpoint, Level()).GetTokenAsync();
 
         Assert.Equal(fresh.Token, await StoredTokenAsync());
         Assert.Equal(fresh.Token, c.Token);
@@ -130,7 +146,7 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
         value[value.Length / 2] ^= 0x20;
         await fixture.Redis.GetDatabase().StringSetAsync(key, value, TimeSpan.FromMinutes(5));
 
-        var token = await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options, logger)).GetTokenAsync();
+        var token = await FleetKit.Instance(_endpoint, Level(logger)).GetTokenAsync();
 
         Assert.Equal(TokenSource.IdentityProvider, token.Source);
         Assert.Equal(2, _endpoint.RequestCount);
@@ -149,7 +165,7 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
         var (key, _) = Assert.Single(await fixture.EntriesAsync(_options.KeyPrefix));
         await fixture.Redis.GetDatabase().StringSetAsync(key, Encoding.UTF8.GetBytes(garbage), TimeSpan.FromMinutes(5));
 
-        var token = await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options)).GetTokenAsync();
+        var token = await FleetKit.Instance(_endpoint, Level()).GetTokenAsync();
 
         Assert.Equal(TokenSource.IdentityProvider, token.Source);
         Assert.Equal(2, _endpoint.RequestCount);
@@ -162,7 +178,7 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
         await StoreOneTokenAsync();
         var otherRing = new EphemeralDataProtectionProvider().CreateProtector(DistributedTokenCache.ProtectorPurpose);
 
-        var token = await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options, logger, otherRing)).GetTokenAsync();
+        var token = await FleetKit.Instance(_endpoint, Level(logger, otherRing)).GetTokenAsync();
 
         Assert.Equal(TokenSource.IdentityProvider, token.Source);
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 5001 && r.Message.Contains("NotDecryptable", StringComparison.Ordinal));
@@ -174,7 +190,7 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
         var logger = new FakeLogger();
         await StoreOneTokenAsync();
         var (key, value) = Assert.Single(await fixture.EntriesAsync(_options.KeyPrefix));
-        var otherApp = FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options, logger), clientId: TestIds.CertificateAppId);
+        var otherApp = FleetKit.Instance(_endpoint, Level(logger), clientId: TestIds.CertificateAppId);
         var otherKey = $"{_options.KeyPrefix}t:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(await CanonicalKeyOfAsync(otherApp)))).ToLowerInvariant()}";
         await fixture.Redis.GetDatabase().StringSetAsync(otherKey, value, TimeSpan.FromMinutes(5));
 
@@ -195,7 +211,7 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
         plaintext[0] = 2;
         await fixture.Redis.GetDatabase().StringSetAsync(key, FleetKit.Protector.Protect(plaintext), TimeSpan.FromMinutes(5));
 
-        var token = await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options, logger)).GetTokenAsync();
+        var token = await FleetKit.Instance(_endpoint, Level(logger)).GetTokenAsync();
 
         Assert.Equal(TokenSource.IdentityProvider, token.Source);
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 5001 && r.Message.Contains("UnknownVersion", StringComparison.Ordinal));
@@ -208,7 +224,8 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
         var (key, _) = Assert.Single(await fixture.EntriesAsync(_options.KeyPrefix));
         await fixture.Redis.GetDatabase().KeyDeleteAsync(key); // what eviction under memory pressure looks like to a client
 
-        var token = await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options)).GetTokenAsync();
+        var token = await FleetKit.Instance(_endpoint, Level()).GetTokenAsync();
+        await IdleAsync();
 
         Assert.Equal(TokenSource.IdentityProvider, token.Source);
         Assert.Single(await fixture.EntriesAsync(_options.KeyPrefix));
@@ -218,9 +235,10 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
     public async Task Different_scopes_and_tenants_of_one_client_are_different_keys()
     {
         _endpoint.Stub(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken(FleetKit.NewToken()));
-        var client = FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options));
+        var client = FleetKit.Instance(_endpoint, Level());
         await client.GetTokenAsync();
         await client.GetTokenAsync(new TokenRequestParameters(["https://vault.azure.net/.default"]));
+        await IdleAsync();
 
         Assert.Equal(2, (await fixture.EntriesAsync(_options.KeyPrefix)).Count);
     }
@@ -260,14 +278,15 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
             Scopes = [FleetKit.Scope],
             CacheOptions = new TokenCacheOptions { SecondLevel = recorder },
         });
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await probe.GetTokenAsync());
+        Assert.Equal("recorded", (await probe.GetTokenAsync()).Token);
         return await recorder.Key.Task;
     }
 
     private async Task StoreOneTokenAsync()
     {
         _endpoint.Stub(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken(FleetKit.NewToken()));
-        await FleetKit.Instance(_endpoint, FleetKit.OnRedis(fixture.Redis, _options)).GetTokenAsync();
+        await FleetKit.Instance(_endpoint, Level()).GetTokenAsync();
+        await IdleAsync();
         Assert.Equal(1, _endpoint.RequestCount);
     }
 
@@ -285,27 +304,19 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
         return Format.StoredTokenFormat.TryRead(plaintext, keyHash, out var stored) == Format.StoredTokenReadOutcome.Read ? stored.Token.Token : null;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!await condition())
-        {
-            await Task.Yield();
-            deadline.Token.ThrowIfCancellationRequested();
-        }
-    }
-
-    /// <summary>A second level that only records the canonical key it is asked for, then fails the request.</summary>
+    /// <summary>A second level that only records the canonical key it is asked for, and answers with a stand-in token.</summary>
     private sealed class KeyRecorder : TokenCacheSecondLevel
     {
         public TaskCompletionSource<string> Key { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override Task<SecondLevelToken> GetOrAcquireAsync(SecondLevelLookup lookup, CancellationToken cancellationToken)
+        public override Task<AccessToken?> TryGetAsync(string cacheKey, CancellationToken cancellationToken)
         {
-            Key.TrySetResult(lookup.CacheKey);
-            return Task.FromException<SecondLevelToken>(new InvalidOperationException("recorded"));
+            Key.TrySetResult(cacheKey);
+            return Task.FromResult<AccessToken?>(new AccessToken("recorded", "Bearer", DateTimeOffset.UtcNow.AddHours(1), null, null, [FleetKit.Scope], null, TokenSource.DistributedCache));
         }
 
-        public override Task InvalidateAsync(string cacheKey, AccessToken rejected, CancellationToken cancellationToken) => Task.CompletedTask;
+        public override Task SetAsync(string cacheKey, AccessToken token, DateTimeOffset freshUntil, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override Task RemoveAsync(string cacheKey, AccessToken rejected, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

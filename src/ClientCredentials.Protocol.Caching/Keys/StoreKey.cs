@@ -4,7 +4,7 @@ using System.Text;
 namespace ClientCredentials.Protocol.Caching.Keys;
 
 /// <summary>
-/// Where one cache key lives in the store: the SHA-256 of its canonical form (<see cref="SecondLevelLookup.CacheKey"/>),
+/// Where one cache key lives in the store: the SHA-256 of its canonical form (the cache key text the memory cache gives its second level),
 /// in hex behind the configured prefix, for the value and for the fleet lease. Nothing in a store key names the
 /// client, the tenant, a scope or a token.
 /// </summary>

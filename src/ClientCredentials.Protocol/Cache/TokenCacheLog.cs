@@ -26,6 +26,6 @@ internal static partial class TokenCacheLog
     public static partial void NotCachedAlreadyExpiring(ILogger logger, TokenCacheKey cacheKey, string tokenFingerprint, DateTimeOffset expiresOn);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
-        Message = "The second cache level failed to drop the rejected token {TokenFingerprint} for {CacheKey}; it expires there on its own.")]
-    public static partial void SecondLevelInvalidationFailed(ILogger logger, Exception exception, TokenCacheKey cacheKey, string tokenFingerprint);
+        Message = "The second cache level failed to {Operation} the token for {CacheKey}; the token comes from memory or the token endpoint instead.")]
+    public static partial void SecondLevelFailed(ILogger logger, Exception exception, TokenCacheKey cacheKey, string operation);
 }

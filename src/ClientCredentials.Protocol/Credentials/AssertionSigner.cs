@@ -36,6 +36,9 @@ internal sealed class AssertionSigner
         }
     }
 
+    /// <summary>The <c>x5t#S256</c> thumbprint of the certificate.</summary>
+    public string X5tS256 => _x5tS256;
+
     public string Sign(AssertionClaims claims, AuthorityKind kind)
     {
         var algorithm = Choose(kind);

@@ -27,6 +27,9 @@ public sealed class CertificateCredential : ClientCredential
     /// <summary>How the assertion is built.</summary>
     public CertificateCredentialOptions Options { get; }
 
+    /// <summary><c>x5t#S256:</c> and the certificate's SHA-256 thumbprint (RFC 7515 §4.1.8): the public part that Entra ID matches.</summary>
+    internal override string CacheIdentity => "x5t#S256:" + _signer.X5tS256;
+
     private protected override void ValidateCore(TokenAuthority authority, TimeProvider timeProvider) =>
         CertificateRules.Check(Certificate, authority.Kind, Options.Algorithm, timeProvider.GetUtcNow());
 

@@ -34,6 +34,15 @@ public abstract class ClientCredential
     /// <summary>Adds the credential's form fields or header to one token request.</summary>
     internal abstract ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Who the credential proves the client to be, as a token cache key holds it: the same for credentials that would
+    /// obtain the same tokens, different otherwise, and never revealing a secret. This default is unique to the
+    /// instance, so tokens are shared only between clients that use this very credential object.
+    /// </summary>
+    internal virtual string CacheIdentity => _instanceIdentity ??= "instance:" + Guid.NewGuid().ToString("N");
+
+    private string? _instanceIdentity;
+
     /// <summary>True when the credential sends <c>client_id</c> itself (HTTP Basic); the body then omits it.</summary>
     internal virtual bool AuthenticatesInHeader => false;
 }

@@ -35,9 +35,11 @@ internal sealed partial class TokenEndpointClient
 
     public async Task<AccessToken> SendAsync(TokenCacheKey request, string correlationId, CancellationToken cancellationToken)
     {
-        var tokenEndpoint = await _authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        // A request for another Entra tenant goes to the same instance with that tenant (the key holds it checked).
+        var authority = request.Tenant is { } tenant ? _authority.ForTenant(tenant) : _authority;
+        var tokenEndpoint = await authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
         LastTokenEndpoint = tokenEndpoint;
-        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider);
+        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, authority, _timeProvider);
         using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, correlationId, cancellationToken).ConfigureAwait(false);
         using var activity = ClientCredentialsTelemetry.ActivitySource.StartActivity(ClientCredentialsTelemetry.TokenRequestActivity, ActivityKind.Client);
         activity?.SetTag("server.address", tokenEndpoint.Host);

@@ -21,12 +21,12 @@ public sealed class RedisServerFixture : IAsyncLifetime
         await Server.DisposeAsync();
     }
 
-    /// <summary>Every key in the store that starts with <paramref name="prefix"/>, with its raw value (strings only).</summary>
+    /// <summary>Every token value in the store under <paramref name="prefix"/> (not the leases), with its raw bytes.</summary>
     public async Task<List<(string Key, byte[] Value)>> EntriesAsync(string prefix)
     {
         var server = Redis.GetServer(Redis.GetEndPoints()[0]);
         var entries = new List<(string, byte[])>();
-        await foreach (var key in server.KeysAsync(pattern: prefix + "*"))
+        await foreach (var key in server.KeysAsync(pattern: prefix + "t:*"))
         {
             var type = await Redis.GetDatabase().KeyTypeAsync(key);
             var value = type == RedisType.String ? (byte[]?)await Redis.GetDatabase().StringGetAsync(key) : null;

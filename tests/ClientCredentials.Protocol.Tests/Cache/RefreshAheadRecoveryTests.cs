@@ -14,22 +14,11 @@ public class RefreshAheadRecoveryTests
         ctx.Acquirer.Lifetime = TimeSpan.Zero;           // the refresh gets a token that is already expired: not stored
         Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
         await ctx.Acquirer.WaitForCallsAsync(2);
-        await WaitUntil(() => ctx.Cache.InFlightCount == 0);
-        await Task.Delay(50);                            // lets the refresh's completion handler run
+        await ctx.Cache.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10)); // the refresh has scheduled its next try
 
         ctx.Acquirer.Lifetime = TimeSpan.FromHours(1);
         ctx.Time.Advance(TokenCache.RefreshRetryDelay + TimeSpan.FromSeconds(1));
         Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
         await ctx.Acquirer.WaitForCallsAsync(3);         // before the fix the entry stayed "refreshing" and this never came
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 1000 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 }

@@ -59,10 +59,9 @@ internal static class TokenRequestCases
         var scopes = ClientCredentialsScope.Validate(input["scopes"]!.AsArray().Select(s => (string)s!).ToArray(), authority.Kind);
         var clientId = (string)input["clientId"]!;
         var requested = TokenCacheKey.Create(
-            authority.CacheIdentity,
-            clientId,
+            new TokenRequester(authority.CacheKind, authority.CacheAuthority, clientId, credential.CacheIdentity, partition: null, authority.ScopesAreCaseInsensitive),
+            authority.Tenant,
             scopes,
-            authority.ScopesAreCaseInsensitive,
             claims: (string?)input["claims"],
             extraParameters: input["extraParameters"]!.AsArray().Select(p => new KeyValuePair<string, string>((string)p![0]!, (string)p[1]!)).ToArray());
         var context = new ClientAuthenticationContext(clientId, endpoint, authority, TimeProvider.System);
