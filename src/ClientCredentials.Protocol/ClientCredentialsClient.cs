@@ -159,7 +159,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             }
         }
 
-        return TokenCacheKey.Create(_requester, tenant, scopes, parameters.Claims, parameters.ExtraParameters);
+        var key = TokenCacheKey.Create(_requester, tenant, scopes, parameters.Claims, parameters.ExtraParameters);
+
+        // The default request for another tenant shares the default key's scope set: one object for all tenants.
+        return _defaultKey?.ForTenant(key.Tenant) is { } sameRequest && sameRequest.Equals(key) ? sameRequest : key;
     }
 
     /// <summary>The tenant a request is for: its own (Entra ID only, checked as the authority's is) or the authority's.</summary>
