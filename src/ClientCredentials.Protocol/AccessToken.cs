@@ -53,6 +53,7 @@ public sealed class AccessToken
         CorrelationId = template.CorrelationId;
         Source = source;
         IsExtendedLifetime = isExtendedLifetime;
+        RegionalRoute = template.RegionalRoute;
     }
 
     /// <summary>The access token to send as <c>Authorization: {TokenType} {Token}</c> (RFC 6750 §2.1).</summary>
@@ -89,6 +90,12 @@ public sealed class AccessToken
     public bool IsExtendedLifetime { get; }
 
     /// <summary>
+    /// Whether a regional Entra endpoint (ESTS-R) issued the token, or the global one after the regional endpoint failed
+    /// (a network failure or 5xx); <see cref="Protocol.RegionalRoute.NotRegional"/> without a region.
+    /// </summary>
+    public RegionalRoute RegionalRoute { get; init; }
+
+    /// <summary>
     /// Response members this library does not interpret, as raw JSON text by name (RFC 6749 §5.1 allows more
     /// parameters): for example v1 <c>resource</c> and <c>not_before</c>, or a server's own fields.
     /// </summary>
@@ -111,6 +118,19 @@ public sealed class AccessToken
         (IsExtendedLifetime ? " (extended lifetime)" : string.Empty);
 
     private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
+}
+
+/// <summary>Which Entra endpoint issued a token when the authority has a region (ESTS-R).</summary>
+public enum RegionalRoute : byte
+{
+    /// <summary>The authority has no region: the global endpoint.</summary>
+    NotRegional,
+
+    /// <summary>The regional endpoint, e.g. <c>westus2.login.microsoft.com</c>.</summary>
+    Regional,
+
+    /// <summary>The global endpoint, because the regional one failed for this request (network failure, timeout or 5xx).</summary>
+    GlobalAfterRegionalFailure,
 }
 
 /// <summary>Where an <see cref="AccessToken"/> result came from.</summary>

@@ -44,7 +44,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
 
         if (options.Credential is null)
         {
-            throw new ClientCredentialsConfigurationException("Credential", "Credential is required: a ClientSecretCredential, CertificateCredential, ClientAssertionCredential or FederatedTokenFileCredential.");
+            throw new ClientCredentialsConfigurationException("Credential", "Credential is required: a ClientSecretCredential, CertificateCredential, ClientAssertionCredential, FederatedTokenFileCredential or ManagedIdentityFederatedCredential.");
         }
 
         if (options.DefaultTokenLifetime is { } lifetime && lifetime <= TimeSpan.Zero)
@@ -61,7 +61,8 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
-        _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>());
+        var capabilities = ClientCapabilities.From(options.ClientCapabilities);
+        _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), capabilities);
         _pipeline = options.ResiliencePipeline ?? TokenRequestPipeline.Build(options.Resilience, timeProvider);
         _throttle = new ThrottleGate(options.Resilience, timeProvider);
         if (options.Scopes.Count > 0)
@@ -190,8 +191,8 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         {
             // The key is the request: its scopes, claims and extras are the validated, immutable copies.
             return await _pipeline.ExecuteAsync(
-                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, ct)),
-                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId),
+                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, ct, state.Regional)),
+                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt()),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)

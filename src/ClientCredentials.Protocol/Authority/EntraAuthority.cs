@@ -3,25 +3,30 @@ namespace ClientCredentials.Protocol;
 /// <summary>
 /// A Microsoft Entra ID tenant. The token endpoint is <c>{instance}/{tenant}/oauth2/v2.0/token</c>; the cache identity
 /// maps the public cloud's aliases (login.windows.net, login.microsoft.com, sts.windows.net) to
-/// login.microsoftonline.com so that tokens are shared across them.
+/// login.microsoftonline.com so that tokens are shared across them. With a region (ESTS-R) requests go first to the
+/// regional token endpoint (<see cref="RegionalHost"/>); tokens from either are cached under the same identity.
 /// </summary>
 internal sealed class EntraAuthority : TokenAuthority
 {
     private static readonly string[] PublicCloudAliases = ["login.windows.net", "login.microsoft.com", "sts.windows.net"];
 
     private readonly Uri _baseUri;
+    private readonly EntraRegion? _region;
     private readonly Uri _tokenEndpoint;
 
-    public EntraAuthority(string tenant, string? instance)
-        : this(EntraTenant.Validate(tenant), ParseInstance(instance))
+    public EntraAuthority(string tenant, string? instance, EntraRegion? region = null)
+        : this(EntraTenant.Validate(tenant), ParseInstance(instance), region)
     {
     }
 
-    private EntraAuthority(string validatedTenant, Uri baseUri)
+    private EntraAuthority(string validatedTenant, Uri baseUri, EntraRegion? region)
     {
         Tenant = validatedTenant;
         _baseUri = baseUri;
+        _region = region;
         _tokenEndpoint = new Uri(baseUri, $"{Tenant}/oauth2/v2.0/token");
+        RegionalTokenEndpoint = RegionalEndpoint(baseUri, region ?? EntraRegion.None);
+        Region = RegionalTokenEndpoint is null ? null : region!.Name;
         var host = baseUri.IsDefaultPort ? baseUri.Host.ToLowerInvariant() : $"{baseUri.Host.ToLowerInvariant()}:{baseUri.Port}";
         if (Array.IndexOf(PublicCloudAliases, host) >= 0)
         {
@@ -45,9 +50,41 @@ internal sealed class EntraAuthority : TokenAuthority
 
     /// <summary>The same instance for another tenant, already checked by <see cref="EntraTenant.Validate"/>.</summary>
     internal override TokenAuthority ForTenant(string validatedTenant) =>
-        string.Equals(validatedTenant, Tenant, StringComparison.OrdinalIgnoreCase) ? this : new EntraAuthority(validatedTenant, _baseUri);
+        string.Equals(validatedTenant, Tenant, StringComparison.OrdinalIgnoreCase) ? this : new EntraAuthority(validatedTenant, _baseUri, _region);
+
+    public override string? Region { get; }
+
+    internal override Uri? RegionalTokenEndpoint { get; }
 
     public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default) => new(_tokenEndpoint);
+
+    /// <summary>
+    /// The regional token endpoint: under an explicit regional instance, or on <c>{region}.{host}</c> with the global
+    /// instance's scheme and port. An explicit region on an instance without a DNS host (an IP address, localhost) needs
+    /// a regional instance; a region from the environment is then not used.
+    /// </summary>
+    private Uri? RegionalEndpoint(Uri baseUri, EntraRegion region)
+    {
+        if (region.Name is not { } name)
+        {
+            return null;
+        }
+
+        if (region.RegionalInstance is { } regionalInstance)
+        {
+            return new Uri(new Uri(regionalInstance.GetLeftPart(UriPartial.Authority) + "/"), $"{Tenant}/oauth2/v2.0/token");
+        }
+
+        if (RegionalHost.For(baseUri.Host, name) is not { } host)
+        {
+            return region.Source == "explicit"
+                ? throw new ClientCredentialsConfigurationException("Region", $"The instance '{baseUri.Host}' has no DNS name to put the region '{name}' in front of; give the regional endpoint as RegionalInstance (EntraRegion.Named(region, regionalInstance)).")
+                : null;
+        }
+
+        var port = baseUri.IsDefaultPort ? string.Empty : $":{baseUri.Port}";
+        return new Uri($"{baseUri.Scheme}://{host}{port}/{Tenant}/oauth2/v2.0/token");
+    }
 
     private static Uri ParseInstance(string? instance)
     {

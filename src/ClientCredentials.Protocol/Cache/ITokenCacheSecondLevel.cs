@@ -27,5 +27,5 @@ internal interface ITokenCacheSecondLevel
     ValueTask RemoveAsync(TokenCacheKey key, AccessToken rejected, CancellationToken cancellationToken);
 
     /// <summary>The token request that followed a miss here failed (a level that made other instances wait lets them go).</summary>
-    ValueTask AcquisitionFailedAsync(TokenCacheKey key, CancellationToken cancellationToken);
+    ValueTask AcquisitionFailedAsync(TokenCacheKey key, CancellationToken cancellationToken) => default;
 }

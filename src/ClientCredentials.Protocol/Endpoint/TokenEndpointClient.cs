@@ -18,9 +18,11 @@ internal sealed partial class TokenEndpointClient
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan? _defaultLifetime;
     private readonly ILogger _logger;
+    private readonly ClientCapabilities _capabilities;
 
-    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger)
+    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger, ClientCapabilities? capabilities = null)
     {
+        _capabilities = capabilities ?? ClientCapabilities.None;
         _httpClient = httpClient;
         _authority = authority;
         _clientId = clientId;
@@ -33,14 +35,95 @@ internal sealed partial class TokenEndpointClient
     /// <summary>The token endpoint of the latest attempt, for errors raised outside an attempt (overall timeouts).</summary>
     public Uri? LastTokenEndpoint { get; private set; }
 
-    public async Task<AccessToken> SendAsync(TokenCacheKey request, string correlationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one attempt. With a region, to the regional endpoint first: a network failure or 5xx there sends the
+    /// request to the global endpoint at once, and an attempt that timed out at the regional endpoint makes the
+    /// following attempts of the same acquisition go to the global one (<paramref name="regional"/> remembers).
+    /// </summary>
+    public async Task<AccessToken> SendAsync(TokenCacheKey request, string correlationId, CancellationToken cancellationToken, RegionalAttempt? regional = null)
     {
-        // A request for another Entra tenant goes to the same instance with that tenant (the key holds it checked).
+        // A request for another Entra tenant goes to the same instance (and region) with that tenant; the key holds it checked.
         var authority = request.Tenant is { } tenant ? _authority.ForTenant(tenant) : _authority;
         var tokenEndpoint = await authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        if (authority.RegionalTokenEndpoint is not { } regionalEndpoint || regional is null)
+        {
+            return await SendRenewingAsync(authority, tokenEndpoint, request, correlationId, RegionalRoute.NotRegional, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (regional.TimedOutBefore)
+        {
+            regional.UseGlobal = true;
+            FallBack(regionalEndpoint, "timeout", "an earlier attempt timed out there", correlationId);
+        }
+
+        if (!regional.UseGlobal)
+        {
+            regional.Started();
+            string reason;
+            string detail;
+            try
+            {
+                var token = await SendRenewingAsync(authority, regionalEndpoint, request, correlationId, RegionalRoute.Regional, cancellationToken).ConfigureAwait(false);
+                regional.Answered();
+                return token;
+            }
+            catch (TokenEndpointUnreachableException ex)
+            {
+                (reason, detail) = (ex.TimedOut ? "timeout" : "network", ex.InnerException?.Message ?? ex.Message);
+            }
+            catch (TokenEndpointException ex) when ((int)ex.StatusCode >= 500)
+            {
+                (reason, detail) = ("server_error", $"HTTP {(int)ex.StatusCode} {ex.Error}");
+            }
+            catch (TokenEndpointException)
+            {
+                regional.Answered();
+                throw;
+            }
+
+            regional.UseGlobal = true;
+            FallBack(regionalEndpoint, reason, detail, correlationId);
+        }
+
+        return await SendRenewingAsync(authority, tokenEndpoint, request, correlationId, RegionalRoute.GlobalAfterRegionalFailure, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void FallBack(Uri regionalEndpoint, string reason, string detail, string correlationId)
+    {
+        ClientCredentialsTelemetry.RegionalFallbackCounter.Add(1, new KeyValuePair<string, object?>("region", _authority.Region), new KeyValuePair<string, object?>("reason", reason));
+        LogRegionalFallback(_logger, regionalEndpoint.Host, reason, detail, correlationId);
+    }
+
+    /// <summary>
+    /// Sends the request; when the endpoint rejects the credential and the credential has since got something new to
+    /// present (a rotated certificate), sends it once more.
+    /// </summary>
+    private async Task<AccessToken> SendRenewingAsync(TokenAuthority authority, Uri tokenEndpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    {
+        TokenEndpointException rejected;
+        try
+        {
+            return await SendToAsync(authority, tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenEndpointException ex) when (ex.ErrorCodes.Count > 0)
+        {
+            rejected = ex;
+        }
+
+        if (!await _credential.RenewAfterRejectionAsync(rejected.Details, _timeProvider, cancellationToken).ConfigureAwait(false))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(rejected);
+        }
+
+        LogCredentialRenewed(_logger, string.Join(",", rejected.ErrorCodes), _credential.ToString() ?? string.Empty, correlationId);
+        return await SendToAsync(authority, tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AccessToken> SendToAsync(TokenAuthority authority, Uri tokenEndpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    {
         LastTokenEndpoint = tokenEndpoint;
         var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, authority, _timeProvider);
-        using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, correlationId, cancellationToken).ConfigureAwait(false);
+        using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, _capabilities.Merge(request.Claims), correlationId, cancellationToken).ConfigureAwait(false);
         using var activity = ClientCredentialsTelemetry.ActivitySource.StartActivity(ClientCredentialsTelemetry.TokenRequestActivity, ActivityKind.Client);
         activity?.SetTag("server.address", tokenEndpoint.Host);
         activity?.SetTag("oauth.client_id", _clientId);
@@ -77,7 +160,7 @@ internal sealed partial class TokenEndpointClient
                 throw new TokenEndpointException(new TokenEndpointError { StatusCode = response.StatusCode, Error = TokenResponseReader.InvalidResponse, ErrorDescription = ex.Message, CorrelationId = correlationId }, ex);
             }
 
-            var token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime));
+            var token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime, route));
             if (_logger.IsEnabled(LogLevel.Information))
             {
                 var fingerprint = TokenFingerprint.Of(token.Token);
@@ -113,7 +196,8 @@ internal sealed partial class TokenEndpointClient
             ClientCredentialsTelemetry.RequestDurationHistogram.Record(
                 elapsed.TotalSeconds,
                 new KeyValuePair<string, object?>("http.response.status_code", statusCode),
-                new KeyValuePair<string, object?>("server.address", tokenEndpoint.Host));
+                new KeyValuePair<string, object?>("server.address", tokenEndpoint.Host),
+                new KeyValuePair<string, object?>("region", route == RegionalRoute.Regional ? _authority.Region : null));
         }
     }
 
@@ -130,9 +214,34 @@ internal sealed partial class TokenEndpointClient
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Token endpoint answered HTTP {StatusCode} {Error} (codes {ErrorCodes}, trace_id {TraceId}, client-request-id {CorrelationId}).")]
     private static partial void LogEndpointError(ILogger logger, int statusCode, string error, string errorCodes, string? traceId, string correlationId);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "The regional token endpoint {RegionalHost} failed ({Reason}: {Detail}); this request goes to the global endpoint (client-request-id {CorrelationId}).")]
+    private static partial void LogRegionalFallback(ILogger logger, string regionalHost, string reason, string detail, string correlationId);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "The token endpoint rejected the credential (AADSTS{ErrorCodes}); it was loaded again and now presents {Credential}: sending once more (client-request-id {CorrelationId}).")]
+    private static partial void LogCredentialRenewed(ILogger logger, string errorCodes, string credential, string correlationId);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Token endpoint {TokenEndpoint} unreachable (timed out: {TimedOut}): {Reason} (client-request-id {CorrelationId}).")]
     private static partial void LogUnreachable(ILogger logger, string tokenEndpoint, bool timedOut, string reason, string correlationId);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "The HttpClient followed a redirect of the token request to {TokenEndpoint} to {RedirectTarget}; the answer was refused and the credential may have reached that host (client-request-id {CorrelationId}).")]
     private static partial void LogRedirectFollowed(ILogger logger, string tokenEndpoint, string redirectTarget, string correlationId);
+}
+
+/// <summary>
+/// The regional endpoint's story within one acquisition (its attempts run one after another): whether an attempt went
+/// there without an answer (it timed out), and whether the remaining attempts go to the global endpoint.
+/// </summary>
+internal sealed class RegionalAttempt
+{
+    private bool _pending;
+
+    /// <summary>True once the regional endpoint failed in this acquisition.</summary>
+    public bool UseGlobal { get; set; }
+
+    /// <summary>An earlier attempt went to the regional endpoint and ended without an answer (its attempt timed out).</summary>
+    public bool TimedOutBefore => _pending && !UseGlobal;
+
+    public void Started() => _pending = true;
+
+    public void Answered() => _pending = false;
 }
