@@ -141,4 +141,10 @@ public enum TokenSource
 
     /// <summary>The token cache returned it without a network request.</summary>
     Cache,
+
+    /// <summary>
+    /// The second cache level (<see cref="TokenCacheOptions.SecondLevel"/>, for example a store shared by a fleet)
+    /// returned it without a network request: another instance, or this one before a restart, obtained it.
+    /// </summary>
+    DistributedCache,
 }

@@ -25,4 +25,7 @@ internal interface ITokenCacheSecondLevel
 
     /// <summary>Removes the token stored for <paramref name="key"/> only if it is still <paramref name="rejected"/> (same token string).</summary>
     ValueTask RemoveAsync(TokenCacheKey key, AccessToken rejected, CancellationToken cancellationToken);
+
+    /// <summary>The token request that followed a miss here failed (a level that made other instances wait lets them go).</summary>
+    ValueTask AcquisitionFailedAsync(TokenCacheKey key, CancellationToken cancellationToken) => default;
 }

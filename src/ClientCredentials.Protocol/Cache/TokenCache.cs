@@ -48,7 +48,7 @@ public sealed class TokenCache
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _store = new TokenCacheStore(_options.MaxEntries, _options.UseExtendedLifetime, _logger);
-        SecondLevel = secondLevel;
+        SecondLevel = secondLevel ?? SecondLevelAdapter.For(_options.SecondLevel);
     }
 
     /// <summary>The options this cache was created with.</summary>
@@ -271,11 +271,11 @@ public sealed class TokenCache
             if (reuse == FlightReuse.AnyFreshEntry && SecondLevel is { } secondLevel && await TryGetFromSecondLevelAsync(secondLevel, key).ConfigureAwait(false) is { } shared)
             {
                 var sharedAt = _time.GetUtcNow();
-                var sharedEntry = TokenCacheEntry.Create(shared, sharedAt, _options, out _);
+                var sharedEntry = TokenCacheEntry.Create(shared, sharedAt, _options, out var sharedReturned);
                 if (sharedEntry.IsFresh(sharedAt.UtcTicks))
                 {
                     _store.Store(key, sharedEntry, sharedAt.UtcTicks);
-                    Complete(key, flight, sharedEntry.Token);
+                    Complete(key, flight, sharedReturned);
                     return;
                 }
             }
@@ -307,6 +307,10 @@ public sealed class TokenCache
                 reuse == FlightReuse.FreshEntryOtherThanReplaced ? RefreshTag : ForegroundTag);
             _flights.TryRemove(new KeyValuePair<TokenCacheKey, TaskCompletionSource<AccessToken>>(key, flight));
             flight.TrySetException(failure);
+            if (reuse == FlightReuse.AnyFreshEntry && SecondLevel is { } level)
+            {
+                _ = TellSecondLevelAsync(level, key);
+            }
         }
         finally
         {
@@ -340,6 +344,19 @@ public sealed class TokenCache
         catch (Exception failure)
         {
             TokenCacheLog.SecondLevelFailed(_logger, failure, key, "write");
+        }
+    }
+
+    private async Task TellSecondLevelAsync(ITokenCacheSecondLevel secondLevel, TokenCacheKey key)
+    {
+        using var deadline = new CancellationTokenSource(_options.SharedRequestTimeout, _time);
+        try
+        {
+            await secondLevel.AcquisitionFailedAsync(key, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception failure)
+        {
+            TokenCacheLog.SecondLevelFailed(_logger, failure, key, "failure notice");
         }
     }
 
