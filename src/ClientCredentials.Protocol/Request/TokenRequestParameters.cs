@@ -69,18 +69,32 @@ public sealed record TokenRequestParameters
     /// <summary>Keeps <paramref name="resolved"/> for the next use with the same client.</summary>
     internal void Remember(ResolvedTokenRequest resolved) => _resolved = resolved;
 
-    /// <inheritdoc />
+    /// <summary>Equal when every member is: scopes and extra parameters compare as sequences, in order.</summary>
     public bool Equals(TokenRequestParameters? other) =>
         ReferenceEquals(this, other) || (other is not null
-            && EqualityComparer<IReadOnlyList<string>>.Default.Equals(Scopes, other.Scopes)
+            && Scopes.SequenceEqual(other.Scopes, StringComparer.Ordinal)
             && string.Equals(Tenant, other.Tenant, StringComparison.Ordinal)
             && string.Equals(Claims, other.Claims, StringComparison.Ordinal)
-            && EqualityComparer<IReadOnlyList<KeyValuePair<string, string>>>.Default.Equals(ExtraParameters, other.ExtraParameters)
+            && ExtraParameters.SequenceEqual(other.ExtraParameters)
             && string.Equals(CorrelationId, other.CorrelationId, StringComparison.Ordinal)
             && ForceRefresh == other.ForceRefresh);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Scopes, Tenant, Claims, ExtraParameters, CorrelationId, ForceRefresh);
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var scope in Scopes)
+        {
+            hash.Add(scope, StringComparer.Ordinal);
+        }
+
+        hash.Add(Tenant, StringComparer.Ordinal);
+        hash.Add(Claims, StringComparer.Ordinal);
+        hash.Add(ExtraParameters.Count);
+        hash.Add(CorrelationId, StringComparer.Ordinal);
+        hash.Add(ForceRefresh);
+        return hash.ToHashCode();
+    }
 }
 
 /// <summary>
