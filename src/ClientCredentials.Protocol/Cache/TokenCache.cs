@@ -275,7 +275,7 @@ public sealed class TokenCache
                 if (sharedEntry.IsFresh(sharedAt.UtcTicks))
                 {
                     _store.Store(key, sharedEntry, sharedAt.UtcTicks);
-                    Complete(key, flight, sharedReturned);
+                    Complete(key, flight, sharedReturned.Source == TokenSource.DistributedCache ? sharedReturned : sharedReturned.With(TokenSource.DistributedCache));
                     return;
                 }
             }
