@@ -5,7 +5,8 @@
 # one summary line "N passed, N failed[, N skipped]" counted from the TRX results (with python3, which the
 # conformance tests also need for spec/conformance/validate.py); a failed check counts as one more failure.
 # WireMock.Net and Garnet run inside the test processes; the distributed cache suite also runs against Debian's
-# redis-server (installed by .ci/run), so besides the .NET SDK only python3 (with jsonschema) and redis-server are needed.
+# redis-server, and tests/ClientCredentials.Cli.Tests/Native publishes a native cc-token with clang (or gcc) and
+# objcopy. Besides the .NET SDK: python3 (with jsonschema), redis-server, clang and binutils (.ci/run installs them).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -30,6 +30,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     // Who asks, as every cache key of this client names it: authority, client id, credential identity, partition.
     private readonly TokenRequester _requester;
     private readonly TokenRequestResilienceOptions _resilience;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the client, validating every option; throws <see cref="ClientCredentialsConfigurationException"/> on a mistake.</summary>
     public ClientCredentialsClient(ClientCredentialsClientOptions options)
@@ -60,6 +61,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         _requester = new TokenRequester(Authority.CacheKind, Authority.CacheAuthority, ClientId, options.Credential.CacheIdentity, options.CachePartition, Authority.ScopesAreCaseInsensitive);
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
+        _timeProvider = timeProvider;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
         var capabilities = ClientCapabilities.From(options.ClientCapabilities);
         _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), capabilities);
@@ -187,13 +189,17 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)
     {
         _throttle.ThrowIfThrottled(key);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
+            // The retry strategy makes no retry whose wait would reach the overall deadline.
+            context.Properties.Set(TokenRequestPipeline.Deadline, _timeProvider.GetUtcNow() + _resilience.TotalTimeout);
+
             // The key is the request: its scopes, claims and extras are the validated, immutable copies.
             return await _pipeline.ExecuteAsync(
-                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, ct, state.Regional)),
-                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt()),
-                cancellationToken).ConfigureAwait(false);
+                static (context, state) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, context.CancellationToken, state.Regional)),
+                context,
+                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt())).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -204,6 +210,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         {
             _throttle.Observe(key, ex);
             throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 

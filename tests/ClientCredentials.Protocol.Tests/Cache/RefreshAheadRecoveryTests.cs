@@ -21,4 +21,27 @@ public class RefreshAheadRecoveryTests
         Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
         await ctx.Acquirer.WaitForCallsAsync(3);         // before the fix the entry stayed "refreshing" and this never came
     }
+
+    [Fact]
+    public async Task The_cache_is_idle_only_once_a_failed_background_refresh_has_scheduled_its_next_try()
+    {
+        var ctx = new CacheTestContext();
+        await ctx.Get();
+        Assert.True(ctx.Cache.WhenIdleAsync().IsCompletedSuccessfully);
+        ctx.Time.Advance(TimeSpan.FromMinutes(31));
+        ctx.Acquirer.CloseGate();
+        ctx.Acquirer.FailWith(new TokenEndpointUnreachableException(new Uri("https://login.example/t"), "id", timedOut: false, "down", null));
+
+        Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
+        var idle = ctx.Cache.WhenIdleAsync();
+        Assert.False(idle.IsCompleted);
+
+        await ctx.Acquirer.WaitForCallsAsync(2);
+        ctx.Acquirer.OpenGate();
+        await idle.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+
+        // Idle means the failure was handled: the next hit inside the retry delay starts no refresh.
+        Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
+        Assert.Equal(2, ctx.Acquirer.Calls);
+    }
 }
