@@ -32,6 +32,8 @@ internal sealed class OidcIssuerAuthority : TokenAuthority
 
     public override string CacheIdentity { get; }
 
+    internal override string CacheKind => "oidc-issuer";
+
     public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default)
     {
         Task<Uri> discovery;

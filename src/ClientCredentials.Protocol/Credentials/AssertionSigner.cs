@@ -13,6 +13,11 @@ namespace ClientCredentials.Protocol;
 /// RS256 with <c>x5t</c> or ES256. When a key cannot sign PSS (some HSM and CNG keys), it falls back to RS256 with
 /// <c>x5t</c> once and remembers that.
 /// </summary>
+/// <remarks>
+/// Everything that depends on the certificate alone is worked out once, here, not per request: the thumbprints, the
+/// kind of key, the private key handle, the validity window and each encoded header. One signer belongs to one
+/// certificate; a rotated certificate gets a new credential and so a new signer.
+/// </remarks>
 internal sealed class AssertionSigner
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -22,6 +27,11 @@ internal sealed class AssertionSigner
     private readonly string _x5t;
     private readonly string _x5tS256;
     private readonly string[]? _x5c;
+    private readonly bool _isEcKey;
+    private readonly long _notBeforeTicks;
+    private readonly long _notAfterTicks;
+    private readonly Lazy<AsymmetricAlgorithm?> _privateKey;
+    private readonly string?[] _encodedHeaders = new string?[4];
     private volatile bool _pssUnavailable;
 
     public AssertionSigner(X509Certificate2 certificate, CertificateCredentialOptions options)
@@ -34,7 +44,26 @@ internal sealed class AssertionSigner
         {
             _x5c = [Convert.ToBase64String(certificate.RawData), .. options.Chain.Select(c => Convert.ToBase64String(c.RawData))];
         }
+
+        using (var ec = certificate.GetECDsaPublicKey())
+        {
+            _isEcKey = ec is not null;
+        }
+
+        _notBeforeTicks = certificate.NotBefore.ToUniversalTime().Ticks;
+        _notAfterTicks = certificate.NotAfter.ToUniversalTime().Ticks;
+        _privateKey = new Lazy<AsymmetricAlgorithm?>(() => _isEcKey ? certificate.GetECDsaPrivateKey() : certificate.GetRSAPrivateKey(), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>
+    /// True when <paramref name="now"/> lies inside the certificate's validity period: the per-request part of
+    /// <see cref="CertificateRules.Check"/>, whose other rules depend on the certificate alone and ran when the
+    /// credential was validated.
+    /// </summary>
+    public bool IsValidAt(DateTimeOffset now) => now.UtcTicks >= _notBeforeTicks && now.UtcTicks <= _notAfterTicks;
+
+    /// <summary>The <c>x5t#S256</c> thumbprint of the certificate.</summary>
+    public string X5tS256 => _x5tS256;
 
     public string Sign(AssertionClaims claims, AuthorityKind kind)
     {
@@ -62,12 +91,9 @@ internal sealed class AssertionSigner
             return _options.Algorithm;
         }
 
-        using (var ec = _certificate.GetECDsaPublicKey())
+        if (_isEcKey)
         {
-            if (ec is not null)
-            {
-                return ClientAssertionAlgorithm.ES256;
-            }
+            return ClientAssertionAlgorithm.ES256;
         }
 
         return kind == AuthorityKind.Entra && !_pssUnavailable ? ClientAssertionAlgorithm.PS256 : ClientAssertionAlgorithm.RS256;
@@ -75,7 +101,8 @@ internal sealed class AssertionSigner
 
     private string Build(ClientAssertionAlgorithm algorithm, AssertionClaims claims)
     {
-        var signingInput = Base64Url.EncodeToString(WriteHeader(algorithm)) + "." + Base64Url.EncodeToString(Write(claims.WriteTo));
+        var header = _encodedHeaders[(int)algorithm] ??= Base64Url.EncodeToString(WriteHeader(algorithm));
+        var signingInput = header + "." + Base64Url.EncodeToString(Write(claims.WriteTo));
         var signature = SignBytes(algorithm, Encoding.ASCII.GetBytes(signingInput));
         return signingInput + "." + Base64Url.EncodeToString(signature);
     }
@@ -115,13 +142,15 @@ internal sealed class AssertionSigner
 
     private byte[] SignBytes(ClientAssertionAlgorithm algorithm, byte[] data)
     {
+        // The key object is kept for the certificate's life: opening it per request costs more than the signature.
+        var key = _privateKey.Value;
         if (algorithm == ClientAssertionAlgorithm.ES256)
         {
-            using var ec = _certificate.GetECDsaPrivateKey() ?? throw NoKey();
+            var ec = key as ECDsa ?? throw NoKey();
             return ec.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
 
-        using var rsa = _certificate.GetRSAPrivateKey() ?? throw NoKey();
+        var rsa = key as RSA ?? throw NoKey();
         var padding = algorithm == ClientAssertionAlgorithm.PS256 ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
         return rsa.SignData(data, HashAlgorithmName.SHA256, padding);
     }

@@ -27,12 +27,24 @@ public sealed class CertificateCredential : ClientCredential
     /// <summary>How the assertion is built.</summary>
     public CertificateCredentialOptions Options { get; }
 
+    /// <summary><c>x5t#S256:</c> and the certificate's SHA-256 thumbprint (RFC 7515 §4.1.8): the public part that Entra ID matches.</summary>
+    internal override string CacheIdentity => "x5t#S256:" + _signer.X5tS256;
+
     private protected override void ValidateCore(TokenAuthority authority, TimeProvider timeProvider) =>
         CertificateRules.Check(Certificate, authority.Kind, Options.Algorithm, timeProvider.GetUtcNow());
 
     internal override ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken)
     {
-        var assertion = CreateAssertion(context.ClientId, context.TokenEndpoint, context.Authority.Kind, context.TimeProvider.GetUtcNow(), Guid.NewGuid().ToString());
+        // The certificate's own rules were checked when the client validated the credential; per request only its
+        // validity period can change the answer (the full check then says what is wrong).
+        var now = context.TimeProvider.GetUtcNow();
+        if (!_signer.IsValidAt(now))
+        {
+            CertificateRules.Check(Certificate, context.Authority.Kind, Options.Algorithm, now);
+        }
+
+        var claims = new AssertionClaims(context.TokenEndpoint.AbsoluteUri, context.ClientId, Guid.NewGuid().ToString(), now, Options.AssertionLifetime, Options.ExtraClaims);
+        var assertion = _signer.Sign(claims, context.Authority.Kind);
         message.Form.Add(new(OAuthParameters.ClientAssertionType, OAuthParameters.JwtBearerAssertionType));
         message.Form.Add(new(OAuthParameters.ClientAssertion, assertion));
         return ValueTask.CompletedTask;

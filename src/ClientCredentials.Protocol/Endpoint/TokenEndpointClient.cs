@@ -42,10 +42,12 @@ internal sealed partial class TokenEndpointClient
     /// </summary>
     public async Task<AccessToken> SendAsync(TokenCacheKey request, string correlationId, CancellationToken cancellationToken, RegionalAttempt? regional = null)
     {
-        var tokenEndpoint = await _authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
-        if (_authority.RegionalTokenEndpoint is not { } regionalEndpoint || regional is null)
+        // A request for another Entra tenant goes to the same instance (and region) with that tenant; the key holds it checked.
+        var authority = request.Tenant is { } tenant ? _authority.ForTenant(tenant) : _authority;
+        var tokenEndpoint = await authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        if (authority.RegionalTokenEndpoint is not { } regionalEndpoint || regional is null)
         {
-            return await SendRenewingAsync(tokenEndpoint, request, correlationId, RegionalRoute.NotRegional, cancellationToken).ConfigureAwait(false);
+            return await SendRenewingAsync(authority, tokenEndpoint, request, correlationId, RegionalRoute.NotRegional, cancellationToken).ConfigureAwait(false);
         }
 
         if (regional.TimedOutBefore)
@@ -61,7 +63,7 @@ internal sealed partial class TokenEndpointClient
             string detail;
             try
             {
-                var token = await SendRenewingAsync(regionalEndpoint, request, correlationId, RegionalRoute.Regional, cancellationToken).ConfigureAwait(false);
+                var token = await SendRenewingAsync(authority, regionalEndpoint, request, correlationId, RegionalRoute.Regional, cancellationToken).ConfigureAwait(false);
                 regional.Answered();
                 return token;
             }
@@ -83,7 +85,7 @@ internal sealed partial class TokenEndpointClient
             FallBack(regionalEndpoint, reason, detail, correlationId);
         }
 
-        return await SendRenewingAsync(tokenEndpoint, request, correlationId, RegionalRoute.GlobalAfterRegionalFailure, cancellationToken).ConfigureAwait(false);
+        return await SendRenewingAsync(authority, tokenEndpoint, request, correlationId, RegionalRoute.GlobalAfterRegionalFailure, cancellationToken).ConfigureAwait(false);
     }
 
     private void FallBack(Uri regionalEndpoint, string reason, string detail, string correlationId)
@@ -96,12 +98,12 @@ internal sealed partial class TokenEndpointClient
     /// Sends the request; when the endpoint rejects the credential and the credential has since got something new to
     /// present (a rotated certificate), sends it once more.
     /// </summary>
-    private async Task<AccessToken> SendRenewingAsync(Uri tokenEndpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    private async Task<AccessToken> SendRenewingAsync(TokenAuthority authority, Uri tokenEndpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
     {
         TokenEndpointException rejected;
         try
         {
-            return await SendToAsync(tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+            return await SendToAsync(authority, tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
         }
         catch (TokenEndpointException ex) when (ex.ErrorCodes.Count > 0)
         {
@@ -114,13 +116,13 @@ internal sealed partial class TokenEndpointClient
         }
 
         LogCredentialRenewed(_logger, string.Join(",", rejected.ErrorCodes), _credential.ToString() ?? string.Empty, correlationId);
-        return await SendToAsync(tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+        return await SendToAsync(authority, tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<AccessToken> SendToAsync(Uri tokenEndpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    private async Task<AccessToken> SendToAsync(TokenAuthority authority, Uri tokenEndpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
     {
         LastTokenEndpoint = tokenEndpoint;
-        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider);
+        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, authority, _timeProvider);
         using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, _capabilities.Merge(request.Claims), correlationId, cancellationToken).ConfigureAwait(false);
         using var activity = ClientCredentialsTelemetry.ActivitySource.StartActivity(ClientCredentialsTelemetry.TokenRequestActivity, ActivityKind.Client);
         activity?.SetTag("server.address", tokenEndpoint.Host);
