@@ -41,7 +41,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             throw new ClientCredentialsConfigurationException("Authority", "Authority is required: TokenAuthority.Entra(tenant), .Adfs(uri), .TokenEndpoint(uri) or .OidcIssuer(uri).");
         }
 
-        ClientIdRule.Validate(options.ClientId);
+        var clientId = ClientIdRule.Validate(options.ClientId);
 
         if (options.Credential is null)
         {
@@ -57,7 +57,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         var timeProvider = options.TimeProvider ?? TimeProvider.System;
         options.Credential.Validate(options.Authority, timeProvider);
         Authority = options.Authority;
-        ClientId = options.ClientId.Trim();
+        ClientId = clientId;
         _requester = new TokenRequester(Authority.CacheKind, Authority.CacheAuthority, ClientId, options.Credential.CacheIdentity, options.CachePartition, Authority.ScopesAreCaseInsensitive);
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
