@@ -45,7 +45,7 @@ internal static class AuthorityResolver
             "--tenant" => TokenAuthority.Entra(value!, input.Instance ?? NullIfBlank(context.GetEnvironmentVariable(WorkloadIdentityVariables.AuthorityHost))),
             "--authority" => TokenAuthority.Adfs(ParseUrl(value!, option)),
             "--token-endpoint" => TokenAuthority.TokenEndpoint(ParseUrl(value!, option)),
-            _ => TokenAuthority.OidcIssuer(ParseUrl(value!, option), context.TimeProvider),
+            _ => TokenAuthority.OAuthIssuer(ParseUrl(value!, option), context.TimeProvider),
         };
     }
 

@@ -16,6 +16,8 @@ internal static class TokenCommand
         var resource = new Option<string>("--resource") { Description = "The resource (app id URI or app id); asks for {resource}/.default.", HelpName = "uri" };
         var secretEnv = new Option<string>("--secret-env") { Description = "Name of the environment variable holding the client secret (never the secret itself).", HelpName = "NAME" };
         var secretStdin = new Option<bool>("--secret-stdin") { Description = "Read the client secret from standard input." };
+        var clientAuth = new Option<string>("--client-auth") { Description = "How the client authenticates: basic or post (secret as HTTP Basic or in the body), secret-jwt (client_secret_jwt, HS256), private-key-jwt (certificate). Default: post / private-key-jwt for Entra ID, ADFS and --token-endpoint; for --issuer the first method in the server's token_endpoint_auth_methods_supported that the credential can do.", HelpName = "method" };
+        clientAuth.AcceptOnlyFromAmong([.. ClientAuthenticationChoice.Names.Keys]);
         var assertionFile = new Option<string>("--assertion-file") { Description = "A file holding a signed client assertion (JWT), sent as is; read again for every request.", HelpName = "path" };
         var output = new Option<string>("--output", "-o") { Description = "token: the bare token; json: token and metadata (errors as one JSON object too); header: 'Authorization: Bearer ...'.", DefaultValueFactory = _ => "token" };
         output.AcceptOnlyFromAmong("token", "json", "header");
@@ -37,6 +39,7 @@ internal static class TokenCommand
         command.Add(secretStdin);
         certificate.AddTo(command);
         command.Add(assertionFile);
+        command.Add(clientAuth);
         command.Add(output);
         command.Add(timeout);
 
@@ -49,9 +52,9 @@ internal static class TokenCommand
                 var tokenAuthority = AuthorityResolver.Resolve(authorityInput, context);
                 var clientId = AuthorityResolver.ResolveClientId(authorityInput, context);
                 var requested = ScopeResolver.Resolve(new ScopeInput(parse.GetValue(scopes) ?? [], parse.GetValue(resource)));
-                using var credential = CredentialResolver.Resolve(
-                    new CredentialInput(parse.GetValue(secretEnv), parse.GetValue(secretStdin), certificate.Read(parse), parse.GetValue(assertionFile)),
-                    context);
+                var credentialInput = new CredentialInput(parse.GetValue(secretEnv), parse.GetValue(secretStdin), certificate.Read(parse), parse.GetValue(assertionFile), parse.GetValue(clientAuth));
+                var method = await ChooseMethodAsync(credentialInput, tokenAuthority, context, parse.GetValue(global.Verbose), cancellationToken).ConfigureAwait(false);
+                using var credential = CredentialResolver.Resolve(credentialInput, method, context);
                 var settings = new TokenRequestSettings(tokenAuthority, clientId, requested, credential, TimeSpan.FromSeconds(parse.GetValue(timeout)));
                 var token = await TokenAcquisition.AcquireAsync(settings, context, parse.GetValue(global.Verbose), cancellationToken).ConfigureAwait(false);
                 TokenWriter.Write(context.Out, format, token, context.TimeProvider.GetUtcNow());
@@ -59,5 +62,15 @@ internal static class TokenCommand
             });
         });
         return command;
+    }
+
+    private static async Task<string> ChooseMethodAsync(CredentialInput input, Protocol.TokenAuthority authority, CliContext context, bool verbose, CancellationToken cancellationToken)
+    {
+        var kind = CredentialResolver.KindOf(input, context);
+        return await ClientAuthenticationChoice.ChooseAsync(kind, input.ClientAuth, authority, async () =>
+        {
+            using var httpClient = CliHttpClient.Create(context, verbose, TimeSpan.FromSeconds(30));
+            return await authority.GetMetadataAsync(httpClient, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 }

@@ -1,22 +1,17 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace ClientCredentials.Protocol;
 
 /// <summary>
 /// Builds and signs the compact JWS of a certificate client assertion (RFC 7515 §7.1, RFC 7523). The header is
-/// <c>{"alg","typ":"JWT", "x5t#S256" | "x5t", "kid"?, "x5c"?}</c>: Entra gets PS256 with <c>x5t#S256</c>; other servers
-/// RS256 with <c>x5t</c> or ES256. When a key cannot sign PSS (some HSM and CNG keys), it falls back to RS256 with
-/// <c>x5t</c> once and remembers that.
+/// <c>{"alg","typ", "x5t#S256" | "x5t", "kid"?, "x5c"?}</c>: Entra gets PS256 with <c>x5t#S256</c>; other servers
+/// RS256 with <c>x5t</c> or ES256, or the first algorithm the server lists in
+/// <c>token_endpoint_auth_signing_alg_values_supported</c> that the key can do. When a key cannot sign PSS (some HSM
+/// and CNG keys), it falls back to RS256 with <c>x5t</c> once and remembers that.
 /// </summary>
 internal sealed class AssertionSigner
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly X509Certificate2 _certificate;
     private readonly CertificateCredentialOptions _options;
     private readonly string _x5t;
@@ -36,55 +31,81 @@ internal sealed class AssertionSigner
         }
     }
 
-    public string Sign(AssertionClaims claims, AuthorityKind kind)
+    /// <param name="claims">The payload.</param>
+    /// <param name="kind">The kind of server.</param>
+    /// <param name="type">The <c>typ</c> header (<c>JWT</c>, or <c>client-authentication+jwt</c> for an issuer audience).</param>
+    /// <param name="serverAlgorithms">The server's <c>token_endpoint_auth_signing_alg_values_supported</c>, or null.</param>
+    public string Sign(AssertionClaims claims, AuthorityKind kind, string type = AssertionAudience.JwtType, IReadOnlyList<string>? serverAlgorithms = null)
     {
-        var algorithm = Choose(kind);
+        var algorithm = Choose(kind, serverAlgorithms);
         if (algorithm != ClientAssertionAlgorithm.PS256)
         {
-            return Build(algorithm, claims);
+            return Build(algorithm, claims, type);
         }
 
         try
         {
-            return Build(ClientAssertionAlgorithm.PS256, claims);
+            return Build(ClientAssertionAlgorithm.PS256, claims, type);
         }
-        catch (CryptographicException) when (_options.Algorithm == ClientAssertionAlgorithm.Automatic)
+        catch (CryptographicException) when (_options.Algorithm == ClientAssertionAlgorithm.Automatic && serverAlgorithms is null)
         {
             _pssUnavailable = true;
-            return Build(ClientAssertionAlgorithm.RS256, claims);
+            return Build(ClientAssertionAlgorithm.RS256, claims, type);
         }
     }
 
-    private ClientAssertionAlgorithm Choose(AuthorityKind kind)
+    private ClientAssertionAlgorithm Choose(AuthorityKind kind, IReadOnlyList<string>? serverAlgorithms)
     {
+        bool isEc;
+        using (var ec = _certificate.GetECDsaPublicKey())
+        {
+            isEc = ec is not null;
+        }
+
         if (_options.Algorithm != ClientAssertionAlgorithm.Automatic)
         {
+            if (serverAlgorithms is not null && !serverAlgorithms.Contains(_options.Algorithm.ToString(), StringComparer.Ordinal))
+            {
+                throw new ClientCredentialsConfigurationException("Algorithm", $"The authorization server does not list {_options.Algorithm} in token_endpoint_auth_signing_alg_values_supported ({Listed(serverAlgorithms)}); choose one of those that the certificate's key can do.");
+            }
+
             return _options.Algorithm;
         }
 
-        using (var ec = _certificate.GetECDsaPublicKey())
+        var preferred = isEc ? ClientAssertionAlgorithm.ES256
+            : kind == AuthorityKind.Entra && !_pssUnavailable ? ClientAssertionAlgorithm.PS256
+            : ClientAssertionAlgorithm.RS256;
+        if (serverAlgorithms is null || serverAlgorithms.Contains(preferred.ToString(), StringComparer.Ordinal))
         {
-            if (ec is not null)
+            return preferred;
+        }
+
+        ClientAssertionAlgorithm[] possible = isEc ? [ClientAssertionAlgorithm.ES256] : [ClientAssertionAlgorithm.RS256, ClientAssertionAlgorithm.PS256];
+        foreach (var listed in serverAlgorithms)
+        {
+            foreach (var algorithm in possible)
             {
-                return ClientAssertionAlgorithm.ES256;
+                if (string.Equals(listed, algorithm.ToString(), StringComparison.Ordinal))
+                {
+                    return algorithm;
+                }
             }
         }
 
-        return kind == AuthorityKind.Entra && !_pssUnavailable ? ClientAssertionAlgorithm.PS256 : ClientAssertionAlgorithm.RS256;
+        throw new ClientCredentialsConfigurationException("Certificate", $"Certificate '{_certificate.Subject}' has {(isEc ? "an EC P-256 key (ES256)" : "an RSA key (RS256, PS256)")}, but the authorization server lists only {Listed(serverAlgorithms)} in token_endpoint_auth_signing_alg_values_supported; use a certificate whose key can sign one of those.");
     }
 
-    private string Build(ClientAssertionAlgorithm algorithm, AssertionClaims claims)
-    {
-        var signingInput = Base64Url.EncodeToString(WriteHeader(algorithm)) + "." + Base64Url.EncodeToString(Write(claims.WriteTo));
-        var signature = SignBytes(algorithm, Encoding.ASCII.GetBytes(signingInput));
-        return signingInput + "." + Base64Url.EncodeToString(signature);
-    }
+    private static string Listed(IReadOnlyList<string> algorithms) =>
+        algorithms.Count == 0 ? "none" : UntrustedText.JoinCapped(", ", algorithms, 16);
 
-    private byte[] WriteHeader(ClientAssertionAlgorithm algorithm) => Write(writer =>
+    private string Build(ClientAssertionAlgorithm algorithm, AssertionClaims claims, string type) =>
+        CompactJws.Create(writer => WriteHeader(writer, algorithm, type), claims.WriteTo, data => SignBytes(algorithm, data));
+
+    private void WriteHeader(System.Text.Json.Utf8JsonWriter writer, ClientAssertionAlgorithm algorithm, string type)
     {
         writer.WriteStartObject();
         writer.WriteString("alg", algorithm.ToString());
-        writer.WriteString("typ", "JWT");
+        writer.WriteString("typ", type);
         if (algorithm == ClientAssertionAlgorithm.PS256)
         {
             writer.WriteString("x5t#S256", _x5tS256);
@@ -111,7 +132,7 @@ internal sealed class AssertionSigner
         }
 
         writer.WriteEndObject();
-    });
+    }
 
     private byte[] SignBytes(ClientAssertionAlgorithm algorithm, byte[] data)
     {
@@ -128,15 +149,4 @@ internal sealed class AssertionSigner
 
     private ClientCredentialsConfigurationException NoKey() =>
         new("Certificate", $"Certificate '{_certificate.Subject}' (thumbprint {_certificate.Thumbprint}) has no usable private key.");
-
-    private static byte[] Write(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream(512);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            write(writer);
-        }
-
-        return buffer.ToArray();
-    }
 }

@@ -33,6 +33,10 @@ public sealed class ClientSecretCredential : ClientCredential
     /// <summary>Where the secret travels.</summary>
     public ClientSecretTransport Transport { get; }
 
+    /// <inheritdoc />
+    public override string AuthenticationMethod =>
+        Transport == ClientSecretTransport.BasicAuthentication ? ClientAuthenticationMethods.ClientSecretBasic : ClientAuthenticationMethods.ClientSecretPost;
+
     internal override bool AuthenticatesInHeader => Transport == ClientSecretTransport.BasicAuthentication;
 
     internal override ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken)
@@ -51,7 +55,7 @@ public sealed class ClientSecretCredential : ClientCredential
 
     /// <inheritdoc />
     /// <remarks>Not even a fingerprint: a hash of a weak secret in a log could be checked against guesses offline.</remarks>
-    public override string ToString() => $"client secret ({(Transport == ClientSecretTransport.RequestBody ? "client_secret_post" : "client_secret_basic")})";
+    public override string ToString() => $"client secret ({AuthenticationMethod})";
 }
 
 /// <summary>

@@ -35,9 +35,16 @@ internal sealed partial class TokenEndpointClient
 
     public async Task<AccessToken> SendAsync(TokenCacheKey request, string correlationId, CancellationToken cancellationToken)
     {
-        var tokenEndpoint = await _authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        var metadata = await _authority.GetMetadataAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        var tokenEndpoint = metadata?.TokenEndpoint ?? await _authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        if (_credential.PresentsTlsClientCertificate && metadata?.MtlsTokenEndpoint is { } mtlsEndpoint)
+        {
+            tokenEndpoint = mtlsEndpoint;
+        }
+
         LastTokenEndpoint = tokenEndpoint;
-        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider);
+        ClientAuthenticationMethodRule.Check(_credential, metadata);
+        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider) { Metadata = metadata };
         using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, correlationId, cancellationToken).ConfigureAwait(false);
         using var activity = ClientCredentialsTelemetry.ActivitySource.StartActivity(ClientCredentialsTelemetry.TokenRequestActivity, ActivityKind.Client);
         activity?.SetTag("server.address", tokenEndpoint.Host);
