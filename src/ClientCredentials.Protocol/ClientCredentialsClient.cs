@@ -66,7 +66,9 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
-        _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>());
+        var httpClient = options.HttpClient
+            ?? (options.Credential is TlsClientCertificateCredential tls ? new HttpClient(TokenEndpointHttpHandler.Create(tls.Certificate)) { Timeout = Timeout.InfiniteTimeSpan } : SharedHttpClient.Value);
+        _endpoint = new TokenEndpointClient(httpClient, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>());
         _pipeline = options.ResiliencePipeline ?? TokenRequestPipeline.Build(options.Resilience, timeProvider);
         _throttle = new ThrottleGate(options.Resilience, timeProvider);
         if (options.Scopes.Count > 0)
