@@ -34,6 +34,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     // The key prefix of every request without claims or extra parameters, shared by all their keys.
     private readonly TokenCacheKeyPrefix _plainKeyPrefix;
     private readonly TokenRequestResilienceOptions _resilience;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the client, validating every option; throws <see cref="ClientCredentialsConfigurationException"/> on a mistake.</summary>
     public ClientCredentialsClient(ClientCredentialsClientOptions options)
@@ -68,9 +69,11 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
         var httpClient = options.HttpClient
             ?? (options.Credential is TlsClientCertificateCredential tls ? new HttpClient(TokenEndpointHttpHandler.Create(tls.Certificate)) { Timeout = Timeout.InfiniteTimeSpan } : SharedHttpClient.Value);
-        _endpoint = new TokenEndpointClient(httpClient, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>());
+        _endpoint = new TokenEndpointClient(httpClient, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), options.DPoPKey);
         _pipeline = options.ResiliencePipeline ?? TokenRequestPipeline.Build(options.Resilience, timeProvider);
         _throttle = new ThrottleGate(options.Resilience, timeProvider);
+        _timeProvider = timeProvider;
+        DPoPKey = options.DPoPKey;
         if (options.Scopes.Count > 0)
         {
             _defaultKey = KeyFor(new TokenRequestParameters(options.Scopes));
@@ -82,6 +85,23 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
 
     /// <summary>The client id.</summary>
     public string ClientId { get; }
+
+    /// <summary>The DPoP key the client's tokens are bound to (<see cref="ClientCredentialsClientOptions.DPoPKey"/>), or null.</summary>
+    public DPoPProofKey? DPoPKey { get; }
+
+    /// <summary>
+    /// A DPoP proof (RFC 9449 §7.1) for presenting <paramref name="token"/> to a resource: <c>htm</c> =
+    /// <paramref name="method"/>, <c>htu</c> = <paramref name="requestUri"/> without query and fragment, <c>ath</c> = the
+    /// token's hash, <c>iat</c> = now on the client's clock, and the resource server's <paramref name="nonce"/> when it gave
+    /// one. Send it as the <c>DPoP</c> header with <c>Authorization: DPoP {token}</c>; one proof per request.
+    /// </summary>
+    /// <exception cref="ClientCredentialsConfigurationException">The client has no <see cref="DPoPKey"/>, or the nonce is malformed.</exception>
+    public string CreateDPoPProof(HttpMethod method, Uri requestUri, AccessToken token, string? nonce = null)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var key = DPoPKey ?? throw new ClientCredentialsConfigurationException("DPoPKey", "This client has no DPoP key (ClientCredentialsClientOptions.DPoPKey), so it cannot make DPoP proofs.");
+        return key.CreateProof(method, requestUri, _timeProvider.GetUtcNow(), token.Token, nonce);
+    }
 
     /// <summary>Gets a token for the configured <see cref="ClientCredentialsClientOptions.Scopes"/>, from the cache when it holds a usable one.</summary>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The .NET convention of an optional CancellationToken last on each overload (as HttpClient.GetAsync); the overloads differ by a required parameter, so no call is ambiguous.")]

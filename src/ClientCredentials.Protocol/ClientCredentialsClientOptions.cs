@@ -42,6 +42,15 @@ public sealed record ClientCredentialsClientOptions
     /// <summary>Replaces the built-in pipeline (<see cref="Resilience"/> then applies to throttling only).</summary>
     public ResiliencePipeline<AccessToken>? ResiliencePipeline { get; init; }
 
+    /// <summary>
+    /// Sends a DPoP proof (RFC 9449) signed with this key with every token request, so that the server binds the tokens
+    /// to it (<c>token_type: DPoP</c>, <c>cnf.jkt</c>); a <c>use_dpop_nonce</c> answer is retried once with the server's
+    /// nonce. Cached tokens are kept apart per key. Resource requests then need a proof too: the HTTP handler of
+    /// ClientCredentials.Protocol.Extensions sends one, or see <see cref="ClientCredentialsClient.CreateDPoPProof"/>.
+    /// <see cref="DPoPProofKey.CreateEphemeral"/> makes a key that never leaves memory. Null (the default): no DPoP.
+    /// </summary>
+    public DPoPProofKey? DPoPKey { get; init; }
+
     /// <summary>Lifetime assumed when a server other than Entra sends no <c>expires_in</c>. Default 1 hour; null makes that an error.</summary>
     public TimeSpan? DefaultTokenLifetime { get; init; } = TimeSpan.FromHours(1);
 

@@ -18,9 +18,14 @@ internal sealed partial class TokenEndpointClient
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan? _defaultLifetime;
     private readonly ILogger _logger;
+    private readonly DPoPProofKey? _dpopKey;
 
-    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger)
+    // The token endpoint's latest DPoP nonce (RFC 9449 §8), sent in the next proof.
+    private volatile string? _dpopNonce;
+
+    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger, DPoPProofKey? dpopKey = null)
     {
+        _dpopKey = dpopKey;
         _httpClient = httpClient;
         _authority = authority;
         _clientId = clientId;
@@ -45,7 +50,51 @@ internal sealed partial class TokenEndpointClient
         LastTokenEndpoint = tokenEndpoint;
         ClientAuthenticationMethodRule.Check(_credential, metadata);
         var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider) { Metadata = metadata };
+        try
+        {
+            return await SendAttemptAsync(context, request, correlationId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenEndpointException ex) when (IsNonceChallenge(ex))
+        {
+            // RFC 9449 §8: one retry with the nonce the server just gave; a second challenge is the server's error.
+            LogDPoPNonceRetry(_logger, tokenEndpoint.AbsoluteUri, correlationId);
+        }
+        catch (TokenEndpointException ex) when (_dpopKey is not null && ex.Error == DPoPNonce.UseDPoPNonceError)
+        {
+            throw new TokenEndpointException(
+                ex.Details with { Remedy = "The token endpoint asked for a DPoP nonce but sent no usable DPoP-Nonce header (RFC 9449 §8: one header of visible ASCII without quotes or backslashes), so there is nothing to retry with." },
+                ex);
+        }
+
+        try
+        {
+            return await SendAttemptAsync(context, request, correlationId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenEndpointException ex) when (_dpopKey is not null && ex.Error == DPoPNonce.UseDPoPNonceError)
+        {
+            throw new TokenEndpointException(
+                ex.Details with
+                {
+                    Remedy = "The token endpoint asked for a new DPoP nonce again right after the retry that carried the nonce it had given; the client retries once per request (RFC 9449 §8). " +
+                        "Check that the server keeps its nonces valid long enough and that the clocks agree.",
+                },
+                ex);
+        }
+    }
+
+    /// <summary>A <c>use_dpop_nonce</c> answer to a DPoP request that came with a new nonce to retry with.</summary>
+    private bool IsNonceChallenge(TokenEndpointException ex) =>
+        _dpopKey is not null && ex.Error == DPoPNonce.UseDPoPNonceError && ex.Details.DPoPNonceProvided;
+
+    private async Task<AccessToken> SendAttemptAsync(ClientAuthenticationContext context, TokenCacheKey request, string correlationId, CancellationToken cancellationToken)
+    {
+        var tokenEndpoint = context.TokenEndpoint;
         using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, correlationId, cancellationToken).ConfigureAwait(false);
+        if (_dpopKey is not null)
+        {
+            message.Headers.TryAddWithoutValidation(DPoPNonce.ProofHeaderName, _dpopKey.CreateProof(HttpMethod.Post, tokenEndpoint, _timeProvider.GetUtcNow(), accessToken: null, _dpopNonce));
+        }
+
         using var activity = ClientCredentialsTelemetry.ActivitySource.StartActivity(ClientCredentialsTelemetry.TokenRequestActivity, ActivityKind.Client);
         activity?.SetTag("server.address", tokenEndpoint.Host);
         activity?.SetTag("oauth.client_id", _clientId);
@@ -60,6 +109,12 @@ internal sealed partial class TokenEndpointClient
             using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             statusCode = (int)response.StatusCode;
             activity?.SetTag("http.response.status_code", statusCode);
+            var newNonce = _dpopKey is null ? null : DPoPNonce.From(response);
+            if (newNonce is not null)
+            {
+                _dpopNonce = newNonce;
+            }
+
             if (RedirectRefusal.FollowedTo(response, tokenEndpoint) is { } elsewhere)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, "redirect_followed");
@@ -82,7 +137,16 @@ internal sealed partial class TokenEndpointClient
                 throw new TokenEndpointException(new TokenEndpointError { StatusCode = response.StatusCode, Error = TokenResponseReader.InvalidResponse, ErrorDescription = ex.Message, CorrelationId = correlationId }, ex);
             }
 
-            var token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime));
+            AccessToken token;
+            try
+            {
+                token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime));
+            }
+            catch (TokenEndpointException ex) when (newNonce is not null && ex.Error == DPoPNonce.UseDPoPNonceError)
+            {
+                throw new TokenEndpointException(ex.Details with { DPoPNonceProvided = true }, ex.InnerException);
+            }
+
             if (_logger.IsEnabled(LogLevel.Information))
             {
                 var fingerprint = TokenFingerprint.Of(token.Token);
@@ -137,6 +201,9 @@ internal sealed partial class TokenEndpointClient
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Token endpoint {TokenEndpoint} unreachable (timed out: {TimedOut}): {Reason} (client-request-id {CorrelationId}).")]
     private static partial void LogUnreachable(ILogger logger, string tokenEndpoint, bool timedOut, string reason, string correlationId);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "The token endpoint {TokenEndpoint} asked for a DPoP nonce; retrying once with it (client-request-id {CorrelationId}).")]
+    private static partial void LogDPoPNonceRetry(ILogger logger, string tokenEndpoint, string correlationId);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "The HttpClient followed a redirect of the token request to {TokenEndpoint} to {RedirectTarget}; the answer was refused and the credential may have reached that host (client-request-id {CorrelationId}).")]
     private static partial void LogRedirectFollowed(ILogger logger, string tokenEndpoint, string redirectTarget, string correlationId);
