@@ -63,6 +63,12 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         Authority = options.Authority;
         ClientId = options.ClientId.Trim();
         var cacheAuthority = string.IsNullOrWhiteSpace(options.CachePartition) ? Authority.CacheIdentity : $"{Authority.CacheIdentity}#{options.CachePartition.Trim()}";
+        // A DPoP-bound token is usable only with its key (RFC 9449 §6): tokens for different keys never share an entry.
+        if (options.DPoPKey is { } dpopKey)
+        {
+            cacheAuthority += "#dpop-jkt=" + dpopKey.Thumbprint;
+        }
+
         _plainKeyPrefix = TokenCacheKeyPrefix.Create(cacheAuthority, ClientId, Authority.ScopesAreCaseInsensitive);
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
