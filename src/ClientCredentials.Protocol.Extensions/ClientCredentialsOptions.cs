@@ -42,6 +42,13 @@ public sealed class ClientCredentialsOptions
     /// </summary>
     public TimeSpan? DefaultTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Binds the client's tokens to a DPoP key (RFC 9449) made for the client in memory (ES256): token requests carry a
+    /// proof, and the HTTP handler sends <c>Authorization: DPoP</c> with a fresh proof per request. In configuration:
+    /// <c>true</c> or <c>false</c>. Default false.
+    /// </summary>
+    public bool UseDPoP { get; set; }
+
     /// <summary>A credential built in code; when set, <see cref="Credentials"/> must be empty. Not bindable from configuration.</summary>
     public ClientCredential? Credential { get; set; }
 

@@ -99,7 +99,7 @@ internal static class CredentialResolver
                 };
                 return new ResolvedCredential(credential, null, $"client secret from {source} ({method})");
             case CredentialKind.Certificate:
-                return ResolveCertificate(input.Certificate, context);
+                return ResolveCertificate(input.Certificate, context, method);
             default:
                 var path = context.ResolvePath(input.AssertionFile!);
                 return new ResolvedCredential(new ClientAssertionCredential((_, ct) => ReadAssertionAsync(path, ct)), null, $"client assertion from {path}");
@@ -107,7 +107,7 @@ internal static class CredentialResolver
     }
 
     /// <summary>Loads the certificate with its password (from a variable, standard input, or none).</summary>
-    public static ResolvedCredential ResolveCertificate(CertificateInput input, CliContext context)
+    public static ResolvedCredential ResolveCertificate(CertificateInput input, CliContext context, string method = ClientAuthenticationMethods.PrivateKeyJwt)
     {
         if (input.Path is null)
         {
@@ -126,6 +126,17 @@ internal static class CredentialResolver
         var certificate = CertificateLoader.Load(path, password);
         try
         {
+            if (method is ClientAuthenticationMethods.TlsClientAuth or ClientAuthenticationMethods.SelfSignedTlsClientAuth)
+            {
+                if (input.SendX5c || input.SigningAlg is not null)
+                {
+                    throw new CliUsageException($"--send-x5c and --signing-alg apply to client assertions (private-key-jwt), not to {method}, which presents the certificate on the TLS connection.");
+                }
+
+                var kind = method == ClientAuthenticationMethods.SelfSignedTlsClientAuth ? TlsClientCertificateKind.SelfSigned : TlsClientCertificateKind.IssuedByCertificateAuthority;
+                return new ResolvedCredential(new TlsClientCertificateCredential(certificate, kind), certificate, $"TLS client certificate {certificate.Subject} (SHA-1 {certificate.Thumbprint}, {method})");
+            }
+
             var options = new CertificateCredentialOptions
             {
                 SendCertificateChain = input.SendX5c,

@@ -16,8 +16,14 @@ internal static class TokenCommand
         var resource = new Option<string>("--resource") { Description = "The resource (app id URI or app id); asks for {resource}/.default.", HelpName = "uri" };
         var secretEnv = new Option<string>("--secret-env") { Description = "Name of the environment variable holding the client secret (never the secret itself).", HelpName = "NAME" };
         var secretStdin = new Option<bool>("--secret-stdin") { Description = "Read the client secret from standard input." };
-        var clientAuth = new Option<string>("--client-auth") { Description = "How the client authenticates: basic or post (secret as HTTP Basic or in the body), secret-jwt (client_secret_jwt, HS256), private-key-jwt (certificate). Default: post / private-key-jwt for Entra ID, ADFS and --token-endpoint; for --issuer the first method in the server's token_endpoint_auth_methods_supported that the credential can do.", HelpName = "method" };
+        var clientAuth = new Option<string>("--client-auth") { Description = "How the client authenticates: basic or post (secret as HTTP Basic or in the body), secret-jwt (client_secret_jwt, HS256), private-key-jwt (certificate-signed assertion), tls or self-signed-tls (the certificate on the TLS connection, RFC 8705). Default: post / private-key-jwt for Entra ID, ADFS and --token-endpoint; for --issuer the first method in the server's token_endpoint_auth_methods_supported that the credential can do.", HelpName = "method" };
         clientAuth.AcceptOnlyFromAmong([.. ClientAuthenticationChoice.Names.Keys]);
+        var dpop = new Option<bool>("--dpop") { Description = "Bind the token to a new DPoP key (RFC 9449, ES256) that exists only in this process; the server answers token_type DPoP." };
+        var dpopKey = new Option<string>("--dpop-key") { Description = "Bind the token to the DPoP key in this PEM file (EC P-256 or RSA private key), so that later proofs can use the same key.", HelpName = "path" };
+        var dpopUrl = new Option<string>("--dpop-url") { Description = "Also make the DPoP proof for a request to this URL: printed as the DPoP header with -o header (curl -H @file), or as dpop_proof with -o json.", HelpName = "url" };
+        var dpopMethod = new Option<string>("--dpop-method") { Description = "The HTTP method of the --dpop-url request (default GET).", HelpName = "method" };
+        var dpopNonce = new Option<string>("--dpop-nonce") { Description = "The resource server's DPoP-Nonce to put in the --dpop-url proof (after a use_dpop_nonce answer).", HelpName = "nonce" };
+        var tlsCaFile = new Option<string>("--tls-ca-file") { Description = "Also trust the CA certificates in this PEM file for the servers' TLS certificates (a private PKI); host names are still checked.", HelpName = "path" };
         var assertionFile = new Option<string>("--assertion-file") { Description = "A file holding a signed client assertion (JWT), sent as is; read again for every request.", HelpName = "path" };
         var output = new Option<string>("--output", "-o") { Description = "token: the bare token; json: token and metadata (errors as one JSON object too); header: 'Authorization: Bearer ...'.", DefaultValueFactory = _ => "token" };
         output.AcceptOnlyFromAmong("token", "json", "header");
@@ -40,6 +46,12 @@ internal static class TokenCommand
         certificate.AddTo(command);
         command.Add(assertionFile);
         command.Add(clientAuth);
+        command.Add(dpop);
+        command.Add(dpopKey);
+        command.Add(dpopUrl);
+        command.Add(dpopMethod);
+        command.Add(dpopNonce);
+        command.Add(tlsCaFile);
         command.Add(output);
         command.Add(timeout);
 
@@ -52,12 +64,26 @@ internal static class TokenCommand
                 var tokenAuthority = AuthorityResolver.Resolve(authorityInput, context);
                 var clientId = AuthorityResolver.ResolveClientId(authorityInput, context);
                 var requested = ScopeResolver.Resolve(new ScopeInput(parse.GetValue(scopes) ?? [], parse.GetValue(resource)));
-                var credentialInput = new CredentialInput(parse.GetValue(secretEnv), parse.GetValue(secretStdin), certificate.Read(parse), parse.GetValue(assertionFile), parse.GetValue(clientAuth));
+                var credentialInput = new CredentialInput(parse.GetValue(secretEnv), parse.GetValue(secretStdin), certificate.Read(parse), parse.GetValue(assertionFile), parse.GetValue(clientAuth)) { TlsCaFile = parse.GetValue(tlsCaFile) };
                 var method = await ChooseMethodAsync(credentialInput, tokenAuthority, context, parse.GetValue(global.Verbose), cancellationToken).ConfigureAwait(false);
                 using var credential = CredentialResolver.Resolve(credentialInput, method, context);
-                var settings = new TokenRequestSettings(tokenAuthority, clientId, requested, credential, TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                var dpopInput = new DPoPInput(parse.GetValue(dpop), parse.GetValue(dpopKey), parse.GetValue(dpopUrl), parse.GetValue(dpopMethod), parse.GetValue(dpopNonce));
+                using var proofKey = DPoPKeyResolver.Resolve(dpopInput, context);
+                if (proofKey is not null && format == TokenOutputFormat.Header && dpopInput.Url is null)
+                {
+                    throw new CliUsageException("-o header with a DPoP token needs --dpop-url URL: the Authorization: DPoP header is sent with a DPoP proof made for that request.");
+                }
+
+                var settings = new TokenRequestSettings(tokenAuthority, clientId, requested, credential, TimeSpan.FromSeconds(parse.GetValue(timeout)))
+                {
+                    DPoPKey = proofKey,
+                    TlsCaFile = parse.GetValue(tlsCaFile),
+                };
                 var token = await TokenAcquisition.AcquireAsync(settings, context, parse.GetValue(global.Verbose), cancellationToken).ConfigureAwait(false);
-                TokenWriter.Write(context.Out, format, token, context.TimeProvider.GetUtcNow());
+                var proof = proofKey is not null && dpopInput.Url is not null
+                    ? proofKey.CreateProof(new HttpMethod(dpopInput.Method ?? "GET"), new Uri(dpopInput.Url), context.TimeProvider.GetUtcNow(), token.Token, dpopInput.Nonce)
+                    : null;
+                TokenWriter.Write(context.Out, format, token, context.TimeProvider.GetUtcNow(), proofKey, proof);
                 return ExitCodes.Success;
             });
         });
@@ -69,7 +95,7 @@ internal static class TokenCommand
         var kind = CredentialResolver.KindOf(input, context);
         return await ClientAuthenticationChoice.ChooseAsync(kind, input.ClientAuth, authority, async () =>
         {
-            using var httpClient = CliHttpClient.Create(context, verbose, TimeSpan.FromSeconds(30));
+            using var httpClient = CliHttpClient.Create(context, verbose, TimeSpan.FromSeconds(30), tlsCaFile: input.TlsCaFile);
             return await authority.GetMetadataAsync(httpClient, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }

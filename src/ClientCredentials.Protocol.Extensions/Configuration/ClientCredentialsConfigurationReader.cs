@@ -35,6 +35,18 @@ internal static class ClientCredentialsConfigurationReader
             options.Scopes = scopes.GetChildren().Select(child => child.Value ?? string.Empty).ToList();
         }
 
+        if (section[nameof(ClientCredentialsOptions.UseDPoP)] is { } useDPoP)
+        {
+            if (bool.TryParse(useDPoP, out var value))
+            {
+                options.UseDPoP = value;
+            }
+            else
+            {
+                options.InvalidValues.Add((nameof(ClientCredentialsOptions.UseDPoP), $"'{UntrustedText.Neutralize(useDPoP, 32)}' is not true or false"));
+            }
+        }
+
         if (section[nameof(ClientCredentialsOptions.DefaultTokenLifetime)] is { } lifetime)
         {
             ReadDefaultTokenLifetime(lifetime, options);
