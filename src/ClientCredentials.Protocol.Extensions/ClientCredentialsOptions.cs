@@ -23,7 +23,7 @@ public sealed class ClientCredentialsOptions
     /// <summary>Token endpoint of any OAuth 2.0 server (RFC 6749 §3.2).</summary>
     public string? TokenEndpoint { get; set; }
 
-    /// <summary>Issuer of an OpenID Provider; its token endpoint is read from discovery.</summary>
+    /// <summary>Issuer of any OAuth 2.0 server: its metadata (RFC 8414, else OpenID Connect discovery) gives the token endpoint.</summary>
     public string? Issuer { get; set; }
 
     /// <summary>The application (client) id.</summary>
