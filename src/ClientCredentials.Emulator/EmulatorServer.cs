@@ -29,17 +29,19 @@ public sealed class EmulatorServer : IAsyncDisposable
     private readonly WebApplication _application;
     private readonly EmulatorSigningKey _signingKey;
     private readonly FaultInjector _faultInjector;
+    private readonly FaultInjector _regionalFaultInjector;
     private readonly EmulatorAddress _address;
     private readonly ILogger _logger;
     private readonly object _registrationGate = new();
     private DirectorySnapshot _directory;
     private int _disposed;
 
-    private EmulatorServer(WebApplication application, EmulatorSigningKey signingKey, FaultInjector faultInjector, DirectorySnapshot directory, EmulatorAddress address, ILogger logger)
+    private EmulatorServer(WebApplication application, EmulatorSigningKey signingKey, FaultInjector faultInjector, FaultInjector regionalFaultInjector, DirectorySnapshot directory, EmulatorAddress address, ILogger logger)
     {
         _application = application;
         _signingKey = signingKey;
         _faultInjector = faultInjector;
+        _regionalFaultInjector = regionalFaultInjector;
         _directory = directory;
         _address = address;
         _logger = logger;
@@ -47,6 +49,25 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     /// <summary>The root of every endpoint, e.g. <c>http://127.0.0.1:50123/</c>; use it as the authority host.</summary>
     public Uri BaseAddress => new($"{_address.Root}/");
+
+    /// <summary>
+    /// The regional alias's root (<see cref="EmulatorServerSettings.RegionalAlias"/>), e.g. <c>http://127.0.0.2:50124/</c>;
+    /// null when none was asked for.
+    /// </summary>
+    public Uri? RegionalBaseAddress { get; private set; }
+
+    /// <summary>
+    /// The IMDS base URL of the emulated Azure resource (its managed identity endpoint
+    /// <c>/metadata/identity/oauth2/token</c> lives under it): give it as <c>AZURE_POD_IDENTITY_AUTHORITY_HOST</c> or
+    /// as a client's IMDS endpoint override.
+    /// </summary>
+    public Uri ImdsBaseAddress => BaseAddress;
+
+    /// <summary>The App Service managed identity endpoint, for <c>IDENTITY_ENDPOINT</c>: <c>{base}/msi/token</c>.</summary>
+    public Uri AppServiceIdentityEndpoint => new($"{_address.Root}{EmulatorUrls.AppServiceTokenRoute}");
+
+    /// <summary>The value the App Service endpoint expects in <c>X-IDENTITY-HEADER</c>, for <c>IDENTITY_HEADER</c>.</summary>
+    public string AppServiceIdentityHeader { get; private set; } = string.Empty;
 
     /// <summary>Validates the options, binds Kestrel to 127.0.0.1 on <paramref name="port"/> (0 = a free port) and starts serving.</summary>
     /// <exception cref="EmulatorConfigurationException">The options are invalid.</exception>
@@ -65,6 +86,11 @@ public sealed class EmulatorServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.Port, IPEndPoint.MaxPort);
 
         var snapshot = EmulatorOptionsValidator.Validate(options);
+        if (settings.RegionalAlias is { } alias && (!IPAddress.IsLoopback(alias) || alias.Equals(IPAddress.Loopback)))
+        {
+            throw new EmulatorConfigurationException($"The regional alias {alias} must be a loopback address other than 127.0.0.1 (for example 127.0.0.2).");
+        }
+
         var timeProvider = settings.TimeProvider ?? TimeProvider.System;
         var loggerFactory = settings.LoggerFactory ?? NullLoggerFactory.Instance;
 
@@ -74,6 +100,10 @@ public sealed class EmulatorServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Loopback, settings.Port);
+            if (settings.RegionalAlias is { } regional)
+            {
+                kestrel.Listen(regional, 0);
+            }
         });
         builder.Services.AddRoutingCore();
         builder.Services.AddLogging();
@@ -82,9 +112,12 @@ public sealed class EmulatorServer : IAsyncDisposable
 
         var logger = loggerFactory.CreateLogger("ClientCredentials.Emulator");
         var address = new EmulatorAddress();
-        var server = new EmulatorServer(app, new EmulatorSigningKey(timeProvider), new FaultInjector(timeProvider), snapshot, address, logger);
+        var server = new EmulatorServer(app, new EmulatorSigningKey(timeProvider), new FaultInjector(timeProvider), new FaultInjector(timeProvider), snapshot, address, logger)
+        {
+            AppServiceIdentityHeader = options.AppServiceIdentityHeader ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+        };
         server._faultInjector.Reset(options.Faults);
-        server.MapEndpoints(options, timeProvider);
+        server.MapEndpoints(options, timeProvider, settings.RegionalAlias);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -100,9 +133,16 @@ public sealed class EmulatorServer : IAsyncDisposable
             throw;
         }
 
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToList()
             ?? throw new InvalidOperationException("Kestrel started without reporting its address.");
-        address.Set($"http://127.0.0.1:{new Uri(bound).Port}");
+        var bound = addresses.First(a => a.Host == "127.0.0.1");
+        address.Set($"http://127.0.0.1:{bound.Port}");
+        if (settings.RegionalAlias is { } aliasAddress)
+        {
+            var regionalBound = addresses.First(a => a.Host == aliasAddress.ToString());
+            server.RegionalBaseAddress = new Uri($"http://{aliasAddress}:{regionalBound.Port}/");
+        }
+
         EmulatorLog.Started(logger, server.BaseAddress);
         return server;
     }
@@ -135,6 +175,14 @@ public sealed class EmulatorServer : IAsyncDisposable
     {
         EmulatorOptionsValidator.ValidateFaults(faults);
         _faultInjector.Reset(faults);
+    }
+
+    /// <summary>Replaces the faults of the regional alias only (the main address keeps its own); their sequence starts over.</summary>
+    /// <exception cref="EmulatorConfigurationException">The faults are invalid.</exception>
+    public void SetRegionalFaults(EmulatorFaults faults)
+    {
+        EmulatorOptionsValidator.ValidateFaults(faults);
+        _regionalFaultInjector.Reset(faults);
     }
 
     /// <summary>Stops listening (waiting at most 5 seconds for requests in flight) and releases the signing key.</summary>
@@ -170,7 +218,7 @@ public sealed class EmulatorServer : IAsyncDisposable
             ?? throw new ArgumentException($"Tenant '{tenant}' is not configured in the emulator; use a configured tenant id or domain.", nameof(tenant));
     }
 
-    private void MapEndpoints(EmulatorOptions options, TimeProvider timeProvider)
+    private void MapEndpoints(EmulatorOptions options, TimeProvider timeProvider, IPAddress? regionalAlias)
     {
         var errorWriter = new AadErrorWriter(timeProvider);
         var replayCache = new AssertionReplayCache(timeProvider);
@@ -178,9 +226,17 @@ public sealed class EmulatorServer : IAsyncDisposable
             CurrentDirectory,
             new ClientSecretVerifier(timeProvider),
             new CertificateAssertionValidator(replayCache, timeProvider, options),
-            new FederatedAssertionValidator(timeProvider, options),
+            new FederatedAssertionValidator(timeProvider, options, _signingKey, _address),
             new AccessTokenIssuer(_signingKey, timeProvider, options));
-        var tokenEndpoint = new TokenEndpoint(processor, _faultInjector, errorWriter, _address, _logger);
+        bool OnRegionalAlias(HttpContext context) => regionalAlias is not null && regionalAlias.Equals(context.Connection.LocalIpAddress);
+        var tokenEndpoint = new TokenEndpoint(
+            processor,
+            context => OnRegionalAlias(context) ? _regionalFaultInjector : _faultInjector,
+            context => OnRegionalAlias(context) ? RegionalBaseAddress?.GetLeftPart(UriPartial.Authority) : null,
+            errorWriter,
+            _address,
+            _logger);
+        var managedIdentity = new ManagedIdentityEndpoints(CurrentDirectory, new AccessTokenIssuer(_signingKey, timeProvider, options), errorWriter, _address, AppServiceIdentityHeader, _logger);
         var discovery = new DiscoveryEndpoints(CurrentDirectory, _signingKey, errorWriter, _address);
         var whoAmI = new WhoAmIEndpoint(options.ProtectedApi, CurrentDirectory, _signingKey, timeProvider, options, _address, _logger);
 
@@ -189,5 +245,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         _application.MapMethods(EmulatorUrls.DiscoveryRoute, [HttpMethods.Get], (RequestDelegate)discovery.OpenIdConfigurationAsync);
         _application.MapMethods(EmulatorUrls.KeysRoute, [HttpMethods.Get], (RequestDelegate)discovery.KeysAsync);
         _application.MapMethods(EmulatorUrls.WhoAmIRoute, [HttpMethods.Get], (RequestDelegate)whoAmI.HandleAsync);
+        _application.MapMethods(EmulatorUrls.ImdsTokenRoute, [HttpMethods.Get], (RequestDelegate)managedIdentity.ImdsAsync);
+        _application.MapMethods(EmulatorUrls.AppServiceTokenRoute, [HttpMethods.Get], (RequestDelegate)managedIdentity.AppServiceAsync);
     }
 }

@@ -17,6 +17,15 @@ public sealed class ClientCredentialsOptions
     /// <summary>Entra ID tenant id (GUID) or verified domain; not <c>common</c>, <c>organizations</c> or <c>consumers</c> (AADSTS90010).</summary>
     public string? TenantId { get; set; }
 
+    /// <summary>
+    /// Entra ID only: the Azure region whose regional endpoint (ESTS-R) is tried first, e.g. <c>westus2</c>; <c>none</c>
+    /// turns regions off. Default: <c>AZURE_REGIONAL_AUTHORITY_NAME</c> or <c>MSAL_FORCE_REGION</c>, else none.
+    /// </summary>
+    public string? Region { get; set; }
+
+    /// <summary>Entra ID only: the regional endpoint's base URL when it is not the computed <c>{region}.{host}</c>.</summary>
+    public string? RegionalInstance { get; set; }
+
     /// <summary>AD FS authority, for example <c>https://adfs.contoso.com/adfs</c>.</summary>
     public string? Authority { get; set; }
 
@@ -31,6 +40,13 @@ public sealed class ClientCredentialsOptions
 
     /// <summary>Default scopes; for Entra ID and AD FS exactly one <c>{resource}/.default</c>.</summary>
     public IList<string> Scopes { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Client capabilities to declare, for example <c>cp1</c> for continuous access evaluation (sent as <c>claims</c>
+    /// <c>{"access_token":{"xms_cc":{"values":[…]}}}</c>, merged with claims challenges). In configuration: a list or one
+    /// space-separated string.
+    /// </summary>
+    public IList<string> ClientCapabilities { get; set; } = new List<string>();
 
     /// <summary>Credentials tried in order when the client is created; the first that loads and suits the authority is used.</summary>
     public IList<CredentialSourceOptions> Credentials { get; set; } = new List<CredentialSourceOptions>();

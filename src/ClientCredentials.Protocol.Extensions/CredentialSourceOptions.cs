@@ -53,6 +53,27 @@ public sealed class CredentialSourceOptions
     /// </summary>
     public string? ProviderKey { get; set; }
 
+    /// <summary><see cref="CredentialSourceType.ManagedIdentity"/>: a user-assigned identity by client id (GUID); none of the three ids means system-assigned.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary><see cref="CredentialSourceType.ManagedIdentity"/>: a user-assigned identity by object (principal) id (GUID).</summary>
+    public string? ManagedIdentityObjectId { get; set; }
+
+    /// <summary><see cref="CredentialSourceType.ManagedIdentity"/>: a user-assigned identity by Azure resource id.</summary>
+    public string? ManagedIdentityResourceId { get; set; }
+
+    /// <summary>
+    /// <see cref="CredentialSourceType.ManagedIdentity"/>: the token exchange audience of the app's federated credential;
+    /// default by cloud (<c>api://AzureADTokenExchange</c>, <c>…USGov</c>, <c>…China</c>).
+    /// </summary>
+    public string? TokenExchangeAudience { get; set; }
+
+    /// <summary>
+    /// <see cref="CredentialSourceType.ManagedIdentity"/>: the IMDS base URL when the source is IMDS (AAD Pod Identity, a
+    /// local emulator); default <c>AZURE_POD_IDENTITY_AUTHORITY_HOST</c>, else 169.254.169.254.
+    /// </summary>
+    public string? ImdsEndpoint { get; set; }
+
     /// <summary>The configured <c>SourceType</c> text when it named no known source; reported by validation.</summary>
     internal string? UnrecognizedSourceType { get; set; }
 
@@ -83,4 +104,10 @@ public enum CredentialSourceType
 
     /// <summary>A signed assertion from an <see cref="IClientAssertionProvider"/> registered in the service container.</summary>
     AssertionProvider,
+
+    /// <summary>
+    /// The managed identity of the Azure resource as a federated identity credential: its token for the token exchange
+    /// audience is the client assertion (<see cref="ManagedIdentityFederatedCredential"/>). Keyless.
+    /// </summary>
+    ManagedIdentity,
 }

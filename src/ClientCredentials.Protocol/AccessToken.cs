@@ -65,6 +65,7 @@ public class AccessToken
         (_correlationGuid, _correlationText) = CompactCorrelation(template);
         Source = source;
         IsExtendedLifetime = isExtendedLifetime;
+        RegionalRoute = template.RegionalRoute;
     }
 
     /// <summary>The access token to send as <c>Authorization: {TokenType} {Token}</c> (RFC 6750 §2.1).</summary>
@@ -100,6 +101,12 @@ public class AccessToken
     /// expiry buffer (or within <c>ext_expires_in</c>) rather than failing the call.
     /// </summary>
     public bool IsExtendedLifetime { get; }
+
+    /// <summary>
+    /// Whether a regional Entra endpoint (ESTS-R) issued the token, or the global one after the regional endpoint failed
+    /// (a network failure or 5xx); <see cref="Protocol.RegionalRoute.NotRegional"/> without a region.
+    /// </summary>
+    public RegionalRoute RegionalRoute { get; init; }
 
     /// <summary>
     /// Response members this library does not interpret, as raw JSON text by name (RFC 6749 §5.1 allows more
@@ -138,6 +145,19 @@ public class AccessToken
             ? (guid, null)
             : (default, text);
     }
+}
+
+/// <summary>Which Entra endpoint issued a token when the authority has a region (ESTS-R).</summary>
+public enum RegionalRoute : byte
+{
+    /// <summary>The authority has no region: the global endpoint.</summary>
+    NotRegional,
+
+    /// <summary>The regional endpoint, e.g. <c>westus2.login.microsoft.com</c>.</summary>
+    Regional,
+
+    /// <summary>The global endpoint, because the regional one failed for this request (network failure, timeout or 5xx).</summary>
+    GlobalAfterRegionalFailure,
 }
 
 /// <summary>Where an <see cref="AccessToken"/> result came from.</summary>

@@ -49,7 +49,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
 
         if (options.Credential is null)
         {
-            throw new ClientCredentialsConfigurationException("Credential", "Credential is required: a ClientSecretCredential, CertificateCredential, ClientAssertionCredential or FederatedTokenFileCredential.");
+            throw new ClientCredentialsConfigurationException("Credential", "Credential is required: a ClientSecretCredential, CertificateCredential, ClientAssertionCredential, FederatedTokenFileCredential or ManagedIdentityFederatedCredential.");
         }
 
         if (options.DefaultTokenLifetime is { } lifetime && lifetime <= TimeSpan.Zero)
@@ -73,9 +73,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
+        var capabilities = ClientCapabilities.From(options.ClientCapabilities);
         var httpClient = options.HttpClient
             ?? (options.Credential is TlsClientCertificateCredential tls ? new HttpClient(TokenEndpointHttpHandler.Create(tls.Certificate)) { Timeout = Timeout.InfiniteTimeSpan } : SharedHttpClient.Value);
-        _endpoint = new TokenEndpointClient(httpClient, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), options.DPoPKey);
+        _endpoint = new TokenEndpointClient(httpClient, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), capabilities, options.DPoPKey);
         _pipeline = options.ResiliencePipeline ?? TokenRequestPipeline.Build(options.Resilience, timeProvider);
         _throttle = new ThrottleGate(options.Resilience, timeProvider);
         _timeProvider = timeProvider;
@@ -205,8 +206,8 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         {
             // The key is the request: its scopes, claims and extras are the validated, immutable copies.
             return await _pipeline.ExecuteAsync(
-                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, ct)),
-                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId),
+                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, ct, state.Regional)),
+                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt()),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)

@@ -51,6 +51,14 @@ public sealed record ClientCredentialsClientOptions
     /// </summary>
     public DPoPProofKey? DPoPKey { get; init; }
 
+    /// <summary>
+    /// Client capabilities to declare, for example <c>["cp1"]</c> so that Entra may issue continuous access evaluation
+    /// (CAE) tokens: sent in every request as <c>claims</c> <c>{"access_token":{"xms_cc":{"values":["cp1"]}}}</c>,
+    /// merged with a claims challenge when there is one. Declare <c>cp1</c> only when the code calling the resource
+    /// answers its claims challenges (the Extensions' HttpClient handler and the Azure adapters do).
+    /// </summary>
+    public IReadOnlyList<string> ClientCapabilities { get; init; } = [];
+
     /// <summary>Lifetime assumed when a server other than Entra sends no <c>expires_in</c>. Default 1 hour; null makes that an error.</summary>
     public TimeSpan? DefaultTokenLifetime { get; init; } = TimeSpan.FromHours(1);
 

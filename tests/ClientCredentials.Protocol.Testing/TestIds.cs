@@ -39,6 +39,18 @@ public static class TestIds
     /// <summary>A client app whose only secret has expired.</summary>
     public const string ExpiredSecretAppId = "aaaaaaaa-0000-0000-0000-000000000006";
 
+    /// <summary>A keyless client app: its federated credential trusts the managed identity <see cref="ManagedIdentityObjectId"/>.</summary>
+    public const string KeylessAppId = "aaaaaaaa-0000-0000-0000-000000000007";
+
+    /// <summary>The object (principal) id of the user-assigned managed identity the emulating fixtures register.</summary>
+    public const string ManagedIdentityObjectId = "dddddddd-0000-0000-0000-000000000001";
+
+    /// <summary>The client id of that managed identity.</summary>
+    public const string ManagedIdentityClientId = "dddddddd-0000-0000-0000-000000000002";
+
+    /// <summary>The object id of the system-assigned managed identity the emulating fixtures register.</summary>
+    public const string SystemManagedIdentityObjectId = "dddddddd-0000-0000-0000-000000000003";
+
     /// <summary>A client id no server knows.</summary>
     public const string UnknownAppId = "cccccccc-0000-0000-0000-000000000000";
 }

@@ -25,7 +25,7 @@ internal static class AssertionFactory
         var metadata = await authority.GetMetadataAsync(httpClient, cancellationToken).ConfigureAwait(false);
         var tokenEndpoint = metadata?.TokenEndpoint ?? await authority.GetTokenEndpointAsync(httpClient, cancellationToken).ConfigureAwait(false);
         var now = context.TimeProvider.GetUtcNow();
-        var assertionContext = new ClientAssertionContext(clientId, tokenEndpoint, authority.Tenant, authority.Kind) { Issuer = metadata?.Issuer };
+        var assertionContext = new ClientAssertionContext(clientId, tokenEndpoint, authority.Tenant, authority.Kind) { Issuer = metadata is { RequiresTokenEndpointAudience: false } ? metadata.Issuer : null };
         var assertion = credential.CreateAssertion(assertionContext, now, Guid.NewGuid().ToString());
         return new BuiltAssertion(assertion, tokenEndpoint, clientId, now + credential.Options.AssertionLifetime);
     }

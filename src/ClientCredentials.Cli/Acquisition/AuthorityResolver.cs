@@ -27,6 +27,16 @@ internal static class AuthorityResolver
             throw new CliUsageException("--instance only applies to an Entra tenant (--tenant); remove it, or put the host in the URL you gave.");
         }
 
+        if ((input.Region is not null || input.RegionalInstance is not null) && input.Tenant is null && given.Count == 1)
+        {
+            throw new CliUsageException("--region and --regional-instance only apply to an Entra tenant (--tenant).");
+        }
+
+        if (input.RegionalInstance is not null && input.Region is null)
+        {
+            throw new CliUsageException("--regional-instance needs --region: the region whose endpoint it is.");
+        }
+
         if (given.Count == 0)
         {
             var tenant = context.GetEnvironmentVariable(WorkloadIdentityVariables.TenantId);
@@ -36,18 +46,24 @@ internal static class AuthorityResolver
             }
 
             var host = input.Instance ?? NullIfBlank(context.GetEnvironmentVariable(WorkloadIdentityVariables.AuthorityHost));
-            return TokenAuthority.Entra(tenant, host);
+            return TokenAuthority.Entra(tenant, host, RegionOf(input, context));
         }
 
         var (option, value) = given[0];
         return option switch
         {
-            "--tenant" => TokenAuthority.Entra(value!, input.Instance ?? NullIfBlank(context.GetEnvironmentVariable(WorkloadIdentityVariables.AuthorityHost))),
+            "--tenant" => TokenAuthority.Entra(value!, input.Instance ?? NullIfBlank(context.GetEnvironmentVariable(WorkloadIdentityVariables.AuthorityHost)), RegionOf(input, context)),
             "--authority" => TokenAuthority.Adfs(ParseUrl(value!, option)),
             "--token-endpoint" => TokenAuthority.TokenEndpoint(ParseUrl(value!, option)),
             _ => TokenAuthority.OAuthIssuer(ParseUrl(value!, option), context.TimeProvider),
         };
     }
+
+    /// <summary><c>--region</c> (or <c>none</c>) with <c>--regional-instance</c>; absent: the CLI environment's variables.</summary>
+    private static EntraRegion RegionOf(AuthorityInput input, CliContext context) =>
+        input.Region is null ? EntraRegion.FromEnvironment(context.GetEnvironmentVariable)
+        : string.Equals(input.Region, "none", StringComparison.OrdinalIgnoreCase) ? EntraRegion.None
+        : EntraRegion.Named(input.Region, input.RegionalInstance);
 
     public static string ResolveClientId(AuthorityInput input, CliContext context)
     {

@@ -1,7 +1,7 @@
 namespace ClientCredentials.Cli.Acquisition;
 
 /// <summary>The authority and client id options as typed; null when absent.</summary>
-internal sealed record AuthorityInput(string? Tenant, string? Instance, string? Authority, string? TokenEndpoint, string? Issuer, string? ClientId);
+internal sealed record AuthorityInput(string? Tenant, string? Instance, string? Authority, string? TokenEndpoint, string? Issuer, string? ClientId, string? Region = null, string? RegionalInstance = null);
 
 /// <summary>The certificate options as typed.</summary>
 internal sealed record CertificateInput(string? Path, string? PasswordEnv, bool PasswordStdin, bool SendX5c, string? SigningAlg = null, string? AssertionAudience = null);

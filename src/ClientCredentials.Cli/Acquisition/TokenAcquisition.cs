@@ -54,7 +54,7 @@ internal static class TokenAcquisition
             cancellationToken).ConfigureAwait(false);
         if (verbose)
         {
-            context.Error.WriteLine($"* token {TokenFingerprint.Of(token.Token)} from {token.Source} in {context.TimeProvider.GetElapsedTime(started).TotalMilliseconds:0.0} ms, expires {token.ExpiresOn:u}");
+            context.Error.WriteLine($"* token {TokenFingerprint.Of(token.Token)} from {token.Source}{(token.RegionalRoute == RegionalRoute.NotRegional ? string.Empty : $" ({token.RegionalRoute}, region {settings.Authority.Region})")} in {context.TimeProvider.GetElapsedTime(started).TotalMilliseconds:0.0} ms, expires {token.ExpiresOn:u}");
         }
 
         return token;

@@ -25,6 +25,7 @@ internal static class TokenCommand
         var dpopNonce = new Option<string>("--dpop-nonce") { Description = "The resource server's DPoP-Nonce to put in the --dpop-url proof (after a use_dpop_nonce answer).", HelpName = "nonce" };
         var tlsCaFile = new Option<string>("--tls-ca-file") { Description = "Also trust the CA certificates in this PEM file for the servers' TLS certificates (a private PKI); host names are still checked.", HelpName = "path" };
         var assertionFile = new Option<string>("--assertion-file") { Description = "A file holding a signed client assertion (JWT), sent as is; read again for every request.", HelpName = "path" };
+        var managedIdentity = new Option<bool>("--managed-identity") { Description = "Get the token from this Azure resource's managed identity (App Service, Arc, Service Fabric, Cloud Shell or IMDS, found from the environment); --client-id then names a user-assigned identity." };
         var output = new Option<string>("--output", "-o") { Description = "token: the bare token; json: token and metadata (errors as one JSON object too); header: 'Authorization: Bearer ...'.", DefaultValueFactory = _ => "token" };
         output.AcceptOnlyFromAmong("token", "json", "header");
         var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds, retries included.", HelpName = "seconds", DefaultValueFactory = _ => 30 };
@@ -52,6 +53,7 @@ internal static class TokenCommand
         command.Add(dpopMethod);
         command.Add(dpopNonce);
         command.Add(tlsCaFile);
+        command.Add(managedIdentity);
         command.Add(output);
         command.Add(timeout);
 
@@ -61,6 +63,15 @@ internal static class TokenCommand
             return CommandRunner.RunAsync(context, format == TokenOutputFormat.Json, async () =>
             {
                 var authorityInput = authority.Read(parse);
+                if (parse.GetValue(managedIdentity))
+                {
+                    RejectWithManagedIdentity(authorityInput, parse.GetValue(secretEnv), parse.GetValue(secretStdin), certificate.Read(parse), parse.GetValue(assertionFile));
+                    var managedScopes = ScopeResolver.Resolve(new ScopeInput(parse.GetValue(scopes) ?? [], parse.GetValue(resource)));
+                    var managedToken = await ManagedIdentityAcquisition.AcquireAsync(authorityInput.ClientId, managedScopes, TimeSpan.FromSeconds(parse.GetValue(timeout)), context, parse.GetValue(global.Verbose), cancellationToken).ConfigureAwait(false);
+                    TokenWriter.Write(context.Out, format, managedToken, context.TimeProvider.GetUtcNow());
+                    return ExitCodes.Success;
+                }
+
                 var tokenAuthority = AuthorityResolver.Resolve(authorityInput, context);
                 var clientId = AuthorityResolver.ResolveClientId(authorityInput, context);
                 var requested = ScopeResolver.Resolve(new ScopeInput(parse.GetValue(scopes) ?? [], parse.GetValue(resource)));
@@ -98,5 +109,21 @@ internal static class TokenCommand
             using var httpClient = CliHttpClient.Create(context, verbose, TimeSpan.FromSeconds(30), tlsCaFile: input.TlsCaFile);
             return await authority.GetMetadataAsync(httpClient, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>A managed identity needs no authority and no credential: any of them alongside it is a mistake.</summary>
+    private static void RejectWithManagedIdentity(Acquisition.AuthorityInput authority, string? secretEnv, bool secretStdin, Acquisition.CertificateInput certificate, string? assertionFile)
+    {
+        var given = new (string Option, bool Set)[]
+        {
+            ("--tenant", authority.Tenant is not null), ("--instance", authority.Instance is not null), ("--region", authority.Region is not null),
+            ("--regional-instance", authority.RegionalInstance is not null), ("--authority", authority.Authority is not null),
+            ("--token-endpoint", authority.TokenEndpoint is not null), ("--issuer", authority.Issuer is not null), ("--secret-env", secretEnv is not null),
+            ("--secret-stdin", secretStdin), ("--certificate", certificate.Path is not null), ("--assertion-file", assertionFile is not null),
+        }.Where(o => o.Set).Select(o => o.Option).ToList();
+        if (given.Count > 0)
+        {
+            throw new CliUsageException($"--managed-identity gets the token from the Azure resource's managed identity: it takes no authority or credential, so remove {string.Join(", ", given)}.");
+        }
     }
 }

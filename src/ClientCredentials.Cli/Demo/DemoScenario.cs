@@ -23,6 +23,7 @@ internal sealed class DemoScenario(CliContext context, IDemoNarrator narrator, b
     private const string TenantDomain = "demo.onmicrosoft.com";
     private const string ApiUri = "api://cc-token-demo-api";
     private const string ApiRole = "Data.Read";
+    private const string ManagedIdentityObjectId = "7e57c0de-0000-4000-8000-00000000a11d";
     private const int HitsPerBatch = 100_000;
     private const int WarmUpBatches = 10;
     private static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(150);
@@ -35,6 +36,7 @@ internal sealed class DemoScenario(CliContext context, IDemoNarrator narrator, b
             Tenants = [new EmulatorTenant { Id = TenantId, Domains = [TenantDomain] }],
             Resources = [new EmulatorResource { AppIdUri = ApiUri, DisplayName = "cc-token demo API", Roles = [ApiRole] }],
             ProtectedApi = new EmulatorProtectedApi { Resource = ApiUri, RequiredRole = ApiRole },
+            ManagedIdentities = [new EmulatorManagedIdentity { ObjectId = ManagedIdentityObjectId, TenantId = TenantId, SystemAssigned = true }],
         };
         await using var server = await EmulatorServer.StartAsync(options, new EmulatorServerSettings { TimeProvider = context.TimeProvider }, cancellationToken).ConfigureAwait(false);
         var instance = server.BaseAddress.AbsoluteUri.TrimEnd('/');
@@ -52,11 +54,13 @@ internal sealed class DemoScenario(CliContext context, IDemoNarrator narrator, b
             DisplayName = "cc-token demo daemon",
             Secrets = [new EmulatorSecret { Value = secret, ExpiresOn = context.TimeProvider.GetUtcNow().AddDays(1) }],
             Certificates = [new EmulatorCertificate { Certificate = Convert.ToBase64String(certificate.RawData) }],
+            FederatedCredentials = [new EmulatorFederatedCredential { ManagedIdentity = ManagedIdentityObjectId }],
             Roles = new Dictionary<string, IReadOnlyList<string>> { [ApiUri] = [ApiRole] },
         });
         narrator.Detail("client id", clientId);
         narrator.Detail("secret", $"{TokenFingerprint.Of(secret)} (a fingerprint: the secret itself is never printed)");
         narrator.Detail("certificate", $"{certificate.Subject}, x5t#S256 {CertificateThumbprints.X5tS256(certificate)}");
+        narrator.Detail("federated cred.", $"trusts the managed identity {ManagedIdentityObjectId} (audience {ManagedIdentityFederatedCredential.PublicCloudAudience})");
 
         using var httpClient = CliHttpClient.Create(context, verbose, Timeout.InfiniteTimeSpan);
         var authority = TokenAuthority.Entra(TenantId, instance);
@@ -71,6 +75,21 @@ internal sealed class DemoScenario(CliContext context, IDemoNarrator narrator, b
         var certificateClient = CreateClient(authority, clientId, new CertificateCredential(certificate), httpClient, scope);
         var (certificateToken, certificateTime) = await TimeAsync(() => certificateClient.GetTokenAsync(cancellationToken)).ConfigureAwait(false);
         DescribeToken(certificateToken, certificateTime);
+
+        narrator.Step("Go keyless: managed identity → federated credential → app token", "On Azure the resource's managed identity gets a token for api://AzureADTokenExchange from IMDS (here: the emulator's IMDS endpoint); that token is the app's client assertion, so no secret or certificate exists anywhere.");
+        var managedIdentity = new ManagedIdentityCredential(new ManagedIdentityOptions
+        {
+            Source = ManagedIdentitySource.Imds,
+            ImdsEndpoint = server.ImdsBaseAddress,
+            HttpClient = httpClient,
+            TimeProvider = context.TimeProvider,
+        });
+        narrator.Detail("managed identity", $"{managedIdentity.Id} via IMDS at {managedIdentity.Endpoint}");
+        var keylessClient = CreateClient(authority, clientId, new ManagedIdentityFederatedCredential(managedIdentity), httpClient, scope);
+        var (keylessToken, keylessTime) = await TimeAsync(() => keylessClient.GetTokenAsync(cancellationToken)).ConfigureAwait(false);
+        DescribeToken(keylessToken, keylessTime);
+        var keylessJwt = JwtDocument.Parse(keylessToken.Token);
+        narrator.Detail("azp / azpacr", $"{keylessJwt.GetString("azp")} / {keylessJwt.GetString("azpacr")} (2: authenticated by an assertion, not a secret)");
 
         narrator.Step("Read the token", "An access token is a JWT for the API, not for you; decoding it (no signature check) shows who it is for and what it allows.");
         var now = context.TimeProvider.GetUtcNow();
@@ -103,8 +122,9 @@ internal sealed class DemoScenario(CliContext context, IDemoNarrator narrator, b
         var (hits, batches, nanosecondsPerHit) = await TimeWarmHitsAsync(secretClient, cancellationToken).ConfigureAwait(false);
         narrator.Detail("warm cache hits", $"{nanosecondsPerHit:N0} ns each (median of {batches} batches of {hits:N0} calls after {WarmUpBatches} warm-up batches; none sent a request)");
 
-        narrator.Done("Done: two tokens acquired, one API call authorized, one cache hit.", [
+        narrator.Done("Done: three tokens acquired (secret, certificate, keyless), one API call authorized, one cache hit.", [
             "cc-token token --tenant <tenant> --client-id <app id> --resource https://graph.microsoft.com --secret-env MY_SECRET",
+            "cc-token token --managed-identity --resource https://management.azure.com    (on an Azure VM, App Service, Arc server…)",
             "cc-token decode <token>    (or: ... | cc-token decode -)",
             "cc-token cert new --name my-daemon    then upload my-daemon.cer to the app registration",
             "cc-token emulator --config emulator.json    to run the emulator for your own tests",

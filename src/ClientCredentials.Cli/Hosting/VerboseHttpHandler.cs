@@ -8,11 +8,13 @@ namespace ClientCredentials.Cli.Hosting;
 /// For <c>--verbose</c>: writes each request (method, URL, headers, form field names and values) and each response
 /// (status, headers, duration) to standard error. Credentials are redacted to a fingerprint: <c>client_secret</c>,
 /// <c>client_assertion</c>, <c>assertion</c>, <c>password</c> fields and the <c>Authorization</c> header. Response bodies
-/// are never printed (they carry tokens).
+/// are never printed (they carry tokens). The managed identity secret headers (<c>X-IDENTITY-HEADER</c>, <c>secret</c>)
+/// are redacted too.
 /// </summary>
 internal sealed class VerboseHttpHandler(TextWriter log, TimeProvider timeProvider) : DelegatingHandler
 {
     private static readonly string[] SecretFields = ["client_secret", "client_assertion", "assertion", "password", "refresh_token", "access_token"];
+    private static readonly string[] SecretHeaders = ["Authorization", "X-IDENTITY-HEADER", "secret"];
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -66,7 +68,7 @@ internal sealed class VerboseHttpHandler(TextWriter log, TimeProvider timeProvid
     {
         foreach (var (name, values) in headers)
         {
-            var shown = string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase)
+            var shown = SecretHeaders.Contains(name, StringComparer.OrdinalIgnoreCase)
                 ? $"<redacted {TokenFingerprint.Of(string.Join(",", values))}>"
                 : string.Join(", ", values);
             Write($"{direction} {name}: {shown}");

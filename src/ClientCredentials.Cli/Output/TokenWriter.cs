@@ -71,6 +71,11 @@ internal static class TokenWriter
                 json.WriteString("correlation_id", correlationId);
             }
 
+            if (token.RegionalRoute != RegionalRoute.NotRegional)
+            {
+                json.WriteString("regional_route", token.RegionalRoute == RegionalRoute.Regional ? "regional" : "global_after_regional_failure");
+            }
+
             json.WriteEndObject();
         }
 

@@ -34,6 +34,15 @@ public sealed record EmulatorOptions
     /// <summary>The sample protected API at <c>GET /api/whoami</c>; <see langword="null"/> disables it.</summary>
     public EmulatorProtectedApi? ProtectedApi { get; init; }
 
+    /// <summary>The managed identities of the emulated Azure resource (served by the IMDS and App Service endpoints).</summary>
+    public IReadOnlyList<EmulatorManagedIdentity> ManagedIdentities { get; init; } = [];
+
+    /// <summary>
+    /// The secret the App Service endpoint expects in <c>X-IDENTITY-HEADER</c> (the value App Service puts in
+    /// <c>IDENTITY_HEADER</c>); a random one is made at start when null (EmulatorServer.AppServiceIdentityHeader).
+    /// </summary>
+    public string? AppServiceIdentityHeader { get; init; }
+
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         AllowTrailingCommas = true,

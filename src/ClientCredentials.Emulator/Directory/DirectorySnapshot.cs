@@ -15,10 +15,12 @@ internal sealed class DirectorySnapshot
     public DirectorySnapshot(
         IReadOnlyList<RegisteredTenant> tenants,
         IReadOnlyList<RegisteredResource> resources,
-        IReadOnlyDictionary<string, RegisteredApplication> applications)
+        IReadOnlyDictionary<string, RegisteredApplication> applications,
+        IReadOnlyList<RegisteredManagedIdentity>? managedIdentities = null)
     {
         Tenants = tenants;
         Resources = resources;
+        ManagedIdentities = managedIdentities ?? [];
         _tenantsByPathName = tenants
             .SelectMany(t => t.PathNames.Select(name => KeyValuePair.Create(name, t)))
             .ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
@@ -30,6 +32,18 @@ internal sealed class DirectorySnapshot
     public IReadOnlyList<RegisteredResource> Resources { get; }
 
     public IEnumerable<RegisteredApplication> Applications => _applicationsByClientId.Values;
+
+    public IReadOnlyList<RegisteredManagedIdentity> ManagedIdentities { get; }
+
+    /// <summary>The system-assigned identity, when one is configured.</summary>
+    public RegisteredManagedIdentity? SystemAssignedIdentity => ManagedIdentities.FirstOrDefault(m => m.SystemAssigned);
+
+    /// <summary>A managed identity by client id, object id or resource id (case-insensitive).</summary>
+    public RegisteredManagedIdentity? FindManagedIdentity(string? clientId, string? objectId, string? resourceId) =>
+        ManagedIdentities.FirstOrDefault(m =>
+            (clientId is not null && string.Equals(m.ClientId, clientId, StringComparison.OrdinalIgnoreCase)) ||
+            (objectId is not null && string.Equals(m.ObjectId, objectId, StringComparison.OrdinalIgnoreCase)) ||
+            (resourceId is not null && string.Equals(m.ResourceId, resourceId, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>Finds a tenant by id or domain name as written in a URL path.</summary>
     public RegisteredTenant? FindTenant(string pathName) =>
@@ -50,6 +64,6 @@ internal sealed class DirectorySnapshot
         {
             [application.ClientId] = application,
         };
-        return new DirectorySnapshot(Tenants, Resources, applications);
+        return new DirectorySnapshot(Tenants, Resources, applications, ManagedIdentities);
     }
 }

@@ -19,10 +19,16 @@ internal static class EmulatorOptionsValidator
         ValidateScalars(options);
         var tenants = BuildTenants(options.Tenants);
         var resources = BuildResources(options.Resources);
+        var managedIdentities = BuildManagedIdentities(options.ManagedIdentities, tenants, resources);
+        if (options.AppServiceIdentityHeader is { } header && (header.Length == 0 || header.Any(char.IsControl)))
+        {
+            throw Fail("appServiceIdentityHeader must be a non-empty single-line value, or omitted for a random one.");
+        }
+
         var applications = new Dictionary<string, RegisteredApplication>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Applications.Count; i++)
         {
-            var app = BuildApplication(options.Applications[i], $"applications[{i}]", tenants, resources);
+            var app = BuildApplication(options.Applications[i], $"applications[{i}]", tenants, resources, managedIdentities);
             if (!applications.TryAdd(app.ClientId, app))
             {
                 throw Fail($"applications[{i}].clientId '{app.ClientId}' is registered twice; client ids must be unique.");
@@ -39,14 +45,14 @@ internal static class EmulatorOptionsValidator
             }
         }
 
-        return new DirectorySnapshot(tenants, resources, applications);
+        return new DirectorySnapshot(tenants, resources, applications, managedIdentities);
     }
 
     /// <summary>Validates one application against an existing directory (runtime registration).</summary>
     public static RegisteredApplication ValidateApplication(EmulatorApplication application, DirectorySnapshot directory)
     {
         ArgumentNullException.ThrowIfNull(application);
-        var app = BuildApplication(application, "application", directory.Tenants, directory.Resources);
+        var app = BuildApplication(application, "application", directory.Tenants, directory.Resources, directory.ManagedIdentities);
         if (directory.FindApplication(app.ClientId) is not null)
         {
             throw Fail($"application.clientId '{app.ClientId}' is already registered; client ids must be unique.");
@@ -195,21 +201,11 @@ internal static class EmulatorOptionsValidator
         EmulatorApplication app,
         string path,
         IReadOnlyList<RegisteredTenant> tenants,
-        IReadOnlyList<RegisteredResource> resources)
+        IReadOnlyList<RegisteredResource> resources,
+        IReadOnlyList<RegisteredManagedIdentity> managedIdentities)
     {
         var clientId = RequireGuid(app.ClientId, $"{path}.clientId", "the application (client) id");
-        RegisteredTenant tenant;
-        if (app.TenantId is null)
-        {
-            tenant = tenants.Count == 1
-                ? tenants[0]
-                : throw Fail($"{path}.tenantId is missing; with {tenants.Count} tenants configured, say which one the app lives in.");
-        }
-        else
-        {
-            tenant = tenants.FirstOrDefault(t => t.PathNames.Contains(app.TenantId, StringComparer.OrdinalIgnoreCase))
-                ?? throw Fail($"{path}.tenantId '{app.TenantId}' names no configured tenant.");
-        }
+        var tenant = TenantOf(app.TenantId, path, tenants, "the app");
 
         var objectId = app.ObjectId is null
             ? DeterministicGuid("service-principal", $"{tenant.Id}/{clientId}")
@@ -236,11 +232,30 @@ internal static class EmulatorOptionsValidator
         var federated = new List<RegisteredFederatedCredential>();
         for (var i = 0; i < (app.FederatedCredentials?.Count ?? 0); i++)
         {
-            federated.Add(BuildFederatedCredential(app.FederatedCredentials![i], $"{path}.federatedCredentials[{i}]"));
+            federated.Add(BuildFederatedCredential(app.FederatedCredentials![i], $"{path}.federatedCredentials[{i}]", managedIdentities));
         }
 
+        var roles = BuildRoles(app.Roles, path, resources);
+        return new RegisteredApplication(clientId, tenant, app.DisplayName ?? clientId, objectId, secrets, certificates, federated, roles);
+    }
+
+    private static RegisteredTenant TenantOf(string? tenantId, string path, IReadOnlyList<RegisteredTenant> tenants, string what)
+    {
+        if (tenantId is null)
+        {
+            return tenants.Count == 1
+                ? tenants[0]
+                : throw Fail($"{path}.tenantId is missing; with {tenants.Count} tenants configured, say which one {what} lives in.");
+        }
+
+        return tenants.FirstOrDefault(t => t.PathNames.Contains(tenantId, StringComparer.OrdinalIgnoreCase))
+            ?? throw Fail($"{path}.tenantId '{tenantId}' names no configured tenant.");
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> BuildRoles(IReadOnlyDictionary<string, IReadOnlyList<string>>? configured, string path, IReadOnlyList<RegisteredResource> resources)
+    {
         var roles = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (resourceName, heldRoles) in app.Roles ?? new Dictionary<string, IReadOnlyList<string>>())
+        foreach (var (resourceName, heldRoles) in configured ?? new Dictionary<string, IReadOnlyList<string>>())
         {
             var resource = resources.FirstOrDefault(r => r.IsNamedBy(resourceName))
                 ?? throw Fail($"{path}.roles names resource '{resourceName}', which is not configured; add it to resources or fix the name.");
@@ -255,7 +270,44 @@ internal static class EmulatorOptionsValidator
             roles[resource.AppId] = [.. (heldRoles ?? []).Distinct(StringComparer.Ordinal)];
         }
 
-        return new RegisteredApplication(clientId, tenant, app.DisplayName ?? clientId, objectId, secrets, certificates, federated, roles);
+        return roles;
+    }
+
+    private static List<RegisteredManagedIdentity> BuildManagedIdentities(IReadOnlyList<EmulatorManagedIdentity>? configured, IReadOnlyList<RegisteredTenant> tenants, IReadOnlyList<RegisteredResource> resources)
+    {
+        var result = new List<RegisteredManagedIdentity>();
+        for (var i = 0; i < (configured?.Count ?? 0); i++)
+        {
+            var identity = configured![i];
+            var path = $"managedIdentities[{i}]";
+            var objectId = RequireGuid(identity.ObjectId, $"{path}.objectId", "the identity's object (principal) id");
+            var clientId = identity.ClientId is null ? DeterministicGuid("managed-identity-client", objectId) : RequireGuid(identity.ClientId, $"{path}.clientId", "the identity's client id");
+            var tenant = TenantOf(identity.TenantId, path, tenants, "the identity");
+            if (identity.ResourceId is { } resourceId &&
+                !System.Text.RegularExpressions.Regex.IsMatch(resourceId, @"^/subscriptions/[0-9a-fA-F-]{36}/resource[gG]roups/[^/]+/providers/Microsoft\.ManagedIdentity/userAssignedIdentities/[^/]+$"))
+            {
+                throw Fail($"{path}.resourceId '{resourceId}' is not /subscriptions/{{guid}}/resourceGroups/{{group}}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{{name}}.");
+            }
+
+            if (identity.SystemAssigned && identity.ResourceId is not null)
+            {
+                throw Fail($"{path} is system-assigned and has a resourceId; only user-assigned identities have one.");
+            }
+
+            if (result.Any(m => m.ObjectId == objectId || m.ClientId == clientId || (identity.ResourceId is not null && string.Equals(m.ResourceId, identity.ResourceId, StringComparison.OrdinalIgnoreCase))))
+            {
+                throw Fail($"{path} repeats the object id, client id or resource id of an earlier identity.");
+            }
+
+            if (identity.SystemAssigned && result.Any(m => m.SystemAssigned))
+            {
+                throw Fail($"{path} is a second system-assigned identity; a resource has at most one.");
+            }
+
+            result.Add(new RegisteredManagedIdentity(objectId, clientId, tenant, identity.ResourceId, identity.SystemAssigned, BuildRoles(identity.Roles, path, resources)));
+        }
+
+        return result;
     }
 
     private static RegisteredCertificate BuildCertificate(EmulatorCertificate certificate, string path)
@@ -290,8 +342,25 @@ internal static class EmulatorOptionsValidator
         }
     }
 
-    private static RegisteredFederatedCredential BuildFederatedCredential(EmulatorFederatedCredential credential, string path)
+    private static RegisteredFederatedCredential BuildFederatedCredential(EmulatorFederatedCredential credential, string path, IReadOnlyList<RegisteredManagedIdentity> managedIdentities)
     {
+        if (credential.ManagedIdentity is { } trusted)
+        {
+            if (credential.Issuer is not null || credential.Subject is not null || credential.SigningKeys is { Count: > 0 })
+            {
+                throw Fail($"{path} names a managedIdentity and also issuer, subject or signingKeys; the emulator's own issuer, the identity's object id and its signing key apply.");
+            }
+
+            var identity = managedIdentities.FirstOrDefault(m => string.Equals(m.ObjectId, trusted, StringComparison.OrdinalIgnoreCase) || string.Equals(m.ClientId, trusted, StringComparison.OrdinalIgnoreCase))
+                ?? throw Fail($"{path}.managedIdentity '{trusted}' names no configured managed identity (object id or client id).");
+            if (string.IsNullOrWhiteSpace(credential.Audience))
+            {
+                throw Fail($"{path}.audience is empty; AAD's default is 'api://AzureADTokenExchange'.");
+            }
+
+            return new RegisteredFederatedCredential(string.Empty, identity.ObjectId, credential.Audience, []) { TrustedManagedIdentity = identity };
+        }
+
         if (string.IsNullOrWhiteSpace(credential.Issuer))
         {
             throw Fail($"{path}.issuer is empty; give the external issuer URL exactly as it appears in 'iss'.");
@@ -325,7 +394,7 @@ internal static class EmulatorOptionsValidator
             }
         }
 
-        return new RegisteredFederatedCredential(credential.Issuer, credential.Subject, credential.Audience, keys);
+        return new RegisteredFederatedCredential(credential.Issuer, credential.Subject!, credential.Audience, keys);
     }
 
     private static string RequireGuid(string? value, string path, string what) =>

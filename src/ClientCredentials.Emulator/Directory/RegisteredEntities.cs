@@ -28,8 +28,28 @@ internal sealed record RegisteredSecret(byte[] Sha256, DateTimeOffset? ExpiresOn
 /// <summary>A certificate credential: the certificate when known, and the thumbprints to match headers against.</summary>
 internal sealed record RegisteredCertificate(X509Certificate2? Certificate, byte[]? Sha1, byte[]? Sha256);
 
-/// <summary>A federated identity credential with its parsed keys.</summary>
-internal sealed record RegisteredFederatedCredential(string Issuer, string Subject, string Audience, IReadOnlyList<SecurityKey> Keys);
+/// <summary>
+/// A federated identity credential with its parsed keys; or, when <see cref="TrustedManagedIdentity"/> is set, trust in
+/// the emulator's own tokens for that managed identity (issuer and key are the emulator's, known only once it runs).
+/// </summary>
+internal sealed record RegisteredFederatedCredential(string Issuer, string Subject, string Audience, IReadOnlyList<SecurityKey> Keys)
+{
+    public RegisteredManagedIdentity? TrustedManagedIdentity { get; init; }
+}
+
+/// <summary>A managed identity of the emulated resource, resolved against its tenant and the resources it holds roles on.</summary>
+internal sealed record RegisteredManagedIdentity(
+    string ObjectId,
+    string ClientId,
+    RegisteredTenant Tenant,
+    string? ResourceId,
+    bool SystemAssigned,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByResourceAppId)
+{
+    /// <summary>The roles held on a resource; empty when none.</summary>
+    public IReadOnlyList<string> RolesOn(RegisteredResource resource) =>
+        RolesByResourceAppId.TryGetValue(resource.AppId, out var roles) ? roles : [];
+}
 
 /// <summary>A client application resolved against its tenant and the resources it holds roles on.</summary>
 internal sealed record RegisteredApplication(

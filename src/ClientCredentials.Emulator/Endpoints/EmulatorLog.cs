@@ -41,6 +41,9 @@ internal static partial class EmulatorLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Application registered: client {ClientId} in tenant {TenantId}")]
     public static partial void ApplicationRegistered(ILogger logger, string clientId, string tenantId);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Managed identity token issued by the {Shape} endpoint: identity {ObjectId}, resource {Resource}")]
+    public static partial void ManagedIdentityTokenIssued(ILogger logger, string shape, string objectId, string resource);
+
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Protected API answered {Status} ({Reason})")]
     public static partial void ProtectedApiAnswered(ILogger logger, int status, string reason);
 }

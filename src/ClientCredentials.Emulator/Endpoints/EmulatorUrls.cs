@@ -8,6 +8,8 @@ internal static class EmulatorUrls
     public const string DiscoveryRoute = "/{tenant}/v2.0/.well-known/openid-configuration";
     public const string KeysRoute = "/{tenant}/discovery/v2.0/keys";
     public const string WhoAmIRoute = "/api/whoami";
+    public const string ImdsTokenRoute = "/metadata/identity/oauth2/token";
+    public const string AppServiceTokenRoute = "/msi/token";
 
     /// <summary>The v2 token endpoint for a tenant path name (id or domain).</summary>
     public static string V2TokenEndpoint(string baseAddress, string tenant) => $"{baseAddress}/{tenant}/oauth2/v2.0/token";

@@ -14,7 +14,8 @@ namespace ClientCredentials.Emulator.Endpoints;
 /// </summary>
 internal sealed class TokenEndpoint(
     TokenRequestProcessor processor,
-    FaultInjector faults,
+    Func<HttpContext, FaultInjector> faultsFor,
+    Func<HttpContext, string?> regionalRootOf,
     AadErrorWriter errorWriter,
     EmulatorAddress address,
     ILogger logger)
@@ -24,7 +25,7 @@ internal sealed class TokenEndpoint(
         var cancellationToken = context.RequestAborted;
         var tenant = context.Request.RouteValues["tenant"] as string ?? string.Empty;
 
-        if (await faults.ApplyAsync(cancellationToken).ConfigureAwait(false) is { } fault)
+        if (await faultsFor(context).ApplyAsync(cancellationToken).ConfigureAwait(false) is { } fault)
         {
             EmulatorLog.FaultInjected(logger, tenant, fault.StatusCode);
             await errorWriter.WriteAsync(context, fault, address.Root, cancellationToken).ConfigureAwait(false);
@@ -39,9 +40,10 @@ internal sealed class TokenEndpoint(
             return;
         }
 
-        // The assertion audience is judged against the configured base address only, never the request's Host header,
-        // which the client chooses.
-        var request = new TokenRequest(version, tenant, form, context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, [address.Root]);
+        // The assertion audience is judged against the emulator's own addresses only — the configured base address, and
+        // the regional alias when the connection arrived there — never the request's Host header, which the client chooses.
+        string[] audienceBases = regionalRootOf(context) is { } regionalRoot ? [address.Root, regionalRoot] : [address.Root];
+        var request = new TokenRequest(version, tenant, form, context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, audienceBases);
         var outcome = await processor.ProcessAsync(request).ConfigureAwait(false);
 
         if (outcome.Error is { } error)

@@ -54,4 +54,48 @@ internal sealed class AccessTokenIssuer(EmulatorSigningKey signingKey, TimeProvi
         };
         return new IssuedToken(_handler.CreateToken(descriptor), now, expires);
     }
+
+    /// <summary>
+    /// A managed identity token as IMDS and App Service hand out: <c>oid</c> = <c>sub</c> = the identity's object id,
+    /// <c>azp</c> = its client id, <c>xms_mirid</c> for a user-assigned identity, <c>aud</c> = the resource's app id, or
+    /// the token exchange audience itself (<c>api://AzureADTokenExchange</c>) when the token is to be a federated assertion.
+    /// </summary>
+    public IssuedToken IssueForManagedIdentity(RegisteredManagedIdentity identity, string audience, IReadOnlyList<string> roles, string baseAddress)
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(timeProvider.GetUtcNow().ToUnixTimeSeconds());
+        var expires = now + options.AccessTokenLifetime;
+        var claims = new Dictionary<string, object>
+        {
+            ["tid"] = identity.Tenant.Id,
+            ["azp"] = identity.ClientId,
+            ["azpacr"] = "2",
+            ["oid"] = identity.ObjectId,
+            ["sub"] = identity.ObjectId,
+            ["idtyp"] = "app",
+            ["ver"] = "2.0",
+            ["uti"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
+        };
+        if (identity.ResourceId is { } resourceId)
+        {
+            claims["xms_mirid"] = resourceId;
+        }
+
+        if (roles.Count > 0)
+        {
+            claims["roles"] = roles.ToArray();
+        }
+
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = EmulatorUrls.Issuer(baseAddress, identity.Tenant.Id),
+            Audience = audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = claims,
+            SigningCredentials = signingKey.SigningCredentials,
+            TokenType = "JWT",
+        };
+        return new IssuedToken(_handler.CreateToken(descriptor), now, expires);
+    }
 }

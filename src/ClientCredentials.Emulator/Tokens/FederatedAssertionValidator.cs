@@ -1,5 +1,8 @@
 using ClientCredentials.Emulator.Directory;
+using ClientCredentials.Emulator.Endpoints;
 using ClientCredentials.Emulator.Errors;
+using ClientCredentials.Emulator.Signing;
+using Microsoft.IdentityModel.Tokens;
 
 namespace ClientCredentials.Emulator.Tokens;
 
@@ -9,8 +12,10 @@ namespace ClientCredentials.Emulator.Tokens;
 /// signature must verify with that issuer's keys, the time window must hold, and the token may live at most
 /// 1 day and 1 hour (AADSTS70023). External tokens may be reused
 /// until they expire (AAD accepts the same GitHub or Kubernetes token for several scopes), so no replay check.
+/// A credential that trusts one of the emulator's managed identities has the emulator's own issuer for the identity's
+/// tenant and its own signing key.
 /// </summary>
-internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, EmulatorOptions options)
+internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, EmulatorOptions options, EmulatorSigningKey signingKey, EmulatorAddress address)
 {
     public async Task<AadError?> ValidateAsync(RegisteredApplication application, ClientAssertion assertion)
     {
@@ -19,7 +24,7 @@ internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, Emu
             return algorithmError;
         }
 
-        var byIssuer = application.FederatedCredentials.Where(c => string.Equals(c.Issuer, assertion.Issuer, StringComparison.Ordinal)).ToList();
+        var byIssuer = application.FederatedCredentials.Where(c => string.Equals(IssuerOf(c), assertion.Issuer, StringComparison.Ordinal)).ToList();
         if (byIssuer.Count == 0)
         {
             return AadErrors.FederatedIssuerNotFound(assertion.Issuer ?? "(none)");
@@ -37,7 +42,7 @@ internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, Emu
             return AadErrors.FederatedAudienceNotFound(string.Join(", ", assertion.Audiences));
         }
 
-        if (!await AssertionChecks.SignatureVerifiesAsync(assertion, matching.SelectMany(c => c.Keys)).ConfigureAwait(false))
+        if (!await AssertionChecks.SignatureVerifiesAsync(assertion, matching.SelectMany(KeysOf)).ConfigureAwait(false))
         {
             return AadErrors.InvalidSignature("(federated issuer key)");
         }
@@ -57,4 +62,10 @@ internal sealed class FederatedAssertionValidator(TimeProvider timeProvider, Emu
 
     /// <summary>The longest lifetime AAD accepts for a token from an external identity provider: 1.01:00:00.</summary>
     internal static readonly TimeSpan MaxExternalTokenLifetime = TimeSpan.FromHours(25);
+    /// <summary>The issuer a credential trusts: configured, or the emulator's own for a managed identity's tenant.</summary>
+    private string IssuerOf(RegisteredFederatedCredential credential) =>
+        credential.TrustedManagedIdentity is { } identity ? EmulatorUrls.Issuer(address.Root, identity.Tenant.Id) : credential.Issuer;
+
+    private IEnumerable<SecurityKey> KeysOf(RegisteredFederatedCredential credential) =>
+        credential.TrustedManagedIdentity is null ? credential.Keys : [signingKey.SecurityKey];
 }

@@ -169,12 +169,13 @@ internal sealed class TokenRequestProcessor(
     }
 
     /// <summary>
-    /// An assertion is federated when it names no certificate and its issuer is not the client itself; such an
+    /// An assertion is federated when its issuer is not the client itself and it names no certificate, or its issuer is
+    /// a URL (identity providers' tokens, the emulator's own included, name their signing certificate too); such an
     /// assertion is then judged against the app's federated credentials (AADSTS700211 when none trusts the issuer).
     /// </summary>
     private static bool IsFederated(ClientAssertion assertion, RegisteredApplication application) =>
-        !assertion.NamesCertificate &&
-        !string.Equals(assertion.Issuer, application.ClientId, StringComparison.OrdinalIgnoreCase);
+        !string.Equals(assertion.Issuer, application.ClientId, StringComparison.OrdinalIgnoreCase) &&
+        (!assertion.NamesCertificate || Uri.TryCreate(assertion.Issuer, UriKind.Absolute, out var issuer) && issuer.Scheme is "https" or "http");
 
     /// <summary>
     /// The token endpoint URLs an assertion may name as <c>aud</c>: the URL posted to, with the tenant as id or

@@ -19,6 +19,8 @@ internal static class ClientCredentialsConfigurationReader
 
         options.Instance = section[nameof(ClientCredentialsOptions.Instance)] ?? options.Instance;
         options.TenantId = section[nameof(ClientCredentialsOptions.TenantId)] ?? options.TenantId;
+        options.Region = section[nameof(ClientCredentialsOptions.Region)] ?? options.Region;
+        options.RegionalInstance = section[nameof(ClientCredentialsOptions.RegionalInstance)] ?? options.RegionalInstance;
         options.Authority = section[nameof(ClientCredentialsOptions.Authority)] ?? options.Authority;
         options.TokenEndpoint = section[nameof(ClientCredentialsOptions.TokenEndpoint)] ?? options.TokenEndpoint;
         options.Issuer = section[nameof(ClientCredentialsOptions.Issuer)] ?? options.Issuer;
@@ -45,6 +47,16 @@ internal static class ClientCredentialsConfigurationReader
             {
                 options.InvalidValues.Add((nameof(ClientCredentialsOptions.UseDPoP), $"'{UntrustedText.Neutralize(useDPoP, 32)}' is not true or false"));
             }
+        }
+
+        var capabilities = section.GetSection(nameof(ClientCredentialsOptions.ClientCapabilities));
+        if (capabilities.Value is { } spaceSeparatedCapabilities)
+        {
+            options.ClientCapabilities = spaceSeparatedCapabilities.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        }
+        else if (capabilities.GetChildren().Any())
+        {
+            options.ClientCapabilities = capabilities.GetChildren().Select(child => child.Value ?? string.Empty).ToList();
         }
 
         if (section[nameof(ClientCredentialsOptions.DefaultTokenLifetime)] is { } lifetime)
@@ -88,6 +100,11 @@ internal static class ClientCredentialsConfigurationReader
             CertificateSubject = entry[nameof(CredentialSourceOptions.CertificateSubject)],
             TokenFilePath = entry[nameof(CredentialSourceOptions.TokenFilePath)],
             ProviderKey = entry[nameof(CredentialSourceOptions.ProviderKey)],
+            ManagedIdentityClientId = entry[nameof(CredentialSourceOptions.ManagedIdentityClientId)],
+            ManagedIdentityObjectId = entry[nameof(CredentialSourceOptions.ManagedIdentityObjectId)],
+            ManagedIdentityResourceId = entry[nameof(CredentialSourceOptions.ManagedIdentityResourceId)],
+            TokenExchangeAudience = entry[nameof(CredentialSourceOptions.TokenExchangeAudience)],
+            ImdsEndpoint = entry[nameof(CredentialSourceOptions.ImdsEndpoint)],
         };
 
         var sourceType = entry[nameof(CredentialSourceOptions.SourceType)];

@@ -1,3 +1,4 @@
+using ClientCredentials.Protocol.Extensions.Credentials;
 using Microsoft.Extensions.Options;
 
 namespace ClientCredentials.Protocol.Extensions.Configuration;
@@ -54,6 +55,14 @@ internal sealed class ClientCredentialsOptionsValidator(IEnumerable<ClientCreden
             }
         }
 
+        foreach (var capability in options.ClientCapabilities)
+        {
+            if (string.IsNullOrWhiteSpace(capability) || capability.Any(c => c is ' ' or '"' or '\\' || c < 0x21 || c > 0x7e))
+            {
+                failures.Add($"{path}:ClientCapabilities: '{capability}' is not a capability name such as cp1.");
+            }
+        }
+
         foreach (var (key, problem) in options.InvalidValues)
         {
             failures.Add($"{path}:{key}: {problem}.");
@@ -66,6 +75,24 @@ internal sealed class ClientCredentialsOptionsValidator(IEnumerable<ClientCreden
 
         ValidateCredentials(options, path, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>At most one identity id, each of the right shape; an audience and IMDS URL that the core accepts.</summary>
+    private static void ValidateManagedIdentity(CredentialSourceOptions source, string key, List<string> failures)
+    {
+        try
+        {
+            ManagedIdentitySourceOptions.IdOf(source, key);
+            _ = ManagedIdentitySourceOptions.ImdsEndpointOf(source, key);
+            if (source.TokenExchangeAudience is { } audience && (string.IsNullOrWhiteSpace(audience) || audience.Any(char.IsWhiteSpace)))
+            {
+                failures.Add($"{key}:TokenExchangeAudience '{audience}' must be one audience without white space, for example api://AzureADTokenExchange.");
+            }
+        }
+        catch (ClientCredentialsConfigurationException ex)
+        {
+            failures.Add(ex.Message);
+        }
     }
 
     private static void ValidateCredentials(ClientCredentialsOptions options, string path, List<string> failures)
@@ -120,6 +147,11 @@ internal sealed class ClientCredentialsOptionsValidator(IEnumerable<ClientCreden
             {
                 var hint = missing == "CertificateThumbprint" ? $" (or {key}:CertificateSubject)" : string.Empty;
                 failures.Add($"{key}:{missing}{hint} is required for SourceType {source.SourceType}.");
+            }
+
+            if (source.SourceType == CredentialSourceType.ManagedIdentity)
+            {
+                ValidateManagedIdentity(source, key, failures);
             }
         }
     }

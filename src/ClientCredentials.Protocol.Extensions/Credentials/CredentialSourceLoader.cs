@@ -6,50 +6,33 @@ namespace ClientCredentials.Protocol.Extensions.Credentials;
 
 /// <summary>
 /// Loads one <see cref="CredentialSourceOptions"/> into a <see cref="ClientCredential"/>, or throws
-/// <see cref="CredentialSourceUnavailableException"/> saying why it cannot (a missing file, a wrong password, no
-/// matching certificate, an unset variable, an unregistered provider). Messages never include secrets or passwords.
+/// <see cref="CredentialSourceUnavailableException"/> or <see cref="ClientCredentialsConfigurationException"/> saying why
+/// it cannot (a missing file, a wrong password, no matching certificate, an unset variable, an unregistered provider).
+/// Certificates from a file or a store are <see cref="ReloadingCertificateCredential"/>s: rotated without a restart.
+/// Messages never include secrets or passwords.
 /// </summary>
 internal sealed class CredentialSourceLoader(IServiceProvider services, TimeProvider timeProvider)
 {
     public ClientCredential Load(string clientName, CredentialSourceOptions source) => source.SourceType switch
     {
         CredentialSourceType.ClientSecret => new ClientSecretCredential(source.ClientSecret ?? string.Empty, source.ClientSecretTransport),
-        CredentialSourceType.CertificateFile => Certificate(source, LoadFile(source)),
+        CredentialSourceType.CertificateFile => ReloadingCertificateCredential.FromFile(source.CertificatePath!, source.CertificatePassword, CertificateOptions(source), timeProvider),
         CredentialSourceType.CertificateBase64 => Certificate(source, LoadBase64(source)),
-        CredentialSourceType.CertificateStore => Certificate(source, new CertificateStoreSearch(timeProvider).Find(source)),
+        CredentialSourceType.CertificateStore => ReloadingCertificateCredential.FromStore(
+            new CertificateStoreQuery { Location = source.StoreLocation, Name = source.StoreName, Thumbprint = source.CertificateThumbprint, Subject = source.CertificateSubject },
+            CertificateOptions(source),
+            timeProvider),
         CredentialSourceType.FederatedTokenFile => FederatedTokenFile(source),
         CredentialSourceType.AssertionProvider => AssertionProvider(clientName, source),
+        CredentialSourceType.ManagedIdentity => ManagedIdentity(clientName, source),
         _ => throw new CredentialSourceUnavailableException($"SourceType '{source.SourceType}' is not a credential source."),
     };
 
     private static CertificateCredential Certificate(CredentialSourceOptions source, X509Certificate2 certificate) =>
-        new(certificate, new CertificateCredentialOptions { SendCertificateChain = source.SendCertificateChain });
+        new(certificate, CertificateOptions(source));
 
-    private static X509Certificate2 LoadFile(CredentialSourceOptions source)
-    {
-        var path = Path.GetFullPath(source.CertificatePath!);
-        if (!File.Exists(path))
-        {
-            throw new CredentialSourceUnavailableException($"the certificate file '{path}' does not exist.");
-        }
-
-        try
-        {
-#if NET9_0_OR_GREATER
-            return X509CertificateLoader.LoadPkcs12FromFile(path, source.CertificatePassword);
-#else
-            return new X509Certificate2(path, source.CertificatePassword);
-#endif
-        }
-        catch (CryptographicException ex)
-        {
-            throw new CredentialSourceUnavailableException($"the certificate file '{path}' is not a PKCS#12 (PFX) file that opens with the configured CertificatePassword: {ex.Message}", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CredentialSourceUnavailableException($"the certificate file '{path}' could not be read: {ex.Message}", ex);
-        }
-    }
+    private static CertificateCredentialOptions CertificateOptions(CredentialSourceOptions source) =>
+        new() { SendCertificateChain = source.SendCertificateChain };
 
     private static X509Certificate2 LoadBase64(CredentialSourceOptions source)
     {
@@ -96,6 +79,25 @@ internal sealed class CredentialSourceLoader(IServiceProvider services, TimeProv
         }
 
         return credential;
+    }
+
+    /// <summary>
+    /// The resource's managed identity as the app's federated credential. Loads wherever a managed identity endpoint can
+    /// be resolved from the environment (IMDS is the fallback), so place it before the credentials meant for elsewhere.
+    /// </summary>
+    private ManagedIdentityFederatedCredential ManagedIdentity(string clientName, CredentialSourceOptions source)
+    {
+        var key = ClientCredentialsDefaults.ConfigurationPathOf(clientName) + ":Credentials";
+        var imds = ManagedIdentitySourceOptions.ImdsEndpointOf(source, key);
+        var managedIdentity = new ManagedIdentityCredential(new ManagedIdentityOptions
+        {
+            Id = ManagedIdentitySourceOptions.IdOf(source, key),
+            ImdsEndpoint = imds,
+            Source = imds is null ? null : ManagedIdentitySource.Imds,
+            TimeProvider = timeProvider,
+            LoggerFactory = services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+        });
+        return new ManagedIdentityFederatedCredential(managedIdentity, string.IsNullOrWhiteSpace(source.TokenExchangeAudience) ? null : source.TokenExchangeAudience.Trim());
     }
 
     private ClientAssertionCredential AssertionProvider(string clientName, CredentialSourceOptions source)

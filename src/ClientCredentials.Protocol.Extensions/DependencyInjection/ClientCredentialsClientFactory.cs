@@ -61,6 +61,7 @@ internal sealed class ClientCredentialsClientFactory(
             ClientId = options.ClientId!,
             Credential = credential,
             Scopes = options.Scopes.ToArray(),
+            ClientCapabilities = options.ClientCapabilities.ToArray(),
             HttpClient = httpClientFactory.CreateClient(ClientCredentialsDefaults.TokenEndpointHttpClientName),
             Cache = cache,
             CachePartition = name,

@@ -30,6 +30,13 @@ public sealed record AuthorizationServerMetadata
     /// certificate on the TLS connection posts its token requests; null when absent.</summary>
     public Uri? MtlsTokenEndpoint { get; init; }
 
+    /// <summary>
+    /// True for Microsoft Entra ID (its metadata carries <c>cloud_instance_name</c>) and AD FS (an issuer ending in
+    /// <c>/adfs</c>), which accept only the token endpoint as a client assertion's <c>aud</c>: the automatic audience
+    /// (<see cref="ClientAssertionAudience.Automatic"/>) then stays the token endpoint.
+    /// </summary>
+    public bool RequiresTokenEndpointAudience { get; init; }
+
     /// <summary>True when the server lists its authentication methods and <paramref name="method"/> is not one of them.</summary>
     internal bool Refuses(string method) =>
         TokenEndpointAuthMethodsSupported is { } methods && !methods.Contains(method, StringComparer.Ordinal);

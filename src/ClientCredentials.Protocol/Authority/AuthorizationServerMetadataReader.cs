@@ -81,6 +81,7 @@ internal static class AuthorizationServerMetadataReader
             TokenEndpointAuthSigningAlgValuesSupported = Names(document.TokenEndpointAuthSigningAlgValuesSupported, "token_endpoint_auth_signing_alg_values_supported", location),
             DPoPSigningAlgValuesSupported = Names(document.DPoPSigningAlgValuesSupported, "dpop_signing_alg_values_supported", location),
             MtlsTokenEndpoint = MtlsTokenEndpoint(document.MtlsEndpointAliases, location),
+            RequiresTokenEndpointAudience = document.CloudInstanceName is not null || IsAdfs(document.Issuer),
         };
     }
 
@@ -105,6 +106,9 @@ internal static class AuthorizationServerMetadataReader
 
         return AuthorityUri.Validate(uri, setting);
     }
+
+    private static bool IsAdfs(string issuer) =>
+        Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.AbsolutePath.TrimEnd('/').EndsWith("/adfs", StringComparison.OrdinalIgnoreCase);
 
     private static string[]? Names(string[]? names, string member, Uri location)
     {

@@ -3,7 +3,8 @@ namespace ClientCredentials.Protocol;
 /// <summary>
 /// A Microsoft Entra ID tenant. The token endpoint is <c>{instance}/{tenant}/oauth2/v2.0/token</c>; the cache identity
 /// maps the public cloud's aliases (login.windows.net, login.microsoft.com, sts.windows.net) to
-/// login.microsoftonline.com so that tokens are shared across them.
+/// login.microsoftonline.com so that tokens are shared across them. With a region (ESTS-R) requests go first to the
+/// regional token endpoint (<see cref="RegionalHost"/>); tokens from either are cached under the same identity.
 /// </summary>
 internal sealed class EntraAuthority : TokenAuthority
 {
@@ -16,11 +17,13 @@ internal sealed class EntraAuthority : TokenAuthority
 
     private readonly Uri _tokenEndpoint;
 
-    public EntraAuthority(string tenant, string? instance)
+    public EntraAuthority(string tenant, string? instance, EntraRegion? region = null)
     {
         Tenant = ValidateTenant(tenant);
         var baseUri = ParseInstance(instance);
         _tokenEndpoint = new Uri(baseUri, $"{Tenant}/oauth2/v2.0/token");
+        RegionalTokenEndpoint = RegionalEndpoint(baseUri, region ?? EntraRegion.None);
+        Region = RegionalTokenEndpoint is null ? null : region!.Name;
         var host = baseUri.IsDefaultPort ? baseUri.Host.ToLowerInvariant() : $"{baseUri.Host.ToLowerInvariant()}:{baseUri.Port}";
         if (Array.IndexOf(PublicCloudAliases, host) >= 0)
         {
@@ -36,7 +39,39 @@ internal sealed class EntraAuthority : TokenAuthority
 
     public override string CacheIdentity { get; }
 
+    public override string? Region { get; }
+
+    internal override Uri? RegionalTokenEndpoint { get; }
+
     public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default) => new(_tokenEndpoint);
+
+    /// <summary>
+    /// The regional token endpoint: under an explicit regional instance, or on <c>{region}.{host}</c> with the global
+    /// instance's scheme and port. An explicit region on an instance without a DNS host (an IP address, localhost) needs
+    /// a regional instance; a region from the environment is then not used.
+    /// </summary>
+    private Uri? RegionalEndpoint(Uri baseUri, EntraRegion region)
+    {
+        if (region.Name is not { } name)
+        {
+            return null;
+        }
+
+        if (region.RegionalInstance is { } regionalInstance)
+        {
+            return new Uri(new Uri(regionalInstance.GetLeftPart(UriPartial.Authority) + "/"), $"{Tenant}/oauth2/v2.0/token");
+        }
+
+        if (RegionalHost.For(baseUri.Host, name) is not { } host)
+        {
+            return region.Source == "explicit"
+                ? throw new ClientCredentialsConfigurationException("Region", $"The instance '{baseUri.Host}' has no DNS name to put the region '{name}' in front of; give the regional endpoint as RegionalInstance (EntraRegion.Named(region, regionalInstance)).")
+                : null;
+        }
+
+        var port = baseUri.IsDefaultPort ? string.Empty : $":{baseUri.Port}";
+        return new Uri($"{baseUri.Scheme}://{host}{port}/{Tenant}/oauth2/v2.0/token");
+    }
 
     private static string ValidateTenant(string? tenant)
     {

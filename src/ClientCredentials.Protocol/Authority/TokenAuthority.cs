@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 namespace ClientCredentials.Protocol;
 
 /// <summary>
@@ -22,6 +23,12 @@ public abstract class TokenAuthority
     /// or issuer URL otherwise.
     /// </summary>
     public abstract string CacheIdentity { get; }
+
+    /// <summary>The Azure region whose regional (ESTS-R) endpoint is tried first, or null (Entra only).</summary>
+    public virtual string? Region => null;
+
+    /// <summary>The regional token endpoint tried before the global one, or null.</summary>
+    internal virtual Uri? RegionalTokenEndpoint => null;
 
     /// <summary>True when scopes compare case-insensitively (Entra, ADFS); ordinal for other servers.</summary>
     internal virtual bool ScopesAreCaseInsensitive => Kind != AuthorityKind.Generic;
@@ -68,7 +75,21 @@ public abstract class TokenAuthority
     /// <param name="tenant">Tenant id or domain, for example <c>contoso.onmicrosoft.com</c>.</param>
     /// <param name="instance">Cloud host (see <see cref="EntraInstance"/>) or a full base URL such as
     /// <c>http://127.0.0.1:5000</c> for a local emulator. Default: the public cloud.</param>
-    public static TokenAuthority Entra(string tenant, string? instance = null) => new EntraAuthority(tenant, instance);
+    /// <remarks>
+    /// The region, if any, comes from <c>AZURE_REGIONAL_AUTHORITY_NAME</c> or <c>MSAL_FORCE_REGION</c>
+    /// (<see cref="EntraRegion.FromEnvironment"/>); it applies to instances with a DNS host.
+    /// </remarks>
+    [SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The longer overload requires an explicit region (null is refused); this one reads the region from the environment, so the two cannot be one method with a default.")]
+    public static TokenAuthority Entra(string tenant, string? instance = null) => new EntraAuthority(tenant, instance, EntraRegion.FromEnvironment());
+
+    /// <summary>
+    /// Microsoft Entra ID with a regional endpoint (ESTS-R) tried first: <c>{region}.login.microsoft.com</c> for the
+    /// public cloud, the documented forms for the others (see <see cref="EntraRegion"/>). A network failure or 5xx from
+    /// the regional endpoint sends that request to the global one. <see cref="EntraRegion.None"/> turns regions off,
+    /// whatever the environment says.
+    /// </summary>
+    public static TokenAuthority Entra(string tenant, string? instance, EntraRegion region) =>
+        new EntraAuthority(tenant, instance, region ?? throw new ClientCredentialsConfigurationException("Region", "Region is required; use EntraRegion.None for the global endpoint."));
 
     /// <summary>
     /// ADFS (2019 and later): the authority <c>https://host/adfs</c> gives the token endpoint

@@ -55,7 +55,7 @@ internal sealed class TokenCacheEntry : AccessToken
         var freshUntil = acquired.ExpiresOn - buffer;
         var refreshOn = acquired.RefreshOn ?? now + lifetime * options.RefreshAheadAt;
         returned = acquired.RefreshOn is null
-            ? new AccessToken(acquired.Token, acquired.TokenType, acquired.ExpiresOn, refreshOn, acquired.ExtendedExpiresOn, acquired.Scopes, acquired.CorrelationId, acquired.Source) { AdditionalFields = acquired.AdditionalFields }
+            ? new AccessToken(acquired.Token, acquired.TokenType, acquired.ExpiresOn, refreshOn, acquired.ExtendedExpiresOn, acquired.Scopes, acquired.CorrelationId, acquired.Source) { AdditionalFields = acquired.AdditionalFields, RegionalRoute = acquired.RegionalRoute }
             : acquired;
 
         return new TokenCacheEntry(key, returned, freshUntil.UtcTicks, refreshOn.UtcTicks, now.UtcTicks);

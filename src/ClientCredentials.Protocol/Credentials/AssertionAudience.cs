@@ -25,7 +25,11 @@ internal static class AssertionAudience
     }
 
     public static (string Audience, string Type) Resolve(ClientAssertionAudience audience, ClientAuthenticationContext context) =>
-        Resolve(audience, context.Authority.Kind, context.TokenEndpoint, context.Issuer);
+        Resolve(
+            audience,
+            context.Authority.Kind,
+            context.TokenEndpoint,
+            audience == ClientAssertionAudience.Automatic && context.Metadata?.RequiresTokenEndpointAudience == true ? null : context.Issuer);
 
     public static (string Audience, string Type) Resolve(ClientAssertionAudience audience, AuthorityKind kind, Uri tokenEndpoint, string? issuer)
     {

@@ -10,7 +10,8 @@ public enum ClientAssertionAudience
 {
     /// <summary>The issuer (with <c>typ: client-authentication+jwt</c>) when the authority was found by its issuer
     /// (<see cref="TokenAuthority.OAuthIssuer"/>, <see cref="TokenAuthority.OidcIssuer"/>); the token endpoint for
-    /// Entra ID and ADFS, which require it, and for an explicit token endpoint.</summary>
+    /// Entra ID and ADFS, which require it (also when found by their issuer:
+    /// <see cref="AuthorizationServerMetadata.RequiresTokenEndpointAudience"/>), and for an explicit token endpoint.</summary>
     Automatic,
 
     /// <summary>The exact token endpoint the request is posted to (RFC 7523 §3, as Entra ID requires), with <c>typ: JWT</c>.</summary>

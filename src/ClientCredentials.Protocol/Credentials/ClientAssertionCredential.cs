@@ -17,7 +17,7 @@ public sealed class ClientAssertionCredential : ClientCredential
 
     internal override async ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken)
     {
-        var assertionContext = new ClientAssertionContext(context.ClientId, context.TokenEndpoint, context.Authority.Tenant, context.Authority.Kind) { Issuer = context.Issuer };
+        var assertionContext = new ClientAssertionContext(context.ClientId, context.TokenEndpoint, context.Authority.Tenant, context.Authority.Kind) { Issuer = context.Metadata?.RequiresTokenEndpointAudience == true ? null : context.Issuer };
         var assertion = await _getAssertion(assertionContext, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(assertion))
         {

@@ -45,6 +45,13 @@ public abstract class ClientCredential
     /// <summary>Adds the credential's form fields or header to one token request.</summary>
     internal abstract ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Called when the token endpoint rejected the credential: returns true when the credential now has something
+    /// new to present (a rotated certificate), so that the request is sent once more.
+    /// </summary>
+    internal virtual ValueTask<bool> RenewAfterRejectionAsync(TokenEndpointError error, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(false);
+
     /// <summary>True when the credential sends <c>client_id</c> itself (HTTP Basic); the body then omits it.</summary>
     internal virtual bool AuthenticatesInHeader => false;
 }

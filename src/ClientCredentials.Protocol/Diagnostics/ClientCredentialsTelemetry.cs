@@ -30,8 +30,14 @@ public static class ClientCredentialsTelemetry
     /// <summary>Counter: calls refused by client-side throttling without a network request.</summary>
     public const string Throttled = "clientcredentials.token.throttled";
 
+    /// <summary>Counter: requests sent to the global endpoint because the regional (ESTS-R) one failed (tags <c>region</c>, <c>reason</c>: <c>network</c>, <c>timeout</c>, <c>server_error</c>).</summary>
+    public const string RegionalFallbacks = "clientcredentials.token.regional_fallbacks";
+
     /// <summary>Activity name of the span around each token endpoint request.</summary>
     public const string TokenRequestActivity = "ClientCredentials.TokenRequest";
+
+    /// <summary>Activity name of the span around each managed identity endpoint request (tag <c>managed_identity.source</c>).</summary>
+    public const string ManagedIdentityRequestActivity = "ClientCredentials.ManagedIdentityRequest";
 
     internal static readonly ActivitySource ActivitySource = new(Name, typeof(ClientCredentialsTelemetry).Assembly.GetName().Version?.ToString());
 
@@ -46,6 +52,8 @@ public static class ClientCredentialsTelemetry
     internal static readonly Counter<long> FailureCounter = Meter.CreateCounter<long>(Failures, "{request}", "Token requests that failed.");
 
     internal static readonly Counter<long> ThrottledCounter = Meter.CreateCounter<long>(Throttled, "{request}", "Calls refused by client-side throttling.");
+
+    internal static readonly Counter<long> RegionalFallbackCounter = Meter.CreateCounter<long>(RegionalFallbacks, "{request}", "Requests sent to the global endpoint after the regional one failed.");
 
     internal static readonly Histogram<double> RequestDurationHistogram = Meter.CreateHistogram<double>(RequestDuration, "s", "Duration of token endpoint HTTP requests.");
 }

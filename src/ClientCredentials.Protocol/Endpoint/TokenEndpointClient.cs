@@ -18,13 +18,15 @@ internal sealed partial class TokenEndpointClient
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan? _defaultLifetime;
     private readonly ILogger _logger;
+    private readonly ClientCapabilities _capabilities;
     private readonly DPoPProofKey? _dpopKey;
 
     // The token endpoint's latest DPoP nonce (RFC 9449 §8), sent in the next proof.
     private volatile string? _dpopNonce;
 
-    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger, DPoPProofKey? dpopKey = null)
+    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger, ClientCapabilities? capabilities = null, DPoPProofKey? dpopKey = null)
     {
+        _capabilities = capabilities ?? ClientCapabilities.None;
         _dpopKey = dpopKey;
         _httpClient = httpClient;
         _authority = authority;
@@ -38,7 +40,12 @@ internal sealed partial class TokenEndpointClient
     /// <summary>The token endpoint of the latest attempt, for errors raised outside an attempt (overall timeouts).</summary>
     public Uri? LastTokenEndpoint { get; private set; }
 
-    public async Task<AccessToken> SendAsync(TokenCacheKey request, string correlationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one attempt. With a region, to the regional endpoint first: a network failure or 5xx there sends the
+    /// request to the global endpoint at once, and an attempt that timed out at the regional endpoint makes the
+    /// following attempts of the same acquisition go to the global one (<paramref name="regional"/> remembers).
+    /// </summary>
+    public async Task<AccessToken> SendAsync(TokenCacheKey request, string correlationId, CancellationToken cancellationToken, RegionalAttempt? regional = null)
     {
         var metadata = await _authority.GetMetadataAsync(_httpClient, cancellationToken).ConfigureAwait(false);
         var tokenEndpoint = metadata?.TokenEndpoint ?? await _authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
@@ -47,17 +54,93 @@ internal sealed partial class TokenEndpointClient
             tokenEndpoint = mtlsEndpoint;
         }
 
-        LastTokenEndpoint = tokenEndpoint;
         ClientAuthenticationMethodRule.Check(_credential, metadata);
-        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider) { Metadata = metadata };
+        var endpoint = new ResolvedEndpoint(tokenEndpoint, metadata);
+        if (_authority.RegionalTokenEndpoint is not { } regionalEndpoint || regional is null)
+        {
+            return await SendRenewingAsync(endpoint, request, correlationId, RegionalRoute.NotRegional, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (regional.TimedOutBefore)
+        {
+            regional.UseGlobal = true;
+            FallBack(regionalEndpoint, "timeout", "an earlier attempt timed out there", correlationId);
+        }
+
+        if (!regional.UseGlobal)
+        {
+            regional.Started();
+            string reason;
+            string detail;
+            try
+            {
+                var token = await SendRenewingAsync(endpoint with { TokenEndpoint = regionalEndpoint }, request, correlationId, RegionalRoute.Regional, cancellationToken).ConfigureAwait(false);
+                regional.Answered();
+                return token;
+            }
+            catch (TokenEndpointUnreachableException ex)
+            {
+                (reason, detail) = (ex.TimedOut ? "timeout" : "network", ex.InnerException?.Message ?? ex.Message);
+            }
+            catch (TokenEndpointException ex) when ((int)ex.StatusCode >= 500)
+            {
+                (reason, detail) = ("server_error", $"HTTP {(int)ex.StatusCode} {ex.Error}");
+            }
+            catch (TokenEndpointException)
+            {
+                regional.Answered();
+                throw;
+            }
+
+            regional.UseGlobal = true;
+            FallBack(regionalEndpoint, reason, detail, correlationId);
+        }
+
+        return await SendRenewingAsync(endpoint, request, correlationId, RegionalRoute.GlobalAfterRegionalFailure, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void FallBack(Uri regionalEndpoint, string reason, string detail, string correlationId)
+    {
+        ClientCredentialsTelemetry.RegionalFallbackCounter.Add(1, new KeyValuePair<string, object?>("region", _authority.Region), new KeyValuePair<string, object?>("reason", reason));
+        LogRegionalFallback(_logger, regionalEndpoint.Host, reason, detail, correlationId);
+    }
+
+    /// <summary>
+    /// Sends the request; when the endpoint rejects the credential and the credential has since got something new to
+    /// present (a rotated certificate), sends it once more.
+    /// </summary>
+    private async Task<AccessToken> SendRenewingAsync(ResolvedEndpoint tokenEndpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    {
+        TokenEndpointException rejected;
         try
         {
-            return await SendAttemptAsync(context, request, correlationId, cancellationToken).ConfigureAwait(false);
+            return await SendToAsync(tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenEndpointException ex) when (ex.ErrorCodes.Count > 0)
+        {
+            rejected = ex;
+        }
+
+        if (!await _credential.RenewAfterRejectionAsync(rejected.Details, _timeProvider, cancellationToken).ConfigureAwait(false))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(rejected);
+        }
+
+        LogCredentialRenewed(_logger, string.Join(",", rejected.ErrorCodes), _credential.ToString() ?? string.Empty, correlationId);
+        return await SendToAsync(tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends to one endpoint; a DPoP nonce challenge with a new nonce is answered once (RFC 9449 §8).</summary>
+    private async Task<AccessToken> SendToAsync(ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAttemptAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
         }
         catch (TokenEndpointException ex) when (IsNonceChallenge(ex))
         {
-            // RFC 9449 §8: one retry with the nonce the server just gave; a second challenge is the server's error.
-            LogDPoPNonceRetry(_logger, tokenEndpoint.AbsoluteUri, correlationId);
+            // One retry with the nonce the server just gave; a second challenge is the server's error.
+            LogDPoPNonceRetry(_logger, endpoint.TokenEndpoint.AbsoluteUri, correlationId);
         }
         catch (TokenEndpointException ex) when (_dpopKey is not null && ex.Error == DPoPNonce.UseDPoPNonceError)
         {
@@ -68,7 +151,7 @@ internal sealed partial class TokenEndpointClient
 
         try
         {
-            return await SendAttemptAsync(context, request, correlationId, cancellationToken).ConfigureAwait(false);
+            return await SendAttemptAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
         }
         catch (TokenEndpointException ex) when (_dpopKey is not null && ex.Error == DPoPNonce.UseDPoPNonceError)
         {
@@ -86,10 +169,12 @@ internal sealed partial class TokenEndpointClient
     private bool IsNonceChallenge(TokenEndpointException ex) =>
         _dpopKey is not null && ex.Error == DPoPNonce.UseDPoPNonceError && ex.Details.DPoPNonceProvided;
 
-    private async Task<AccessToken> SendAttemptAsync(ClientAuthenticationContext context, TokenCacheKey request, string correlationId, CancellationToken cancellationToken)
+    private async Task<AccessToken> SendAttemptAsync(ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
     {
-        var tokenEndpoint = context.TokenEndpoint;
-        using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, correlationId, cancellationToken).ConfigureAwait(false);
+        var tokenEndpoint = endpoint.TokenEndpoint;
+        LastTokenEndpoint = tokenEndpoint;
+        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider) { Metadata = endpoint.Metadata };
+        using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, _capabilities.Merge(request.Claims), correlationId, cancellationToken).ConfigureAwait(false);
         if (_dpopKey is not null)
         {
             message.Headers.TryAddWithoutValidation(DPoPNonce.ProofHeaderName, _dpopKey.CreateProof(HttpMethod.Post, tokenEndpoint, _timeProvider.GetUtcNow(), accessToken: null, _dpopNonce));
@@ -140,7 +225,7 @@ internal sealed partial class TokenEndpointClient
             AccessToken token;
             try
             {
-                token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime));
+                token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime, route));
             }
             catch (TokenEndpointException ex) when (newNonce is not null && ex.Error == DPoPNonce.UseDPoPNonceError)
             {
@@ -182,7 +267,8 @@ internal sealed partial class TokenEndpointClient
             ClientCredentialsTelemetry.RequestDurationHistogram.Record(
                 elapsed.TotalSeconds,
                 new KeyValuePair<string, object?>("http.response.status_code", statusCode),
-                new KeyValuePair<string, object?>("server.address", tokenEndpoint.Host));
+                new KeyValuePair<string, object?>("server.address", tokenEndpoint.Host),
+                new KeyValuePair<string, object?>("region", route == RegionalRoute.Regional ? _authority.Region : null));
         }
     }
 
@@ -199,12 +285,40 @@ internal sealed partial class TokenEndpointClient
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Token endpoint answered HTTP {StatusCode} {Error} (codes {ErrorCodes}, trace_id {TraceId}, client-request-id {CorrelationId}).")]
     private static partial void LogEndpointError(ILogger logger, int statusCode, string error, string errorCodes, string? traceId, string correlationId);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "The regional token endpoint {RegionalHost} failed ({Reason}: {Detail}); this request goes to the global endpoint (client-request-id {CorrelationId}).")]
+    private static partial void LogRegionalFallback(ILogger logger, string regionalHost, string reason, string detail, string correlationId);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "The token endpoint rejected the credential (AADSTS{ErrorCodes}); it was loaded again and now presents {Credential}: sending once more (client-request-id {CorrelationId}).")]
+    private static partial void LogCredentialRenewed(ILogger logger, string errorCodes, string credential, string correlationId);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Token endpoint {TokenEndpoint} unreachable (timed out: {TimedOut}): {Reason} (client-request-id {CorrelationId}).")]
     private static partial void LogUnreachable(ILogger logger, string tokenEndpoint, bool timedOut, string reason, string correlationId);
 
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "The token endpoint {TokenEndpoint} asked for a DPoP nonce; retrying once with it (client-request-id {CorrelationId}).")]
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Debug, Message = "The token endpoint {TokenEndpoint} asked for a DPoP nonce; retrying once with it (client-request-id {CorrelationId}).")]
     private static partial void LogDPoPNonceRetry(ILogger logger, string tokenEndpoint, string correlationId);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "The HttpClient followed a redirect of the token request to {TokenEndpoint} to {RedirectTarget}; the answer was refused and the credential may have reached that host (client-request-id {CorrelationId}).")]
     private static partial void LogRedirectFollowed(ILogger logger, string tokenEndpoint, string redirectTarget, string correlationId);
 }
+
+/// <summary>
+/// The regional endpoint's story within one acquisition (its attempts run one after another): whether an attempt went
+/// there without an answer (it timed out), and whether the remaining attempts go to the global endpoint.
+/// </summary>
+internal sealed class RegionalAttempt
+{
+    private bool _pending;
+
+    /// <summary>True once the regional endpoint failed in this acquisition.</summary>
+    public bool UseGlobal { get; set; }
+
+    /// <summary>An earlier attempt went to the regional endpoint and ended without an answer (its attempt timed out).</summary>
+    public bool TimedOutBefore => _pending && !UseGlobal;
+
+    public void Started() => _pending = true;
+
+    public void Answered() => _pending = false;
+}
+
+/// <summary>Where one request goes, and the server metadata it was found with (null without an issuer).</summary>
+internal sealed record ResolvedEndpoint(Uri TokenEndpoint, AuthorizationServerMetadata? Metadata);

@@ -79,9 +79,12 @@ public sealed record TokenEndpointError
     /// <summary>The error as one line of neutralised, capped text (the exception's message); never the raw fields.</summary>
     public override string ToString() => TokenEndpointErrorMessage.Format(this);
 
-    /// <summary>5xx, 408, 429 and <c>temporarily_unavailable</c> are transient.</summary>
+    /// <summary>
+    /// 5xx, 408, 429, 410 and <c>temporarily_unavailable</c> are transient. 410 is what the Azure Instance Metadata
+    /// Service answers while it is being updated (available again within 70 s); token endpoints do not use it.
+    /// </summary>
     public bool IsTransient =>
-        (int)StatusCode >= 500 || StatusCode == HttpStatusCode.RequestTimeout || StatusCode == HttpStatusCode.TooManyRequests ||
+        (int)StatusCode >= 500 || StatusCode == HttpStatusCode.RequestTimeout || StatusCode == HttpStatusCode.TooManyRequests || StatusCode == HttpStatusCode.Gone ||
         string.Equals(Error, "temporarily_unavailable", StringComparison.Ordinal) ||
         string.Equals(Error, "server_error", StringComparison.Ordinal);
 }

@@ -23,10 +23,11 @@ internal static class TokenEndpointErrorMessage
     /// <summary>Most <c>error_codes</c> listed.</summary>
     internal const int MaxErrorCodes = 10;
 
-    public static string Format(TokenEndpointError error)
+    /// <summary>The message; <paramref name="subject"/> names who answered ("The token endpoint" by default).</summary>
+    public static string Format(TokenEndpointError error, string subject = "The token endpoint")
     {
         var text = new StringBuilder();
-        text.Append("The token endpoint answered HTTP ").Append((int)error.StatusCode).Append(' ').Append(UntrustedText.Neutralize(error.Error, MaxErrorLength));
+        text.Append(subject).Append(" answered HTTP ").Append((int)error.StatusCode).Append(' ').Append(UntrustedText.Neutralize(error.Error, MaxErrorLength));
         if (error.ErrorCodes.Count > 0)
         {
             text.Append(" (AADSTS").Append(UntrustedText.JoinCapped(", AADSTS", error.ErrorCodes, MaxErrorCodes)).Append(')');

@@ -16,6 +16,13 @@ public sealed class TokenEndpointException : TokenAcquisitionException
         Details = error;
     }
 
+    /// <summary>Creates the exception for an error answered by <paramref name="subject"/> (for example a managed identity endpoint).</summary>
+    internal TokenEndpointException(TokenEndpointError error, string subject, Exception? innerException)
+        : base(TokenEndpointErrorMessage.Format(error, subject), innerException)
+    {
+        Details = error;
+    }
+
     /// <summary>Every field parsed from the error response.</summary>
     public TokenEndpointError Details { get; }
 

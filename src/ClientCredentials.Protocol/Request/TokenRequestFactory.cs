@@ -4,8 +4,8 @@ namespace ClientCredentials.Protocol;
 
 /// <summary>
 /// Writes one client credentials token request (RFC 6749 §4.4.2): form fields in the order
-/// <c>client_id</c>, credential, <c>scope</c>, <c>claims</c>, <c>grant_type</c>, then caller extras; empty values
-/// are dropped. A new request, and for assertion credentials a new assertion, is made for every attempt.
+/// <c>client_id</c>, credential, <c>scope</c>, <c>claims</c> (the request's challenge merged with the client
+/// capabilities), <c>grant_type</c>, then caller extras; empty values are dropped. A new request, and for assertion credentials a new assertion, is made for every attempt.
 /// </summary>
 internal static class TokenRequestFactory
 {
@@ -13,6 +13,7 @@ internal static class TokenRequestFactory
         ClientAuthenticationContext context,
         ClientCredential credential,
         TokenCacheKey requested,
+        string? claims,
         string correlationId,
         CancellationToken cancellationToken)
     {
@@ -28,9 +29,9 @@ internal static class TokenRequestFactory
             message.Form.Add(new(OAuthParameters.Scope, string.Join(' ', requested.Scopes)));
         }
 
-        if (!string.IsNullOrEmpty(requested.Claims))
+        if (!string.IsNullOrEmpty(claims))
         {
-            message.Form.Add(new(OAuthParameters.Claims, requested.Claims));
+            message.Form.Add(new(OAuthParameters.Claims, claims));
         }
 
         message.Form.Add(new(OAuthParameters.GrantType, OAuthParameters.ClientCredentialsGrant));

@@ -12,6 +12,7 @@ internal static class AadErrorRemedies
         [500011] = "the resource was not found in the tenant: check the app id URI in the scope, or have an admin consent to the resource's application.",
         [90002] = "the tenant was not found: check the tenant id or domain and the cloud instance (public, US Gov, China).",
         [700027] = "the assertion's signature could not be verified: upload the certificate's public key to the app registration, and check that x5t/x5t#S256 names that certificate.",
+        [7000214] = "the certificate has been revoked: create a new certificate, upload its public key to the app registration and configure it.",
         [700024] = "the assertion is outside its valid time range: check the machine clock, and re-read a federated token file instead of reusing an old one.",
         [7000218] = "the request carried no credential: configure a client secret, certificate or assertion.",
         [90010] = "the client credentials grant is not supported on /common or /consumers: use the tenant id or a verified domain as authority.",

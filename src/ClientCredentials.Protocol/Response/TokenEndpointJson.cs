@@ -37,6 +37,7 @@ internal sealed class AuthorizationServerMetadataJson
     [JsonPropertyName("token_endpoint_auth_methods_supported")] public string[]? TokenEndpointAuthMethodsSupported { get; set; }
     [JsonPropertyName("token_endpoint_auth_signing_alg_values_supported")] public string[]? TokenEndpointAuthSigningAlgValuesSupported { get; set; }
     [JsonPropertyName("dpop_signing_alg_values_supported")] public string[]? DPoPSigningAlgValuesSupported { get; set; }
+    [JsonPropertyName("cloud_instance_name")] public JsonElement? CloudInstanceName { get; set; }
     [JsonPropertyName("mtls_endpoint_aliases")] public Dictionary<string, JsonElement>? MtlsEndpointAliases { get; set; }
 }
 

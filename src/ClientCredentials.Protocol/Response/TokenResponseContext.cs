@@ -6,4 +6,5 @@ internal sealed record TokenResponseContext(
     string CorrelationId,
     DateTimeOffset RequestedAt,
     AuthorityKind AuthorityKind,
-    TimeSpan? DefaultLifetime);
+    TimeSpan? DefaultLifetime,
+    RegionalRoute RegionalRoute = RegionalRoute.NotRegional);

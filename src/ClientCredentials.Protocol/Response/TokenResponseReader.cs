@@ -111,6 +111,7 @@ internal static class TokenResponseReader
             TokenSource.IdentityProvider)
         {
             AdditionalFields = AdditionalFieldsOf(json),
+            RegionalRoute = context.RegionalRoute,
         };
     }
 

@@ -26,6 +26,11 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public const string FederatedAppId = TestIds.FederatedAppId;
     public const string FederatedIssuer = "https://oidc.cluster.test";
     public const string FederatedSubject = "system:serviceaccount:orders:daemon";
+    public const string KeylessAppId = TestIds.KeylessAppId;
+    public const string SystemIdentityObjectId = TestIds.SystemManagedIdentityObjectId;
+    public const string UserIdentityObjectId = TestIds.ManagedIdentityObjectId;
+    public const string UserIdentityClientId = TestIds.ManagedIdentityClientId;
+    public const string AppServiceHeader = "app-service-HEADER-value_4d1e";
 
     /// <summary>Distinctive so that any leak into output is caught by a plain substring search.</summary>
     public const string Secret = "Sx9~Q2uG.very-secret-VALUE_7f3a";
@@ -109,7 +114,19 @@ public sealed class EmulatorFixture : IAsyncLifetime
                     FederatedCredentials = [new EmulatorFederatedCredential { Issuer = FederatedIssuer, Subject = FederatedSubject, SigningKeys = [FederatedKey.ExportSubjectPublicKeyInfoPem()] }],
                     Roles = roles,
                 },
+                new EmulatorApplication
+                {
+                    ClientId = KeylessAppId,
+                    FederatedCredentials = [new EmulatorFederatedCredential { ManagedIdentity = UserIdentityObjectId }],
+                    Roles = roles,
+                },
             ],
+            ManagedIdentities =
+            [
+                new EmulatorManagedIdentity { ObjectId = SystemIdentityObjectId, SystemAssigned = true, Roles = roles },
+                new EmulatorManagedIdentity { ObjectId = UserIdentityObjectId, ClientId = UserIdentityClientId },
+            ],
+            AppServiceIdentityHeader = AppServiceHeader,
             ProtectedApi = new EmulatorProtectedApi { Resource = Resource, RequiredRole = Role },
         });
     }

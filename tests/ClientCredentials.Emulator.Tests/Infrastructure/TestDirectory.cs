@@ -23,6 +23,13 @@ internal static class TestDirectory
     public const string ApiAppId = TestIds.ResourceAppId;
     public const string GraphUri = "https://graph.microsoft.com";
 
+    public const string KeylessClientId = TestIds.KeylessAppId;
+    public const string SystemIdentityObjectId = TestIds.SystemManagedIdentityObjectId;
+    public const string UserIdentityObjectId = TestIds.ManagedIdentityObjectId;
+    public const string UserIdentityClientId = TestIds.ManagedIdentityClientId;
+    public const string UserIdentityResourceId = "/subscriptions/dddddddd-0000-0000-0000-000000000001/resourceGroups/rg-keyless/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-keyless";
+    public const string AppServiceHeader = "app-service-identity-header-value";
+
     public const string FederatedIssuer = "https://token.actions.example.com";
     public const string FederatedSubject = "repo:contoso/app:environment:prod";
     public const string FederatedAudience = "api://AzureADTokenExchange";
@@ -92,11 +99,25 @@ internal static class TestDirectory
             },
             new EmulatorApplication
             {
+                ClientId = KeylessClientId,
+                TenantId = TenantId,
+                DisplayName = "keyless app",
+                FederatedCredentials = [new EmulatorFederatedCredential { ManagedIdentity = UserIdentityObjectId }],
+                Roles = new Dictionary<string, IReadOnlyList<string>> { [ApiUri] = ["Data.Read"] },
+            },
+            new EmulatorApplication
+            {
                 ClientId = OtherTenantClientId,
                 TenantId = OtherTenantId,
                 Secrets = [new EmulatorSecret { Value = Secret }],
             },
         ],
+        ManagedIdentities =
+        [
+            new EmulatorManagedIdentity { ObjectId = SystemIdentityObjectId, TenantId = TenantId, SystemAssigned = true, Roles = new Dictionary<string, IReadOnlyList<string>> { [ApiUri] = ["Data.Read"] } },
+            new EmulatorManagedIdentity { ObjectId = UserIdentityObjectId, ClientId = UserIdentityClientId, TenantId = TenantId, ResourceId = UserIdentityResourceId },
+        ],
+        AppServiceIdentityHeader = AppServiceHeader,
         ProtectedApi = new EmulatorProtectedApi { Resource = ApiUri, RequiredRole = "Data.Read" },
         Faults = faults ?? new EmulatorFaults(),
         AccessTokenLifetime = tokenLifetime ?? TimeSpan.FromSeconds(3599),

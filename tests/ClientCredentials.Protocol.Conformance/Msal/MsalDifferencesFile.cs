@@ -4,7 +4,8 @@ namespace ClientCredentials.Protocol.Conformance.Msal;
 
 /// <summary>
 /// Reads spec/msal-differences.json: an array of <c>{"kind", "scenario"?, "name", "msal", "ours", "reason"}</c>. An entry
-/// without <c>scenario</c> stands for every scenario it applies to (assertion kinds: the certificate scenarios).
+/// without <c>scenario</c> stands for every scenario it applies to (assertion kinds: the certificate scenarios), except
+/// where an entry naming that scenario gives the same kind and name another value.
 /// </summary>
 internal static class MsalDifferencesFile
 {
@@ -14,7 +15,7 @@ internal static class MsalDifferencesFile
         var path = RepositoryPaths.MsalDifferencesFile;
         var entries = JsonNode.Parse(File.ReadAllText(path)) as JsonArray
             ?? throw new InvalidDataException($"{path} must hold a JSON array.");
-        var expanded = new List<RequestDifference>();
+        var expanded = new List<(RequestDifference Difference, bool Specific)>();
         for (var index = 0; index < entries.Count; index++)
         {
             var entry = entries[index] as JsonObject ?? throw Invalid(index, "is not an object");
@@ -43,11 +44,13 @@ internal static class MsalDifferencesFile
 
             foreach (var scenario in scenarios.Where(s => scenarioName is null ? RequestDifference.AppliesTo(kind, s) : s.Name == scenarioName))
             {
-                expanded.Add(RequestDifference.Of(scenario.Name, kind, name, entry["msal"], entry["ours"]));
+                expanded.Add((RequestDifference.Of(scenario.Name, kind, name, entry["msal"], entry["ours"]), scenarioName is not null));
             }
         }
 
-        return expanded;
+        return [.. expanded
+            .Where(e => e.Specific || !expanded.Any(o => o.Specific && o.Difference.Scenario == e.Difference.Scenario && o.Difference.Kind == e.Difference.Kind && o.Difference.Name == e.Difference.Name))
+            .Select(e => e.Difference)];
     }
 
     private static string Text(JsonObject entry, string member, int index) =>

@@ -43,7 +43,7 @@ public sealed class MsalDifferentialTests
             ClientAssertionValidator.Validate(ours.ReadForm()["client_assertion"], new ExpectedClientAssertion
             {
                 ClientId = DifferentialScenario.ClientId,
-                Audience = $"https://{DifferentialScenario.Host}{scenario.TokenPath}",
+                Audience = $"https://{scenario.RequestHost}{scenario.TokenPath}",
                 Certificate = TestCertificates.SharedRsa2048,
                 Algorithm = scenario.Kind == AuthorityKind.Adfs ? "RS256" : "PS256",
                 Lifetime = TimeSpan.FromMinutes(10),
@@ -74,7 +74,7 @@ public sealed class MsalDifferentialTests
         DifferentialScenario scenario, Func<Uri, CancellationToken, Task<string>> acquire, CancellationToken cancellationToken)
     {
         using var mock = LoopbackWireMock.Start();
-        mock.Stub(WireMockResponses.Post("/" + DifferentialScenario.Host + scenario.TokenPath), WireMockResponses.AccessToken(StubToken));
+        mock.Stub(WireMockResponses.Post("/" + scenario.RequestHost + scenario.TokenPath), WireMockResponses.AccessToken(StubToken));
 
         string? token = null;
         Exception? failure = null;

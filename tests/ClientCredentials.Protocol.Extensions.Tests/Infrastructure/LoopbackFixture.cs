@@ -20,6 +20,9 @@ public sealed class LoopbackFixture : IAsyncLifetime
     public const string FederatedClientId = TestIds.FederatedAppId;
     public const string FederatedIssuer = "https://issuer.workload.test";
     public const string FederatedSubject = "system:serviceaccount:default:orders";
+    public const string KeylessClientId = TestIds.KeylessAppId;
+    public const string IdentityObjectId = TestIds.ManagedIdentityObjectId;
+    public const string IdentityClientId = TestIds.ManagedIdentityClientId;
     public const string ApiResource = "api://sample-api";
     public const string ApiScope = ApiResource + "/.default";
     public const string CertificatePassword = "pfx-pass-42";
@@ -62,7 +65,14 @@ public sealed class LoopbackFixture : IAsyncLifetime
                     FederatedCredentials = [new EmulatorFederatedCredential { Issuer = FederatedIssuer, Subject = FederatedSubject, SigningKeys = [FederatedKey.ExportSubjectPublicKeyInfoPem()] }],
                     Roles = new Dictionary<string, IReadOnlyList<string>> { [ApiResource] = ["Data.Read"] },
                 },
+                new EmulatorApplication
+                {
+                    ClientId = KeylessClientId,
+                    FederatedCredentials = [new EmulatorFederatedCredential { ManagedIdentity = IdentityObjectId }],
+                    Roles = new Dictionary<string, IReadOnlyList<string>> { [ApiResource] = ["Data.Read"] },
+                },
             ],
+            ManagedIdentities = [new EmulatorManagedIdentity { ObjectId = IdentityObjectId, ClientId = IdentityClientId }],
         };
         Emulator = await EmulatorServer.StartAsync(options);
         Api = await TestApi.StartAsync();

@@ -140,8 +140,8 @@ public sealed class EmulatorTokenRequestTarget : FuzzTarget
             () => snapshot,
             new ClientSecretVerifier(clock),
             new CertificateAssertionValidator(new AssertionReplayCache(clock), clock, options),
-            new FederatedAssertionValidator(clock, options),
+            new FederatedAssertionValidator(clock, options, signingKey, address),
             new AccessTokenIssuer(signingKey, clock, options));
-        return new TokenEndpoint(processor, faults, new AadErrorWriter(clock), address, NullLogger.Instance);
+        return new TokenEndpoint(processor, _ => faults, _ => null, new AadErrorWriter(clock), address, NullLogger.Instance);
     }
 }

@@ -66,7 +66,7 @@ internal static class TokenRequestCases
             claims: (string?)input["claims"],
             extraParameters: input["extraParameters"]!.AsArray().Select(p => new KeyValuePair<string, string>((string)p![0]!, (string)p[1]!)).ToArray());
         var context = new ClientAuthenticationContext(clientId, endpoint, authority, TimeProvider.System);
-        return TokenRequestFactory.CreateAsync(context, credential, requested, (string)input["correlationId"]!, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return TokenRequestFactory.CreateAsync(context, credential, requested, requested.Claims, (string)input["correlationId"]!, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>The header's value as sent, or null when the request does not carry it.</summary>
