@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs what this repository ships, from the Release build that already exists (eng/test.sh builds it first), and
-# checks what a user would get: the three libraries and the cc-token tool, nothing else; each with its README, its
+# checks what a user would get: the four libraries and the cc-token tool, nothing else; each with its README, its
 # repository commit and a symbols package whose PDBs carry SourceLink; the libraries for net8.0 and net10.0 with
 # XML docs (package validation, run by pack, checks the two expose the same API); and the tool, installed from the
 # package into a temporary directory, running its demo against the emulator it carries.
@@ -17,7 +17,7 @@ dotnet pack ClientCredentials.Protocol.sln -c Release --no-build --nologo -v qui
 python3 - "$out" <<'PY'
 import re, sys, zipfile, pathlib
 out = pathlib.Path(sys.argv[1])
-libraries = ["ClientCredentials.Protocol", "ClientCredentials.Protocol.Extensions", "ClientCredentials.Protocol.Azure"]
+libraries = ["ClientCredentials.Protocol", "ClientCredentials.Protocol.Extensions", "ClientCredentials.Protocol.Azure", "ClientCredentials.Protocol.Caching"]
 tool = "ClientCredentials.Cli"
 repository = "https://github.com/clientcredentials/ClientCredentials.Protocol"
 problems = []

@@ -4,7 +4,11 @@
 # run (eng/fuzz.sh), packs what the repository ships and checks the packages (eng/check-packages.sh), then prints
 # one summary line "N passed, N failed[, N skipped]" counted from the TRX results (with python3, which the
 # conformance tests also need for spec/conformance/validate.py); a failed check counts as one more failure.
-# WireMock.Net runs inside the test processes; the interop tests also need Node.js 20 and npm (npm ci, run here once).
+# WireMock.Net and Garnet run inside the test processes; the distributed cache suite also runs against Debian's
+# redis-server, and tests/ClientCredentials.Cli.Tests/Native publishes a native cc-token with clang (or gcc) and
+# objcopy. Besides the .NET SDK: python3 (with jsonschema), redis-server, clang and binutils (.ci/run installs
+# them), and Node.js 20 with npm for the interop tests (oidc-provider, npm ci from the pinned lock file, run here once).
+
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -39,6 +43,17 @@ fi
 status=0
 dotnet test ClientCredentials.Protocol.sln -c Release --no-build --nologo \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000 || status=$?
+
+# The distributed cache suite again, on a real redis-server instead of Garnet (CCP_L2_SERVER selects the engine; the
+# suite starts and stops its own server on a free loopback port with --save '' --appendonly no). Skipped with a
+# failed check when redis-server is not installed (.ci/run installs it).
+if command -v redis-server >/dev/null 2>&1; then
+  CCP_L2_SERVER=redis-server dotnet test tests/ClientCredentials.Protocol.Caching.Tests -c Release --no-build --nologo \
+    --logger "trx;LogFileName=caching-redis-server.trx" --results-directory "$results/redis-server" || status=$?
+else
+  echo "check failed: redis-server is not installed, so the distributed cache suite did not run against it (apt-get install redis-server)." >&2
+  failed_checks=$((failed_checks + 1))
+fi
 
 # Bounded coverage-guided fuzzing (AFL++ and SharpFuzz, 15 s per target; it installs what it needs). It runs after the
 # tests so that it has the cores to itself, and writes one TRX result per target, counted in the summary below.

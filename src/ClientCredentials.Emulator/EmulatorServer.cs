@@ -91,6 +91,9 @@ public sealed class EmulatorServer : IAsyncDisposable
             throw new EmulatorConfigurationException($"The regional alias {alias} must be a loopback address other than 127.0.0.1 (for example 127.0.0.2).");
         }
 
+        // A private copy, so that setting an options member later cannot change a running server behind the validator.
+        options = options with { Faults = options.Faults with { } };
+
         var timeProvider = settings.TimeProvider ?? TimeProvider.System;
         var loggerFactory = settings.LoggerFactory ?? NullLoggerFactory.Instance;
 
@@ -174,7 +177,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     public void SetFaults(EmulatorFaults faults)
     {
         EmulatorOptionsValidator.ValidateFaults(faults);
-        _faultInjector.Reset(faults);
+        _faultInjector.Reset(faults with { });
     }
 
     /// <summary>Replaces the faults of the regional alias only (the main address keeps its own); their sequence starts over.</summary>
@@ -182,7 +185,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     public void SetRegionalFaults(EmulatorFaults faults)
     {
         EmulatorOptionsValidator.ValidateFaults(faults);
-        _regionalFaultInjector.Reset(faults);
+        _regionalFaultInjector.Reset(faults with { });
     }
 
     /// <summary>Stops listening (waiting at most 5 seconds for requests in flight) and releases the signing key.</summary>

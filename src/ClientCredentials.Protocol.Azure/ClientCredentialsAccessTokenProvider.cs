@@ -23,13 +23,14 @@ public sealed class ClientCredentialsAccessTokenProvider : IAccessTokenProvider
     private readonly string[] _scopes;
     private readonly ILogger _logger;
 
-    // Built once, so that the client's per-parameters-object key memo makes each cache hit allocation-free.
-    private readonly TokenRequestParameters? _scopeParameters;
+    // Built once (on first use), so that the key each parameters object keeps makes each cache hit allocation-free.
+    private TokenRequestParameters? _scopeParameters;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="client">The client whose tokens are returned.</param>
     /// <param name="allowedHosts">Hosts that may receive a token, for example <c>graph.microsoft.com</c>; at least one.</param>
-    /// <param name="scopes">Scopes to request; when empty, the client's default scopes (with a claims challenge,
+    /// <param name="scopes">Scopes to request; when empty, the client's default scopes (with a claims challenge or a
+    /// <see cref="Tenant"/>,
     /// <c>{scheme}://{host}/.default</c> of the URL, as Kiota's Azure provider does).</param>
     /// <param name="logger">Receives the warning about an unreadable claims challenge; none when null.</param>
     public ClientCredentialsAccessTokenProvider(ClientCredentialsClient client, IEnumerable<string> allowedHosts, IEnumerable<string>? scopes = null, ILogger? logger = null)
@@ -44,12 +45,17 @@ public sealed class ClientCredentialsAccessTokenProvider : IAccessTokenProvider
 
         AllowedHostsValidator = new AllowedHostsValidator(hosts);
         _scopes = scopes?.ToArray() ?? [];
-        _scopeParameters = _scopes.Length > 0 ? new TokenRequestParameters(_scopes) : null;
         _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
     public AllowedHostsValidator AllowedHostsValidator { get; }
+
+    /// <summary>
+    /// The Microsoft Entra tenant to get tokens from (<see cref="TokenRequestParameters.Tenant"/>): one client then
+    /// serves a provider per tenant. Checked when the first token is requested; null for the client's own tenant.
+    /// </summary>
+    public string? Tenant { get; init; }
 
     /// <summary>
     /// Returns a token for <paramref name="uri"/>, or an empty string when its host is not allowed. Throws
@@ -83,11 +89,17 @@ public sealed class ClientCredentialsAccessTokenProvider : IAccessTokenProvider
     {
         if (claims is null)
         {
-            return _scopeParameters;
+            if (_scopes.Length > 0)
+            {
+                return _scopeParameters ??= new TokenRequestParameters(_scopes) { Tenant = Tenant };
+            }
+
+            // The client's default scopes are for its own tenant; another tenant gets the scope of the URL's resource.
+            return Tenant is null ? null : new TokenRequestParameters(ClientCredentialsScope.FromResource($"{uri.Scheme}://{uri.Authority}")) { Tenant = Tenant };
         }
 
         var scopes = _scopes.Length > 0 ? _scopes : [ClientCredentialsScope.FromResource($"{uri.Scheme}://{uri.Authority}")];
-        return new TokenRequestParameters(scopes) { Claims = claims };
+        return new TokenRequestParameters(scopes) { Claims = claims, Tenant = Tenant };
     }
 
     private string? ReadClaims(Dictionary<string, object>? context)

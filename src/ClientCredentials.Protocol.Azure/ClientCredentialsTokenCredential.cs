@@ -14,16 +14,31 @@ namespace ClientCredentials.Protocol.Azure;
 /// without them, so a bad challenge from a resource never breaks token acquisition. Errors are this library's typed
 /// <see cref="ClientCredentialsException"/>s.
 /// </summary>
+/// <remarks>
+/// <see cref="TokenRequestContext.TenantId"/> (set by Azure SDK clients that learn a resource's tenant from a
+/// challenge) is honoured as Azure.Identity does: a request for the client's own tenant, or for no tenant, is always
+/// served; a request for another tenant is served from that tenant (on the client's instance, cached under it) only
+/// when <see cref="AdditionallyAllowedTenants"/> lists it or holds <c>"*"</c>, and is otherwise a
+/// <see cref="ClientCredentialsConfigurationException"/> naming <c>AdditionallyAllowedTenants</c>. With the
+/// environment variable <c>AZURE_IDENTITY_DISABLE_MULTITENANTAUTH</c> set to <c>true</c> or <c>1</c> the requested
+/// tenant is ignored and the client's own is used.
+/// </remarks>
 public sealed class ClientCredentialsTokenCredential : TokenCredential
 {
-    /// <summary>The most scope sets whose parameters object is kept for reuse; further ones get a new object per call.</summary>
-    internal const int MaxRememberedScopeSets = 64;
+    /// <summary>The most scope sets (per tenant) whose parameters object is kept for reuse; further ones get a new object per call.</summary>
+    internal const int MaxRememberedScopeSets = 1024;
+
+    /// <summary>The environment variable with which Azure.Identity turns multi-tenant requests off.</summary>
+    internal const string DisableMultiTenantVariable = "AZURE_IDENTITY_DISABLE_MULTITENANTAUTH";
+
+    /// <summary>The entry of <see cref="AdditionallyAllowedTenants"/> that allows every tenant.</summary>
+    public const string AnyTenant = "*";
 
     private readonly ClientCredentialsClient _client;
     private readonly ILogger _logger;
 
-    // One parameters object per scope set (scopes joined by spaces, which a scope cannot contain: RFC 6749 §3.3), so
-    // that the client's per-parameters-object key memo makes repeated calls for the same scopes allocation-free.
+    // One parameters object per tenant and scope set (joined by spaces, which neither can contain: RFC 6749 §3.3), so
+    // that the key each parameters object keeps makes repeated calls for the same request allocation-free.
     private readonly ConcurrentDictionary<string, TokenRequestParameters> _parametersByScopes = new(StringComparer.Ordinal);
     private readonly object _rememberGate = new();
 
@@ -35,6 +50,17 @@ public sealed class ClientCredentialsTokenCredential : TokenCredential
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _logger = logger ?? NullLogger.Instance;
     }
+
+    /// <summary>
+    /// Tenants other than the client's own that Azure SDK clients may ask for through
+    /// <see cref="TokenRequestContext.TenantId"/> (tenant ids or domains, compared ignoring case), or <c>"*"</c> for
+    /// any tenant, as Azure.Identity's option of the same name. Default: none, so only the client's own tenant.
+    /// </summary>
+    public IReadOnlyList<string> AdditionallyAllowedTenants
+    {
+        get;
+        init => field = value is null ? [] : [.. value.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim())];
+    } = [];
 
     /// <inheritdoc />
     public override async ValueTask<global::Azure.Core.AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
@@ -61,39 +87,76 @@ public sealed class ClientCredentialsTokenCredential : TokenCredential
     internal TokenRequestParameters? ParametersFor(TokenRequestContext context)
     {
         var scopes = context.Scopes ?? [];
+        var tenant = TenantFor(context);
         var claims = ReadClaims(context.Claims);
         if (claims is not null)
         {
-            return new TokenRequestParameters(scopes.ToArray()) { Claims = claims };
+            return new TokenRequestParameters(scopes.ToArray()) { Claims = claims, Tenant = tenant };
         }
 
-        if (scopes.Length == 0)
+        if (scopes.Length == 0 && tenant is null)
         {
             return null;
         }
 
-        var key = scopes.Length == 1 ? scopes[0] : string.Join(' ', scopes);
+        var scopeText = scopes.Length == 1 ? scopes[0] : string.Join(' ', scopes);
+        var key = tenant is null ? scopeText : tenant + " " + scopeText;
         if (_parametersByScopes.TryGetValue(key, out var remembered))
         {
             return remembered;
         }
 
-        var created = new TokenRequestParameters(scopes.ToArray());
+        var created = new TokenRequestParameters(scopes.ToArray()) { Tenant = tenant };
         lock (_rememberGate)
         {
             return _parametersByScopes.Count < MaxRememberedScopeSets ? _parametersByScopes.GetOrAdd(key, created) : created;
         }
     }
 
-    private ValueTask<AccessToken> Acquire(TokenRequestContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The tenant to ask for: null (the client's own) when the context names none, names the client's own, or
+    /// multi-tenant requests are turned off; the context's tenant when allowed; otherwise a configuration error.
+    /// </summary>
+    internal string? TenantFor(TokenRequestContext context)
     {
-        if (context.TenantId is { Length: > 0 } tenant && _client.Authority.Tenant is { } own && !string.Equals(tenant, own, StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrWhiteSpace(context.TenantId) || IsMultiTenantDisabled())
         {
-            throw new ClientCredentialsConfigurationException(
-                "TenantId",
-                $"The Azure SDK asked for a token from tenant '{tenant}', but this credential's client is registered in tenant '{own}'; create a ClientCredentialsClient for that tenant.");
+            return null;
         }
 
+        var requested = context.TenantId.Trim();
+        var own = _client.Authority.Tenant;
+        if (own is not null && string.Equals(requested, own, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (own is null)
+        {
+            throw new ClientCredentialsConfigurationException(
+                nameof(TokenRequestContext.TenantId),
+                $"The Azure SDK asked for a token from tenant '{UntrustedText.Neutralize(requested, 128)}', but this credential's client uses {_client.Authority}, which has no tenants; only Entra ID clients serve other tenants.");
+        }
+
+        foreach (var allowed in AdditionallyAllowedTenants)
+        {
+            if (allowed == AnyTenant || string.Equals(allowed, requested, StringComparison.OrdinalIgnoreCase))
+            {
+                return requested;
+            }
+        }
+
+        throw new ClientCredentialsConfigurationException(
+            nameof(AdditionallyAllowedTenants),
+            $"The Azure SDK asked for a token from tenant '{UntrustedText.Neutralize(requested, 128)}', but this credential is configured for tenant '{own}' only. To allow it, add the tenant to {nameof(AdditionallyAllowedTenants)}, or add \"*\" to allow any tenant.");
+    }
+
+    private static bool IsMultiTenantDisabled() =>
+        Environment.GetEnvironmentVariable(DisableMultiTenantVariable) is { } value
+            && (value.Trim() == "1" || string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase));
+
+    private ValueTask<AccessToken> Acquire(TokenRequestContext context, CancellationToken cancellationToken)
+    {
         var parameters = ParametersFor(context);
         return parameters is null ? _client.GetTokenAsync(cancellationToken) : _client.GetTokenAsync(parameters, cancellationToken);
     }

@@ -5,11 +5,7 @@ namespace ClientCredentials.Protocol;
 /// endpoint reported. Instances are immutable; <see cref="ToString"/> never reveals the token. Times are kept
 /// as UTC instants: a value given with another offset comes back as the same instant in UTC.
 /// </summary>
-/// <remarks>
-/// Not sealed only so that the token cache can store its bookkeeping in the very object a cache hit returns
-/// (one object per cached token, not two); every member is non-virtual except <see cref="ToString"/>.
-/// </remarks>
-public class AccessToken
+public sealed class AccessToken
 {
     /// <summary>Marks an absent optional instant (UTC ticks are never negative).</summary>
     private const long NoInstant = -1;
@@ -17,11 +13,6 @@ public class AccessToken
     private readonly long _expiresOnTicks;
     private readonly long _refreshOnTicks;
     private readonly long _extendedExpiresOnTicks;
-
-    // client-request-id: a GUID in its usual lowercase "D" form is kept as 16 bytes and formatted when read,
-    // anything else as given. A cached token lives for an hour; the 96-byte string would be a third of its overhead.
-    private readonly Guid _correlationGuid;
-    private readonly string? _correlationText;
 
     /// <summary>Creates a token result. <paramref name="token"/> must be non-empty.</summary>
     public AccessToken(
@@ -44,16 +35,13 @@ public class AccessToken
         _refreshOnTicks = refreshOn?.UtcTicks ?? NoInstant;
         _extendedExpiresOnTicks = extendedExpiresOn?.UtcTicks ?? NoInstant;
         Scopes = scopes;
-        _correlationText = correlationId;
+        CorrelationId = correlationId;
         Source = source;
         IsExtendedLifetime = isExtendedLifetime;
     }
 
-    /// <summary>
-    /// Copies <paramref name="template"/> with another <see cref="Source"/> and extended-lifetime flag, storing its
-    /// <c>client-request-id</c> compactly when it is a GUID.
-    /// </summary>
-    private protected AccessToken(AccessToken template, TokenSource source, bool isExtendedLifetime)
+    /// <summary>Copies <paramref name="template"/> with another <see cref="Source"/> and extended-lifetime flag.</summary>
+    private AccessToken(AccessToken template, TokenSource source, bool isExtendedLifetime)
     {
         Token = template.Token;
         TokenType = template.TokenType;
@@ -62,7 +50,7 @@ public class AccessToken
         _extendedExpiresOnTicks = template._extendedExpiresOnTicks;
         Scopes = template.Scopes;
         AdditionalFields = template.AdditionalFields;
-        (_correlationGuid, _correlationText) = CompactCorrelation(template);
+        CorrelationId = template.CorrelationId;
         Source = source;
         IsExtendedLifetime = isExtendedLifetime;
         RegionalRoute = template.RegionalRoute;
@@ -90,8 +78,7 @@ public class AccessToken
     public IReadOnlyList<string> Scopes { get; }
 
     /// <summary>The <c>client-request-id</c> sent with the request that obtained the token.</summary>
-    /// <remarks>On a token from the cache, reading it formats the stored GUID (one small string per read).</remarks>
-    public string? CorrelationId => _correlationText ?? (_correlationGuid == Guid.Empty ? null : _correlationGuid.ToString());
+    public string? CorrelationId { get; }
 
     /// <summary>Whether this result came from the identity provider or from the cache.</summary>
     public TokenSource Source { get; }
@@ -131,20 +118,6 @@ public class AccessToken
         (IsExtendedLifetime ? " (extended lifetime)" : string.Empty);
 
     private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
-
-    /// <summary>Keeps a GUID-shaped id as a <see cref="Guid"/> when formatting it gives back exactly the same text.</summary>
-    private static (Guid Guid, string? Text) CompactCorrelation(AccessToken template)
-    {
-        if (template._correlationText is not { Length: 36 } text)
-        {
-            return (template._correlationGuid, template._correlationText);
-        }
-
-        Span<char> formatted = stackalloc char[36];
-        return Guid.TryParseExact(text, "D", out var guid) && guid != Guid.Empty && guid.TryFormat(formatted, out _, "D") && formatted.SequenceEqual(text)
-            ? (guid, null)
-            : (default, text);
-    }
 }
 
 /// <summary>Which Entra endpoint issued a token when the authority has a region (ESTS-R).</summary>
@@ -168,4 +141,10 @@ public enum TokenSource
 
     /// <summary>The token cache returned it without a network request.</summary>
     Cache,
+
+    /// <summary>
+    /// The second cache level (<see cref="TokenCacheOptions.SecondLevel"/>, for example a store shared by a fleet)
+    /// returned it without a network request: another instance, or this one before a restart, obtained it.
+    /// </summary>
+    DistributedCache,
 }

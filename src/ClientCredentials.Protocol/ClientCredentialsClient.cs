@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,11 +27,8 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private readonly ThrottleGate _throttle;
     private readonly TokenCacheKey? _defaultKey;
 
-    // The validated request of each parameters object a caller reuses, so that a hit with explicit parameters builds
-    // no strings and allocates nothing; entries go away with the parameters objects.
-    private readonly ConditionalWeakTable<TokenRequestParameters, KnownRequest> _requests = new();
-    // The key prefix of every request without claims or extra parameters, shared by all their keys.
-    private readonly TokenCacheKeyPrefix _plainKeyPrefix;
+    // Who asks, as every cache key of this client names it: authority, client id, credential identity, partition.
+    private readonly TokenRequester _requester;
     private readonly TokenRequestResilienceOptions _resilience;
     private readonly TimeProvider _timeProvider;
 
@@ -45,7 +41,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             throw new ClientCredentialsConfigurationException("Authority", "Authority is required: TokenAuthority.Entra(tenant), .Adfs(uri), .TokenEndpoint(uri) or .OidcIssuer(uri).");
         }
 
-        ClientIdRule.Validate(options.ClientId);
+        var clientId = ClientIdRule.Validate(options.ClientId);
 
         if (options.Credential is null)
         {
@@ -61,17 +57,11 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         var timeProvider = options.TimeProvider ?? TimeProvider.System;
         options.Credential.Validate(options.Authority, timeProvider);
         Authority = options.Authority;
-        ClientId = options.ClientId.Trim();
-        var cacheAuthority = string.IsNullOrWhiteSpace(options.CachePartition) ? Authority.CacheIdentity : $"{Authority.CacheIdentity}#{options.CachePartition.Trim()}";
-        // A DPoP-bound token is usable only with its key (RFC 9449 §6): tokens for different keys never share an entry.
-        if (options.DPoPKey is { } dpopKey)
-        {
-            cacheAuthority += "#dpop-jkt=" + dpopKey.Thumbprint;
-        }
-
-        _plainKeyPrefix = TokenCacheKeyPrefix.Create(cacheAuthority, ClientId, Authority.ScopesAreCaseInsensitive);
+        ClientId = clientId;
+        _requester = new TokenRequester(Authority.CacheKind, Authority.CacheAuthority, ClientId, options.Credential.CacheIdentity, options.CachePartition, Authority.ScopesAreCaseInsensitive);
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _resilience = options.Resilience;
+        _timeProvider = timeProvider;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
         var capabilities = ClientCapabilities.From(options.ClientCapabilities);
         var httpClient = options.HttpClient
@@ -79,7 +69,6 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         _endpoint = new TokenEndpointClient(httpClient, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), capabilities, options.DPoPKey);
         _pipeline = options.ResiliencePipeline ?? TokenRequestPipeline.Build(options.Resilience, timeProvider);
         _throttle = new ThrottleGate(options.Resilience, timeProvider);
-        _timeProvider = timeProvider;
         DPoPKey = options.DPoPKey;
         if (options.Scopes.Count > 0)
         {
@@ -123,8 +112,9 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     }
 
     /// <summary>
-    /// Gets a token for <paramref name="parameters"/>, from the cache when it holds a usable one. Reuse one parameters
-    /// object for repeated calls: its validated cache key is kept, so such a hit allocates nothing.
+    /// Gets a token for <paramref name="parameters"/> (scopes, and for Entra ID optionally another tenant), from the
+    /// cache when it holds a usable one. Reuse one parameters object for repeated calls: its validated cache key is
+    /// kept with it, so such a hit allocates nothing.
     /// </summary>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The .NET convention of an optional CancellationToken last on each overload (as HttpClient.GetAsync); the overloads differ by a required parameter, so no call is ambiguous.")]
     public ValueTask<AccessToken> GetTokenAsync(TokenRequestParameters parameters, CancellationToken cancellationToken = default)
@@ -150,23 +140,26 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     Task<AccessToken> ITokenAcquirer.AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
         AcquireAsync(key, Guid.NewGuid().ToString(), cancellationToken);
 
-    /// <summary>The memoised request of a parameters object (validated once per object).</summary>
-    private KnownRequest RequestOf(TokenRequestParameters parameters)
+    /// <summary>The request of a parameters object: validated on its first use with this client, then kept with it.</summary>
+    private ResolvedTokenRequest RequestOf(TokenRequestParameters parameters)
     {
-        if (!_requests.TryGetValue(parameters, out var request))
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.ResolvedFor(this) is { } known)
         {
-            var correlationId = parameters.CorrelationId is { Length: > 0 } id
-                ? HeaderValueRule.Validate(id, "CorrelationId", TokenRequestHeaders.MaxCorrelationIdLength)
-                : null;
-            request = new KnownRequest(this, KeyFor(parameters), correlationId);
-            _requests.AddOrUpdate(parameters, request);
+            return known;
         }
 
+        var correlationId = parameters.CorrelationId is { Length: > 0 } id
+            ? HeaderValueRule.Validate(id, "CorrelationId", TokenRequestHeaders.MaxCorrelationIdLength)
+            : null;
+        var request = new KnownRequest(this, KeyFor(parameters), correlationId);
+        parameters.Remember(request);
         return request;
     }
 
     internal TokenCacheKey KeyFor(TokenRequestParameters parameters)
     {
+        var tenant = TenantOf(parameters);
         var scopes = ClientCredentialsScope.Validate(parameters.Scopes, Authority.Kind);
         foreach (var (name, _) in parameters.ExtraParameters)
         {
@@ -189,26 +182,47 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             }
         }
 
-        // Empty extra values are not sent (TokenRequestFactory), so they must not split the cache key either.
-        var extras = parameters.ExtraParameters.Any(p => string.IsNullOrEmpty(p.Value))
-            ? parameters.ExtraParameters.Where(p => !string.IsNullOrEmpty(p.Value)).ToList()
-            : parameters.ExtraParameters;
-        var prefix = string.IsNullOrEmpty(parameters.Claims) && extras.Count == 0
-            ? _plainKeyPrefix
-            : _plainKeyPrefix.With(parameters.Claims, extras);
-        return TokenCacheKey.Create(prefix, scopes);
+        // A DPoP-bound token is usable only with its key (RFC 9449 §6): tokens for different keys never share an entry.
+        var key = DPoPKey is { } dpopKey
+            ? TokenCacheKey.Create(_requester, tenant, scopes, parameters.Claims, parameters.ExtraParameters, DPoPProofKey.TokenType, dpopKey.Thumbprint)
+            : TokenCacheKey.Create(_requester, tenant, scopes, parameters.Claims, parameters.ExtraParameters);
+
+        // The default request for another tenant shares the default key's scope set: one object for all tenants.
+        return _defaultKey?.ForTenant(key.Tenant) is { } sameRequest && sameRequest.Equals(key) ? sameRequest : key;
+    }
+
+    /// <summary>The tenant a request is for: its own (Entra ID only, checked as the authority's is) or the authority's.</summary>
+    private string? TenantOf(TokenRequestParameters parameters)
+    {
+        if (parameters.Tenant is null)
+        {
+            return Authority.Tenant;
+        }
+
+        if (Authority.Kind != AuthorityKind.Entra)
+        {
+            throw new ClientCredentialsConfigurationException(
+                "Tenant",
+                $"Tenant is set, but the authority is {Authority.Kind} ({Authority}); only Microsoft Entra ID authorities take a tenant per request. Leave Tenant null, or create a client for the other server.");
+        }
+
+        return EntraTenant.Validate(parameters.Tenant);
     }
 
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)
     {
         _throttle.ThrowIfThrottled(key);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
+            // The retry strategy makes no retry whose wait would reach the overall deadline.
+            context.Properties.Set(TokenRequestPipeline.Deadline, _timeProvider.GetUtcNow() + _resilience.TotalTimeout);
+
             // The key is the request: its scopes, claims and extras are the validated, immutable copies.
             return await _pipeline.ExecuteAsync(
-                static (state, ct) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, ct, state.Regional)),
-                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt()),
-                cancellationToken).ConfigureAwait(false);
+                static (context, state) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, context.CancellationToken, state.Regional)),
+                context,
+                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt())).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -219,6 +233,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         {
             _throttle.Observe(key, ex);
             throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -269,11 +287,9 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     /// A caller's parameters object, validated: its cache key, and the acquirer the cache calls on a miss, which sends
     /// the caller's <c>client-request-id</c> when it gave one and a new GUID otherwise.
     /// </summary>
-    private sealed class KnownRequest(ClientCredentialsClient client, TokenCacheKey key, string? correlationId) : ITokenAcquirer
+    private sealed class KnownRequest(ClientCredentialsClient client, TokenCacheKey key, string? correlationId) : ResolvedTokenRequest(client, key)
     {
-        public TokenCacheKey Key { get; } = key;
-
-        public Task<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
+        public override Task<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
             client.AcquireAsync(requested, correlationId ?? Guid.NewGuid().ToString(), cancellationToken);
     }
 }

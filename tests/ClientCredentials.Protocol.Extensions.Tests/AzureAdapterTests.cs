@@ -81,17 +81,63 @@ public sealed class AzureAdapterTests(LoopbackFixture fixture)
     }
 
     [Fact]
-    public async Task The_credential_refuses_a_token_for_another_tenant()
+    public async Task The_credential_refuses_a_tenant_that_is_not_additionally_allowed_naming_the_option()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var credential = new ClientCredentialsTokenCredential(client) { AdditionallyAllowedTenants = ["33333333-3333-3333-3333-333333333333"] };
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(async () =>
+            await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope], tenantId: TestIds.OtherTenantId), CancellationToken.None));
+
+        Assert.Equal("AdditionallyAllowedTenants", error.Setting);
+        Assert.Contains(TestIds.OtherTenantId, error.Message);
+        Assert.Contains("\"*\"", error.Message);
+        Assert.Equal(0, host.TokenRequests.Count);
+    }
+
+    [Fact]
+    public async Task The_credential_serves_its_own_tenant_in_any_case_without_an_allow_list()
     {
         var (host, client) = await StartAsync();
         await using var _ = host;
         var credential = new ClientCredentialsTokenCredential(client);
 
-        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(async () =>
+        var token = await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope], tenantId: LoopbackFixture.TenantId.ToUpperInvariant()), CancellationToken.None);
+
+        Assert.Equal((await client.GetTokenAsync(new TokenRequestParameters(LoopbackFixture.ApiScope))).Token, token.Token);
+        Assert.Equal(1, host.TokenRequests.Count);
+    }
+
+    [Theory]
+    [InlineData("*")]
+    [InlineData(TestIds.OtherTenantId)]
+    public async Task An_allowed_tenant_is_asked_on_the_same_instance_and_cached_apart(string allowed)
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var credential = new ClientCredentialsTokenCredential(client) { AdditionallyAllowedTenants = [allowed] };
+        var own = await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope]), CancellationToken.None);
+
+        // The emulator has no such registration in the other tenant: its refusal shows where the request went.
+        await Assert.ThrowsAsync<TokenEndpointException>(async () =>
             await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope], tenantId: TestIds.OtherTenantId), CancellationToken.None));
 
-        Assert.Equal("TenantId", error.Setting);
-        Assert.Equal(0, host.TokenRequests.Count);
+        Assert.Equal([$"/{LoopbackFixture.TenantId}/oauth2/v2.0/token", $"/{TestIds.OtherTenantId}/oauth2/v2.0/token"], host.TokenRequests.Paths);
+        Assert.Equal(own.Token, (await credential.GetTokenAsync(new TokenRequestContext([LoopbackFixture.ApiScope]), CancellationToken.None)).Token);
+        Assert.Equal(2, host.TokenRequests.Count);
+    }
+
+    [Fact]
+    public async Task The_kiota_provider_asks_for_its_tenant_through_the_shared_client()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        var provider = new ClientCredentialsAccessTokenProvider(client, ["127.0.0.1"], [LoopbackFixture.ApiScope]) { Tenant = TestIds.OtherTenantId };
+
+        await Assert.ThrowsAsync<TokenEndpointException>(() => provider.GetAuthorizationTokenAsync(new Uri(fixture.Api.BaseAddress, "orders")));
+
+        Assert.Equal([$"/{TestIds.OtherTenantId}/oauth2/v2.0/token"], host.TokenRequests.Paths);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using ClientCredentials.Cli.Jwt;
 using ClientCredentials.Protocol;
@@ -7,7 +9,7 @@ namespace ClientCredentials.Cli.Output;
 /// <summary>Prints a decoded JWT for a person: header, claims, then a summary with times in UTC and relative, and warnings.</summary>
 internal static class DecodedJwtWriter
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Write(TextWriter output, TextWriter warnings, JwtDocument jwt, TokenInsights insights, DateTimeOffset now)
     {
@@ -35,13 +37,20 @@ internal static class DecodedJwtWriter
     }
 
     /// <summary>
-    /// Writes indented JSON whose every line is neutralised: the serializer escapes control characters but leaves
+    /// Writes indented JSON whose every line is neutralised: the writer escapes control characters but leaves
     /// bidirectional and invisible format characters raw, which would reorder what the terminal shows. Inside a JSON
-    /// string their <c>\uXXXX</c> escape is still valid JSON.
+    /// string their <c>\uXXXX</c> escape is still valid JSON. The element is written as parsed (no serializer), which
+    /// also keeps the native build free of reflection.
     /// </summary>
-    private static void WriteJson<T>(TextWriter output, T value)
+    private static void WriteJson(TextWriter output, JsonElement value)
     {
-        foreach (var line in JsonSerializer.Serialize(value, Indented).Split('\n'))
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Indented))
+        {
+            value.WriteTo(writer);
+        }
+
+        foreach (var line in Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n'))
         {
             output.WriteLine(UntrustedText.Neutralize(line.TrimEnd('\r'), int.MaxValue));
         }

@@ -9,6 +9,10 @@ namespace ClientCredentials.Emulator;
 /// <c>{base}/{tenant}/v2.0</c>, subject = the identity's object id, the emulator's own signing key), as an Entra app
 /// registration trusts a managed identity.
 /// </summary>
+/// <remarks>
+/// Members with a default are settable rather than init-only: the JSON source generator (which the native cc-token
+/// needs) would replace an init-only member's default with zero when the file omits it (dotnet/runtime#84484).
+/// </remarks>
 public sealed record EmulatorFederatedCredential
 {
     /// <summary>The external issuer (<c>iss</c>), compared exactly (AAD matches case-sensitively). Not set with <see cref="ManagedIdentity"/>.</summary>
@@ -21,9 +25,9 @@ public sealed record EmulatorFederatedCredential
     public string? ManagedIdentity { get; init; }
 
     /// <summary>The audience the assertion must carry.</summary>
-    public string Audience { get; init; } = "api://AzureADTokenExchange";
+    public string Audience { get; set; } = "api://AzureADTokenExchange";
 
     /// <summary>The issuer's public keys: each a JWK (JSON object or its text) or a PEM public key. Not set with <see cref="ManagedIdentity"/>.</summary>
     [JsonConverter(typeof(SigningKeyListConverter))]
-    public IReadOnlyList<string> SigningKeys { get; init; } = [];
+    public IReadOnlyList<string> SigningKeys { get; set; } = [];
 }

@@ -6,6 +6,10 @@ namespace ClientCredentials.Emulator;
 /// token it issues, and an application can trust them as a federated credential
 /// (<see cref="EmulatorFederatedCredential.ManagedIdentity"/>).
 /// </summary>
+/// <remarks>
+/// Members with a default are settable rather than init-only: the JSON source generator (which the native cc-token
+/// needs) would replace an init-only member's default with zero when the file omits it (dotnet/runtime#84484).
+/// </remarks>
 public sealed record EmulatorManagedIdentity
 {
     /// <summary>The identity's object (principal) id, a GUID: the tokens' <c>oid</c> and <c>sub</c>.</summary>
@@ -27,5 +31,5 @@ public sealed record EmulatorManagedIdentity
     public bool SystemAssigned { get; init; }
 
     /// <summary>App roles held per resource, keyed by the resource's app id URI or app id.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> Roles { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Roles { get; set; } = new Dictionary<string, IReadOnlyList<string>>();
 }

@@ -77,8 +77,10 @@ public static class ClientCredentialsServiceCollectionExtensions
         // One cache for every named client. Its SharedRequestTimeout is only a backstop at the maximum (1 hour): each
         // client's own Resilience.TotalTimeout (at most 1 hour) always elapses first, so a TotalTimeout above the
         // cache's 30 s default is not cut short. Register a TokenCache singleton first to choose other cache options.
+        // A registered TokenCacheSecondLevel (AddClientCredentialsDistributedCache of ClientCredentials.Protocol.Caching)
+        // becomes its second level.
         services.TryAddSingleton(static provider => new TokenCache(
-            SharedCacheOptions,
+            SharedCacheOptions with { SecondLevel = provider.GetService<TokenCacheSecondLevel>() },
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<TokenCache>()));
         services.TryAddSingleton<IClientCredentialsClientFactory, ClientCredentialsClientFactory>();

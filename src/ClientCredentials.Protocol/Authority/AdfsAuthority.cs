@@ -22,5 +22,7 @@ internal sealed class AdfsAuthority : TokenAuthority
 
     public override string CacheIdentity { get; }
 
+    internal override string CacheKind => "adfs";
+
     public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default) => new(_tokenEndpoint);
 }

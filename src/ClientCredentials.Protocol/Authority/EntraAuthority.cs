@@ -8,19 +8,22 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 internal sealed class EntraAuthority : TokenAuthority
 {
-    private static readonly string[] MultiTenantAliases = ["common", "organizations", "consumers"];
-
     private static readonly string[] PublicCloudAliases = ["login.windows.net", "login.microsoft.com", "sts.windows.net"];
 
-    /// <summary>A DNS name has at most 253 characters; a GUID 36.</summary>
-    private const int MaxTenantLength = 253;
-
+    private readonly Uri _baseUri;
+    private readonly EntraRegion? _region;
     private readonly Uri _tokenEndpoint;
 
     public EntraAuthority(string tenant, string? instance, EntraRegion? region = null)
+        : this(EntraTenant.Validate(tenant), ParseInstance(instance), region)
     {
-        Tenant = ValidateTenant(tenant);
-        var baseUri = ParseInstance(instance);
+    }
+
+    private EntraAuthority(string validatedTenant, Uri baseUri, EntraRegion? region)
+    {
+        Tenant = validatedTenant;
+        _baseUri = baseUri;
+        _region = region;
         _tokenEndpoint = new Uri(baseUri, $"{Tenant}/oauth2/v2.0/token");
         RegionalTokenEndpoint = RegionalEndpoint(baseUri, region ?? EntraRegion.None);
         Region = RegionalTokenEndpoint is null ? null : region!.Name;
@@ -30,7 +33,8 @@ internal sealed class EntraAuthority : TokenAuthority
             host = EntraInstance.Public;
         }
 
-        CacheIdentity = $"{baseUri.Scheme}://{host}/{Tenant.ToLowerInvariant()}";
+        CacheAuthority = $"{baseUri.Scheme}://{host}";
+        CacheIdentity = $"{CacheAuthority}/{Tenant.ToLowerInvariant()}";
     }
 
     public override AuthorityKind Kind => AuthorityKind.Entra;
@@ -38,6 +42,15 @@ internal sealed class EntraAuthority : TokenAuthority
     public override string Tenant { get; }
 
     public override string CacheIdentity { get; }
+
+    /// <summary>The instance in canonical form (scheme and lower-case host, public cloud aliases folded), without the tenant.</summary>
+    internal override string CacheAuthority { get; }
+
+    internal override string CacheKind => "entra";
+
+    /// <summary>The same instance for another tenant, already checked by <see cref="EntraTenant.Validate"/>.</summary>
+    internal override TokenAuthority ForTenant(string validatedTenant) =>
+        string.Equals(validatedTenant, Tenant, StringComparison.OrdinalIgnoreCase) ? this : new EntraAuthority(validatedTenant, _baseUri, _region);
 
     public override string? Region { get; }
 
@@ -71,42 +84,6 @@ internal sealed class EntraAuthority : TokenAuthority
 
         var port = baseUri.IsDefaultPort ? string.Empty : $":{baseUri.Port}";
         return new Uri($"{baseUri.Scheme}://{host}{port}/{Tenant}/oauth2/v2.0/token");
-    }
-
-    private static string ValidateTenant(string? tenant)
-    {
-        if (string.IsNullOrWhiteSpace(tenant))
-        {
-            throw new ClientCredentialsConfigurationException("Tenant", "Tenant is required for Entra ID: give the tenant id (a GUID) or a verified domain such as contoso.onmicrosoft.com.");
-        }
-
-        tenant = tenant.Trim();
-        foreach (var alias in MultiTenantAliases)
-        {
-            if (string.Equals(tenant, alias, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ClientCredentialsConfigurationException(
-                    "Tenant",
-                    $"Tenant '{tenant}' cannot issue app-only tokens: the client credentials grant needs the tenant id (GUID) or a verified domain of the tenant that holds the application's service principal. Entra ID answers AADSTS90010 for /{tenant}.");
-            }
-        }
-
-        foreach (var c in tenant)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
-            {
-                throw new ClientCredentialsConfigurationException("Tenant", $"Tenant '{UntrustedText.Neutralize(tenant, 128)}' is not a tenant id (GUID) or domain name: it contains {HeaderValueRule.Describe(c)}. Give only the tenant, not a URL or path.");
-            }
-        }
-
-        // A GUID or a domain starts with a letter or digit and does not end in a dot. This also refuses "." and "..",
-        // which a URL resolver would read as path segments and drop, posting the secret to /oauth2/v2.0/token.
-        if (!char.IsAsciiLetterOrDigit(tenant[0]) || tenant[^1] == '.' || tenant.Length > MaxTenantLength)
-        {
-            throw new ClientCredentialsConfigurationException("Tenant", $"Tenant '{UntrustedText.Neutralize(tenant, 128)}' is not a tenant id (GUID) or domain name: it must start with a letter or digit, must not end with '.', and has at most {MaxTenantLength} characters.");
-        }
-
-        return tenant;
     }
 
     private static Uri ParseInstance(string? instance)

@@ -12,6 +12,7 @@ internal sealed class IssuerAuthority : TokenAuthority
     private static readonly TimeSpan DocumentLifetime = TimeSpan.FromHours(24);
 
     private readonly string _issuer;
+    private readonly IssuerMetadata _metadata;
     private readonly Uri[] _locations;
     private readonly TimeProvider _timeProvider;
     private readonly object _gate = new();
@@ -22,6 +23,7 @@ internal sealed class IssuerAuthority : TokenAuthority
     {
         AuthorityUri.Validate(issuer, "Issuer");
         _issuer = issuer.OriginalString;
+        _metadata = metadata;
         _locations = metadata switch
         {
             IssuerMetadata.OpenIdConnect => [MetadataLocation.Oidc(_issuer)],
@@ -35,6 +37,12 @@ internal sealed class IssuerAuthority : TokenAuthority
     public override AuthorityKind Kind => AuthorityKind.Generic;
 
     public override string CacheIdentity { get; }
+
+    /// <summary>
+    /// An issuer found by OIDC Discovery and one found by RFC 8414 keep their tokens apart: a server may publish
+    /// different metadata (a different token endpoint) at the two locations (RFC 8414 §6).
+    /// </summary>
+    internal override string CacheKind => _metadata == IssuerMetadata.OpenIdConnect ? "oidc-issuer" : "oauth-issuer";
 
     internal override string? Issuer => _issuer;
 

@@ -24,6 +24,18 @@ public abstract class TokenAuthority
     /// </summary>
     public abstract string CacheIdentity { get; }
 
+    /// <summary>The kind of authority as a cache key names it; an issuer and a token endpoint differ even when their URLs match.</summary>
+    internal abstract string CacheKind { get; }
+
+    /// <summary>The authority as a cache key holds it: <see cref="CacheIdentity"/>, except that Entra ID leaves the tenant out (the key holds it).</summary>
+    internal virtual string CacheAuthority => CacheIdentity;
+
+    /// <summary>
+    /// The authority for one request's tenant (<see cref="TokenRequestParameters.Tenant"/>), already checked; only
+    /// Entra ID has tenants, so other kinds never get here.
+    /// </summary>
+    internal virtual TokenAuthority ForTenant(string validatedTenant) =>
+        throw new InvalidOperationException($"{Kind} authorities have no tenant.");
     /// <summary>The Azure region whose regional (ESTS-R) endpoint is tried first, or null (Entra only).</summary>
     public virtual string? Region => null;
 

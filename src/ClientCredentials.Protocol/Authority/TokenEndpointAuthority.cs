@@ -15,5 +15,7 @@ internal sealed class TokenEndpointAuthority : TokenAuthority
 
     public override string CacheIdentity { get; }
 
+    internal override string CacheKind => "token-endpoint";
+
     public override ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default) => new(_tokenEndpoint);
 }

@@ -24,18 +24,31 @@ public sealed class TokenCache
     private readonly TokenCacheStore _store;
     private readonly ConcurrentDictionary<TokenCacheKey, TaskCompletionSource<AccessToken>> _flights = new();
 
+    // Work under way (shared requests, background refresh bookkeeping), so that a test can wait until there is none.
+    // Touched on misses and refreshes only, never on a hit.
+    private readonly object _workGate = new();
+    private int _pendingWork;
+    private TaskCompletionSource? _idle;
+
     /// <summary>
     /// Creates an empty cache. <paramref name="options"/> defaults to <see cref="TokenCacheOptions"/>' defaults and is
     /// checked here (<see cref="ClientCredentialsConfigurationException"/> names a bad option); every clock read
     /// uses <paramref name="timeProvider"/> (default <see cref="TimeProvider.System"/>).
     /// </summary>
     public TokenCache(TokenCacheOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+        : this(options, timeProvider, logger, secondLevel: null)
+    {
+    }
+
+    /// <summary>Creates an empty cache that consults <paramref name="secondLevel"/> on a memory miss, before the token endpoint.</summary>
+    internal TokenCache(TokenCacheOptions? options, TimeProvider? timeProvider, ILogger? logger, ITokenCacheSecondLevel? secondLevel)
     {
         _options = options ?? new TokenCacheOptions();
         _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _store = new TokenCacheStore(_options.MaxEntries, _options.UseExtendedLifetime, _logger);
+        SecondLevel = secondLevel ?? SecondLevelAdapter.For(_options.SecondLevel);
     }
 
     /// <summary>The options this cache was created with.</summary>
@@ -46,6 +59,23 @@ public sealed class TokenCache
 
     /// <summary>The number of shared requests under way; each removes itself when it ends.</summary>
     internal int InFlightCount => _flights.Count;
+
+    /// <summary>The level consulted between a memory miss and the token endpoint, or null.</summary>
+    internal ITokenCacheSecondLevel? SecondLevel { get; }
+
+    /// <summary>
+    /// Completes when no shared request is under way and every background refresh has finished its bookkeeping (stored
+    /// its token, or scheduled the next attempt): what a test waits for before it moves a virtual clock on.
+    /// </summary>
+    internal Task WhenIdleAsync()
+    {
+        lock (_workGate)
+        {
+            return _pendingWork == 0
+                ? Task.CompletedTask
+                : (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
 
     /// <summary>Removes every cached token. Requests already under way still store their result.</summary>
     public void Clear() => _store.Clear();
@@ -58,9 +88,6 @@ public sealed class TokenCache
     /// </summary>
     internal ValueTask<AccessToken> GetTokenAsync(TokenCacheKey key, ITokenAcquirer acquirer, bool forceRefresh, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(acquirer);
-
         if (!forceRefresh && _store.TryGet(key, out var entry))
         {
             var now = _time.GetUtcNow().UtcTicks;
@@ -73,7 +100,7 @@ public sealed class TokenCache
                 }
 
                 ClientCredentialsTelemetry.CacheHitCounter.Add(1);
-                return new ValueTask<AccessToken>(entry);
+                return new ValueTask<AccessToken>(entry.Token);
             }
         }
 
@@ -88,9 +115,14 @@ public sealed class TokenCache
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(seen);
+        if (SecondLevel is { } secondLevel)
+        {
+            _ = RemoveFromSecondLevelAsync(secondLevel, key, seen);
+        }
+
         return _store.TryGet(key, out var entry)
-            && string.Equals(entry.Token, seen.Token, StringComparison.Ordinal)
-            && _store.Remove(entry);
+            && string.Equals(entry.Token.Token, seen.Token, StringComparison.Ordinal)
+            && _store.Remove(key, entry);
     }
 
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, ITokenAcquirer acquirer, bool forceRefresh, CancellationToken cancellationToken)
@@ -117,7 +149,7 @@ public sealed class TokenCache
     {
         if (_store.TryGet(key, out var entry) && _store.IsUsable(entry, _time.GetUtcNow().UtcTicks))
         {
-            fallback = entry.With(TokenSource.Cache, isExtendedLifetime: true);
+            fallback = entry.Token.With(TokenSource.Cache, isExtendedLifetime: true);
             return true;
         }
 
@@ -140,6 +172,7 @@ public sealed class TokenCache
 
         try
         {
+            BeginWork();
             var refresh = StartOrJoinFlight(key, acquirer, FlightReuse.FreshEntryOtherThanReplaced, replacing: entry);
             _ = ObserveBackgroundRefreshAsync(refresh, key, entry);
         }
@@ -178,9 +211,13 @@ public sealed class TokenCache
                 failure,
                 key,
                 failure is TokenAcquisitionException { IsTransient: true },
-                TokenFingerprint.Of(entry.Token),
+                TokenFingerprint.Of(entry.Token.Token),
                 new DateTimeOffset(entry.FreshUntilTicks, TimeSpan.Zero),
                 retryAt);
+        }
+        finally
+        {
+            EndWork();
         }
     }
 
@@ -196,6 +233,7 @@ public sealed class TokenCache
             var flight = new TaskCompletionSource<AccessToken>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_flights.TryAdd(key, flight))
             {
+                BeginWork();
                 if (reuse == FlightReuse.FreshEntryOtherThanReplaced)
                 {
                     // A background refresh: do not make the hit that triggered it wait for the acquirer's synchronous work.
@@ -225,16 +263,33 @@ public sealed class TokenCache
             // A request that finished between this caller's miss and its registration already stored a fresh token.
             if (reuse != FlightReuse.None && _store.TryGet(key, out var current) && current != replacing && current.IsFresh(_time.GetUtcNow().UtcTicks))
             {
-                Complete(key, flight, current);
+                Complete(key, flight, current.Token);
                 return;
+            }
+
+            // A second level may answer a miss (not a refresh or a forced request: those want a new token).
+            if (reuse == FlightReuse.AnyFreshEntry && SecondLevel is { } secondLevel && await TryGetFromSecondLevelAsync(secondLevel, key).ConfigureAwait(false) is { } shared)
+            {
+                var sharedAt = _time.GetUtcNow();
+                var sharedEntry = TokenCacheEntry.Create(shared, sharedAt, _options, out var sharedReturned);
+                if (sharedEntry.IsFresh(sharedAt.UtcTicks))
+                {
+                    _store.Store(key, sharedEntry, sharedAt.UtcTicks);
+                    Complete(key, flight, sharedReturned.Source == TokenSource.DistributedCache ? sharedReturned : sharedReturned.With(TokenSource.DistributedCache));
+                    return;
+                }
             }
 
             var acquired = await AcquireWithTimeoutAsync(key, acquirer).ConfigureAwait(false);
             var now = _time.GetUtcNow();
-            var entry = TokenCacheEntry.Create(key, acquired, now, _options, out var returned);
+            var entry = TokenCacheEntry.Create(acquired, now, _options, out var returned);
             if (entry.IsFresh(now.UtcTicks))
             {
-                _store.Store(entry, now.UtcTicks);
+                _store.Store(key, entry, now.UtcTicks);
+                if (SecondLevel is { } level)
+                {
+                    _ = WriteToSecondLevelAsync(level, key, returned, new DateTimeOffset(entry.FreshUntilTicks, TimeSpan.Zero));
+                }
             }
             else if (_logger.IsEnabled(LogLevel.Debug))
             {
@@ -252,7 +307,92 @@ public sealed class TokenCache
                 reuse == FlightReuse.FreshEntryOtherThanReplaced ? RefreshTag : ForegroundTag);
             _flights.TryRemove(new KeyValuePair<TokenCacheKey, TaskCompletionSource<AccessToken>>(key, flight));
             flight.TrySetException(failure);
+            if (reuse == FlightReuse.AnyFreshEntry && SecondLevel is { } level)
+            {
+                _ = TellSecondLevelAsync(level, key);
+            }
         }
+        finally
+        {
+            EndWork();
+        }
+    }
+
+    /// <summary>Asks the second level within the shared request's deadline; a failure or timeout there is a miss.</summary>
+    private async Task<AccessToken?> TryGetFromSecondLevelAsync(ITokenCacheSecondLevel secondLevel, TokenCacheKey key)
+    {
+        using var deadline = new CancellationTokenSource(_options.SharedRequestTimeout, _time);
+        try
+        {
+            var token = await secondLevel.TryGetAsync(key, deadline.Token).ConfigureAwait(false);
+            return token is not null && token.ExpiresOnTicks > _time.GetUtcNow().UtcTicks ? token : null;
+        }
+        catch (Exception failure)
+        {
+            TokenCacheLog.SecondLevelFailed(_logger, failure, key, "read");
+            return null;
+        }
+    }
+
+    private async Task WriteToSecondLevelAsync(ITokenCacheSecondLevel secondLevel, TokenCacheKey key, AccessToken token, DateTimeOffset freshUntil)
+    {
+        using var deadline = new CancellationTokenSource(_options.SharedRequestTimeout, _time);
+        try
+        {
+            await secondLevel.SetAsync(key, token, freshUntil, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception failure)
+        {
+            TokenCacheLog.SecondLevelFailed(_logger, failure, key, "write");
+        }
+    }
+
+    private async Task TellSecondLevelAsync(ITokenCacheSecondLevel secondLevel, TokenCacheKey key)
+    {
+        using var deadline = new CancellationTokenSource(_options.SharedRequestTimeout, _time);
+        try
+        {
+            await secondLevel.AcquisitionFailedAsync(key, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception failure)
+        {
+            TokenCacheLog.SecondLevelFailed(_logger, failure, key, "failure notice");
+        }
+    }
+
+    private async Task RemoveFromSecondLevelAsync(ITokenCacheSecondLevel secondLevel, TokenCacheKey key, AccessToken rejected)
+    {
+        using var deadline = new CancellationTokenSource(_options.SharedRequestTimeout, _time);
+        try
+        {
+            await secondLevel.RemoveAsync(key, rejected, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception failure)
+        {
+            TokenCacheLog.SecondLevelFailed(_logger, failure, key, "remove");
+        }
+    }
+
+    private void BeginWork()
+    {
+        lock (_workGate)
+        {
+            _pendingWork++;
+        }
+    }
+
+    private void EndWork()
+    {
+        TaskCompletionSource? idle = null;
+        lock (_workGate)
+        {
+            if (--_pendingWork == 0)
+            {
+                (idle, _idle) = (_idle, null);
+            }
+        }
+
+        idle?.TrySetResult();
     }
 
     private void Complete(TokenCacheKey key, TaskCompletionSource<AccessToken> flight, AccessToken result)

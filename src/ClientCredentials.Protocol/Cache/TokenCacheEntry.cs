@@ -1,16 +1,11 @@
 namespace ClientCredentials.Protocol;
 
 /// <summary>
-/// One cached token: the very <see cref="AccessToken"/> a hit returns (<see cref="TokenSource.Cache"/>), plus its key,
-/// its fresh-until deadline (UTC ticks) and the mutable state a hit touches: the last-access stamp for LRU eviction
-/// and the flag that admits one background refresh at a time. One object per cached token, so a hit reads one
-/// object and allocates nothing.
+/// One cached token: the <see cref="AccessToken"/> a hit returns (<see cref="TokenSource.Cache"/>), its fresh-until
+/// deadline (UTC ticks) and the mutable state a hit touches: the last-access stamp for LRU eviction and the refresh
+/// point that admits one background refresh at a time. A hit reads it and allocates nothing.
 /// </summary>
-/// <remarks>
-/// Callers receive this object as an <see cref="AccessToken"/>. Its own members are internal, so that serializers and
-/// loggers that read the public properties of the runtime type see exactly those of a token from the identity provider.
-/// </remarks>
-internal sealed class TokenCacheEntry : AccessToken
+internal sealed class TokenCacheEntry
 {
     /// <summary>The refresh point while a background refresh of this entry runs: no later hit can start another.</summary>
     private const long Refreshing = long.MaxValue;
@@ -20,30 +15,29 @@ internal sealed class TokenCacheEntry : AccessToken
     // When a hit should start a background refresh, or Refreshing: one field is both the schedule and the flag.
     private long _refreshAtTicks;
 
-    private TokenCacheEntry(TokenCacheKey key, AccessToken acquired, long freshUntilTicks, long refreshAtTicks, long nowTicks)
-        : base(acquired, TokenSource.Cache, isExtendedLifetime: false)
+    private TokenCacheEntry(AccessToken token, long freshUntilTicks, long refreshAtTicks, long nowTicks)
     {
-        Key = key;
+        Token = token;
         FreshUntilTicks = freshUntilTicks;
         _refreshAtTicks = refreshAtTicks;
         _lastAccessTicks = nowTicks;
     }
 
-    /// <summary>The key the token is cached under.</summary>
-    internal TokenCacheKey Key { get; }
+    /// <summary>The token a hit returns, marked as coming from the cache.</summary>
+    public AccessToken Token { get; }
 
     /// <summary>Served on a hit while now is before this: <c>ExpiresOn − buffer</c>.</summary>
-    internal long FreshUntilTicks { get; }
+    public long FreshUntilTicks { get; }
 
     /// <summary>When a hit last returned this entry (or when it was stored).</summary>
-    internal long LastAccessTicks => Volatile.Read(ref _lastAccessTicks);
+    public long LastAccessTicks => Volatile.Read(ref _lastAccessTicks);
 
     /// <summary>
     /// Builds the entry for a token the identity provider just returned at <paramref name="now"/>, and the copy
     /// of the token the acquiring callers get (with <see cref="AccessToken.RefreshOn"/> filled in when the
     /// server sent none).
     /// </summary>
-    public static TokenCacheEntry Create(TokenCacheKey key, AccessToken acquired, DateTimeOffset now, TokenCacheOptions options, out AccessToken returned)
+    public static TokenCacheEntry Create(AccessToken acquired, DateTimeOffset now, TokenCacheOptions options, out AccessToken returned)
     {
         var lifetime = acquired.ExpiresOn - now;
         var buffer = lifetime < options.ExpiryBuffer * 2 ? lifetime / 2 : options.ExpiryBuffer;
@@ -58,7 +52,7 @@ internal sealed class TokenCacheEntry : AccessToken
             ? new AccessToken(acquired.Token, acquired.TokenType, acquired.ExpiresOn, refreshOn, acquired.ExtendedExpiresOn, acquired.Scopes, acquired.CorrelationId, acquired.Source) { AdditionalFields = acquired.AdditionalFields, RegionalRoute = acquired.RegionalRoute }
             : acquired;
 
-        return new TokenCacheEntry(key, returned, freshUntil.UtcTicks, refreshOn.UtcTicks, now.UtcTicks);
+        return new TokenCacheEntry(returned.With(TokenSource.Cache), freshUntil.UtcTicks, refreshOn.UtcTicks, now.UtcTicks);
     }
 
     /// <summary>True while a hit may return the token.</summary>
@@ -69,7 +63,7 @@ internal sealed class TokenCacheEntry : AccessToken
     /// before the later <c>ExtendedExpiresOn</c> when <paramref name="useExtendedLifetime"/>. Past it the entry is garbage.
     /// </summary>
     public bool IsUsable(long nowTicks, bool useExtendedLifetime) =>
-        nowTicks < ExpiresOnTicks || (useExtendedLifetime && ExtendedExpiresOnTicks is { } extended && nowTicks < extended);
+        nowTicks < Token.ExpiresOnTicks || (useExtendedLifetime && Token.ExtendedExpiresOnTicks is { } extended && nowTicks < extended);
 
     /// <summary>Records a hit for LRU eviction: one volatile write, no lock.</summary>
     public void Touch(long nowTicks)

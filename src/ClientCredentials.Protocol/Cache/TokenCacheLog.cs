@@ -24,4 +24,8 @@ internal static partial class TokenCacheLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Debug,
         Message = "The identity provider returned a token for {CacheKey} that is already inside its expiry buffer ({TokenFingerprint}, expires {ExpiresOn:u}); it was returned but not cached.")]
     public static partial void NotCachedAlreadyExpiring(ILogger logger, TokenCacheKey cacheKey, string tokenFingerprint, DateTimeOffset expiresOn);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
+        Message = "The second cache level failed to {Operation} the token for {CacheKey}; the token comes from memory or the token endpoint instead.")]
+    public static partial void SecondLevelFailed(ILogger logger, Exception exception, TokenCacheKey cacheKey, string operation);
 }

@@ -43,6 +43,13 @@ public sealed record TokenCacheOptions
     /// </summary>
     public TimeSpan SharedRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A second cache level consulted inside the single flight between a memory miss and the token endpoint, and told
+    /// about every new token and every rejected one (package <c>ClientCredentials.Protocol.Caching</c>: a distributed
+    /// cache shared by a fleet). A hit never reaches it. Default null: memory only.
+    /// </summary>
+    public TokenCacheSecondLevel? SecondLevel { get; init; }
+
     /// <summary>Throws <see cref="ClientCredentialsConfigurationException"/> naming the first invalid option.</summary>
     internal void Validate()
     {

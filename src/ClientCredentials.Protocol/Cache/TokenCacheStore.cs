@@ -1,25 +1,29 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace ClientCredentials.Protocol;
 
 /// <summary>
-/// The bounded set of cached tokens, looked up by <see cref="TokenCacheKey"/>. Reads take no lock. Writes keep the
-/// store within <see cref="TokenCacheOptions.MaxEntries"/> (expired entries first, then least recently used, down
-/// to 90 %) and, at most once per <see cref="SweepInterval"/>, drop entries that can no longer be served — no timer
-/// per entry.
+/// The bounded set of cached tokens: a <see cref="ConcurrentDictionary{TKey, TValue}"/> from
+/// <see cref="TokenCacheKey"/> to <see cref="TokenCacheEntry"/>. Reads take no lock. Writes keep the store within
+/// <see cref="TokenCacheOptions.MaxEntries"/> (expired entries first, then least recently used, down to 90 %) and,
+/// at most once per <see cref="SweepInterval"/>, drop entries that can no longer be served — no timer per entry.
 /// </summary>
 internal sealed class TokenCacheStore
 {
     /// <summary>The least time between two sweeps for expired entries.</summary>
     internal static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
-    private readonly TokenCacheTable _entries = new();
+    private readonly ConcurrentDictionary<TokenCacheKey, TokenCacheEntry> _entries = new();
     private readonly object _evictionGate = new();
     private readonly int _maxEntries;
     private readonly int _evictionTarget;
     private readonly bool _useExtendedLifetime;
     private readonly ILogger _logger;
     private long _nextSweepTicks;
+
+    // ConcurrentDictionary.Count takes every lock; the store counts its own adds and removes instead.
+    private int _count;
 
     public TokenCacheStore(int maxEntries, bool useExtendedLifetime, ILogger logger)
     {
@@ -29,21 +33,35 @@ internal sealed class TokenCacheStore
         _logger = logger;
     }
 
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _count);
 
-    public bool TryGet(TokenCacheKey key, out TokenCacheEntry entry) => _entries.TryGet(key, out entry);
+    public bool TryGet(TokenCacheKey key, out TokenCacheEntry entry) => _entries.TryGetValue(key, out entry!);
 
     /// <summary>True while <paramref name="entry"/> may still be served as a fallback (see <see cref="TokenCacheEntry.IsUsable"/>).</summary>
     public bool IsUsable(TokenCacheEntry entry, long nowTicks) => entry.IsUsable(nowTicks, _useExtendedLifetime);
 
-    /// <summary>Stores (or replaces) the entry for its key, then enforces the bound and sweeps when due.</summary>
-    public void Store(TokenCacheEntry entry, long nowTicks)
+    /// <summary>Stores (or replaces) the entry for <paramref name="key"/>, then enforces the bound and sweeps when due.</summary>
+    public void Store(TokenCacheKey key, TokenCacheEntry entry, long nowTicks)
     {
-        _entries.Set(entry);
-
-        if (_entries.Count > _maxEntries)
+        while (true)
         {
-            Evict(entry, nowTicks);
+            if (_entries.TryGetValue(key, out var current))
+            {
+                if (_entries.TryUpdate(key, entry, current))
+                {
+                    break;
+                }
+            }
+            else if (_entries.TryAdd(key, entry))
+            {
+                Interlocked.Increment(ref _count);
+                break;
+            }
+        }
+
+        if (Count > _maxEntries)
+        {
+            Evict(key, nowTicks);
         }
         else if (nowTicks >= Volatile.Read(ref _nextSweepTicks))
         {
@@ -52,19 +70,45 @@ internal sealed class TokenCacheStore
         }
     }
 
-    /// <summary>Removes the entry only when it is still the one stored for its key.</summary>
-    public bool Remove(TokenCacheEntry expected) => _entries.Remove(expected);
+    /// <summary>Removes the entry for <paramref name="key"/> only when it is still <paramref name="expected"/>.</summary>
+    public bool Remove(TokenCacheKey key, TokenCacheEntry expected)
+    {
+        if (_entries.TryRemove(new KeyValuePair<TokenCacheKey, TokenCacheEntry>(key, expected)))
+        {
+            Interlocked.Decrement(ref _count);
+            return true;
+        }
 
-    public void Clear() => _entries.Clear();
+        return false;
+    }
 
-    private int RemoveUnusable(long nowTicks) =>
-        _entries.RemoveWhere(static (entry, state) => !entry.IsUsable(state.nowTicks, state.useExtendedLifetime), (nowTicks, useExtendedLifetime: _useExtendedLifetime));
+    public void Clear()
+    {
+        foreach (var pair in _entries)
+        {
+            Remove(pair.Key, pair.Value);
+        }
+    }
 
-    private void Evict(TokenCacheEntry justStored, long nowTicks)
+    private int RemoveUnusable(long nowTicks)
+    {
+        var removed = 0;
+        foreach (var (key, entry) in _entries)
+        {
+            if (!entry.IsUsable(nowTicks, _useExtendedLifetime) && Remove(key, entry))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private void Evict(TokenCacheKey justStored, long nowTicks)
     {
         lock (_evictionGate)
         {
-            if (_entries.Count <= _maxEntries)
+            if (Count <= _maxEntries)
             {
                 return;
             }
@@ -73,27 +117,27 @@ internal sealed class TokenCacheStore
             Volatile.Write(ref _nextSweepTicks, nowTicks + SweepInterval.Ticks);
 
             var leastRecentlyUsed = 0;
-            var excess = _entries.Count - _evictionTarget;
+            var excess = Count - _evictionTarget;
             if (excess > 0)
             {
                 // Stamps are read once into the snapshot so the sort sees stable values while hits keep touching entries.
-                var candidates = new List<(long LastAccess, TokenCacheEntry Entry)>(_entries.Count);
-                foreach (var entry in _entries.Snapshot())
+                var candidates = new List<(long LastAccess, TokenCacheKey Key, TokenCacheEntry Entry)>(Count);
+                foreach (var (key, entry) in _entries)
                 {
-                    if (!ReferenceEquals(entry, justStored))
+                    if (!ReferenceEquals(key, justStored) && !key.Equals(justStored))
                     {
-                        candidates.Add((entry.LastAccessTicks, entry));
+                        candidates.Add((entry.LastAccessTicks, key, entry));
                     }
                 }
 
                 candidates.Sort(static (a, b) => a.LastAccess.CompareTo(b.LastAccess));
-                var victims = new HashSet<TokenCacheEntry>(ReferenceEqualityComparer.Instance);
-                for (var i = 0; i < candidates.Count && victims.Count < excess; i++)
+                for (var i = 0; i < candidates.Count && leastRecentlyUsed < excess; i++)
                 {
-                    victims.Add(candidates[i].Entry);
+                    if (Remove(candidates[i].Key, candidates[i].Entry))
+                    {
+                        leastRecentlyUsed++;
+                    }
                 }
-
-                leastRecentlyUsed = _entries.RemoveWhere(static (entry, victims) => victims.Contains(entry), victims);
             }
 
             TokenCacheLog.Evicted(_logger, _maxEntries, expired, leastRecentlyUsed);

@@ -1,5 +1,8 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
 
 namespace ClientCredentials.Protocol;
 
@@ -10,6 +13,12 @@ namespace ClientCredentials.Protocol;
 /// <c>token_endpoint_auth_signing_alg_values_supported</c> that the key can do. When a key cannot sign PSS (some HSM
 /// and CNG keys), it falls back to RS256 with <c>x5t</c> once and remembers that.
 /// </summary>
+/// <remarks>
+/// Everything that depends on the certificate alone is worked out once, here, not per request: the thumbprints, the
+/// kind of key, the private key handle, the validity window and each encoded header (per algorithm and <c>typ</c>).
+/// The algorithm chosen for a server's list is remembered for that list, so a request only compares a reference.
+/// One signer belongs to one certificate; a rotated certificate gets a new credential and so a new signer.
+/// </remarks>
 internal sealed class AssertionSigner
 {
     private readonly X509Certificate2 _certificate;
@@ -17,7 +26,15 @@ internal sealed class AssertionSigner
     private readonly string _x5t;
     private readonly string _x5tS256;
     private readonly string[]? _x5c;
+    private readonly bool _isEcKey;
+    private readonly long _notBeforeTicks;
+    private readonly long _notAfterTicks;
+    private readonly Lazy<AsymmetricAlgorithm?> _privateKey;
+
+    // One encoded header per algorithm (the enum's four values) and typ (JWT, client-authentication+jwt).
+    private readonly string?[] _encodedHeaders = new string?[8];
     private volatile bool _pssUnavailable;
+    private volatile ServerAlgorithmChoice? _serverChoice;
 
     public AssertionSigner(X509Certificate2 certificate, CertificateCredentialOptions options)
     {
@@ -29,7 +46,26 @@ internal sealed class AssertionSigner
         {
             _x5c = [Convert.ToBase64String(certificate.RawData), .. options.Chain.Select(c => Convert.ToBase64String(c.RawData))];
         }
+
+        using (var ec = certificate.GetECDsaPublicKey())
+        {
+            _isEcKey = ec is not null;
+        }
+
+        _notBeforeTicks = certificate.NotBefore.ToUniversalTime().Ticks;
+        _notAfterTicks = certificate.NotAfter.ToUniversalTime().Ticks;
+        _privateKey = new Lazy<AsymmetricAlgorithm?>(() => _isEcKey ? certificate.GetECDsaPrivateKey() : certificate.GetRSAPrivateKey(), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>
+    /// True when <paramref name="now"/> lies inside the certificate's validity period: the per-request part of
+    /// <see cref="CertificateRules.Check"/>, whose other rules depend on the certificate alone and ran when the
+    /// credential was validated.
+    /// </summary>
+    public bool IsValidAt(DateTimeOffset now) => now.UtcTicks >= _notBeforeTicks && now.UtcTicks <= _notAfterTicks;
+
+    /// <summary>The <c>x5t#S256</c> thumbprint of the certificate.</summary>
+    public string X5tS256 => _x5tS256;
 
     /// <param name="claims">The payload.</param>
     /// <param name="kind">The kind of server.</param>
@@ -47,40 +83,53 @@ internal sealed class AssertionSigner
         {
             return Build(ClientAssertionAlgorithm.PS256, claims, type);
         }
-        catch (CryptographicException) when (_options.Algorithm == ClientAssertionAlgorithm.Automatic && serverAlgorithms is null)
+        catch (CryptographicException) when (_options.Algorithm == ClientAssertionAlgorithm.Automatic && ServerAccepts(serverAlgorithms, ClientAssertionAlgorithm.RS256))
         {
             _pssUnavailable = true;
+            _serverChoice = null;
             return Build(ClientAssertionAlgorithm.RS256, claims, type);
         }
     }
 
     private ClientAssertionAlgorithm Choose(AuthorityKind kind, IReadOnlyList<string>? serverAlgorithms)
     {
-        bool isEc;
-        using (var ec = _certificate.GetECDsaPublicKey())
+        if (serverAlgorithms is null)
         {
-            isEc = ec is not null;
+            return _options.Algorithm != ClientAssertionAlgorithm.Automatic ? _options.Algorithm
+                : _isEcKey ? ClientAssertionAlgorithm.ES256
+                : kind == AuthorityKind.Entra && !_pssUnavailable ? ClientAssertionAlgorithm.PS256
+                : ClientAssertionAlgorithm.RS256;
         }
 
+        // The server's list is a new object only when its metadata is fetched again (daily), so the choice made for it is kept.
+        if (_serverChoice is { } known && ReferenceEquals(known.ServerAlgorithms, serverAlgorithms) && known.Kind == kind)
+        {
+            return known.Algorithm;
+        }
+
+        var chosen = ChooseFromServerList(kind, serverAlgorithms);
+        _serverChoice = new ServerAlgorithmChoice(serverAlgorithms, kind, chosen);
+        return chosen;
+    }
+
+    private ClientAssertionAlgorithm ChooseFromServerList(AuthorityKind kind, IReadOnlyList<string> serverAlgorithms)
+    {
         if (_options.Algorithm != ClientAssertionAlgorithm.Automatic)
         {
-            if (serverAlgorithms is not null && !serverAlgorithms.Contains(_options.Algorithm.ToString(), StringComparer.Ordinal))
-            {
-                throw new ClientCredentialsConfigurationException("Algorithm", $"The authorization server does not list {_options.Algorithm} in token_endpoint_auth_signing_alg_values_supported ({Listed(serverAlgorithms)}); choose one of those that the certificate's key can do.");
-            }
-
-            return _options.Algorithm;
+            return ServerAccepts(serverAlgorithms, _options.Algorithm)
+                ? _options.Algorithm
+                : throw new ClientCredentialsConfigurationException("Algorithm", $"The authorization server does not list {_options.Algorithm} in token_endpoint_auth_signing_alg_values_supported ({Listed(serverAlgorithms)}); choose one of those that the certificate's key can do.");
         }
 
-        var preferred = isEc ? ClientAssertionAlgorithm.ES256
+        var preferred = _isEcKey ? ClientAssertionAlgorithm.ES256
             : kind == AuthorityKind.Entra && !_pssUnavailable ? ClientAssertionAlgorithm.PS256
             : ClientAssertionAlgorithm.RS256;
-        if (serverAlgorithms is null || serverAlgorithms.Contains(preferred.ToString(), StringComparer.Ordinal))
+        if (ServerAccepts(serverAlgorithms, preferred))
         {
             return preferred;
         }
 
-        ClientAssertionAlgorithm[] possible = isEc ? [ClientAssertionAlgorithm.ES256] : [ClientAssertionAlgorithm.RS256, ClientAssertionAlgorithm.PS256];
+        ClientAssertionAlgorithm[] possible = _isEcKey ? [ClientAssertionAlgorithm.ES256] : [ClientAssertionAlgorithm.RS256, ClientAssertionAlgorithm.PS256];
         foreach (var listed in serverAlgorithms)
         {
             foreach (var algorithm in possible)
@@ -92,16 +141,30 @@ internal sealed class AssertionSigner
             }
         }
 
-        throw new ClientCredentialsConfigurationException("Certificate", $"Certificate '{_certificate.Subject}' has {(isEc ? "an EC P-256 key (ES256)" : "an RSA key (RS256, PS256)")}, but the authorization server lists only {Listed(serverAlgorithms)} in token_endpoint_auth_signing_alg_values_supported; use a certificate whose key can sign one of those.");
+        throw new ClientCredentialsConfigurationException("Certificate", $"Certificate '{_certificate.Subject}' has {(_isEcKey ? "an EC P-256 key (ES256)" : "an RSA key (RS256, PS256)")}, but the authorization server lists only {Listed(serverAlgorithms)} in token_endpoint_auth_signing_alg_values_supported; use a certificate whose key can sign one of those.");
     }
+
+    private static bool ServerAccepts(IReadOnlyList<string>? serverAlgorithms, ClientAssertionAlgorithm algorithm) =>
+        serverAlgorithms is null || serverAlgorithms.Contains(algorithm.ToString(), StringComparer.Ordinal);
 
     private static string Listed(IReadOnlyList<string> algorithms) =>
         algorithms.Count == 0 ? "none" : UntrustedText.JoinCapped(", ", algorithms, 16);
 
-    private string Build(ClientAssertionAlgorithm algorithm, AssertionClaims claims, string type) =>
-        CompactJws.Create(writer => WriteHeader(writer, algorithm, type), claims.WriteTo, data => SignBytes(algorithm, data));
+    private string Build(ClientAssertionAlgorithm algorithm, AssertionClaims claims, string type)
+    {
+        var isJwtType = string.Equals(type, AssertionAudience.JwtType, StringComparison.Ordinal);
+        var header = isJwtType || string.Equals(type, AssertionAudience.ClientAuthenticationType, StringComparison.Ordinal)
+            ? _encodedHeaders[((int)algorithm * 2) + (isJwtType ? 0 : 1)] ??= EncodeHeader(algorithm, type)
+            : EncodeHeader(algorithm, type);
+        var signingInput = header + "." + Base64Url.EncodeToString(CompactJws.Json(claims.WriteTo));
+        var signature = SignBytes(algorithm, Encoding.ASCII.GetBytes(signingInput));
+        return signingInput + "." + Base64Url.EncodeToString(signature);
+    }
 
-    private void WriteHeader(System.Text.Json.Utf8JsonWriter writer, ClientAssertionAlgorithm algorithm, string type)
+    private string EncodeHeader(ClientAssertionAlgorithm algorithm, string type) =>
+        Base64Url.EncodeToString(CompactJws.Json(writer => WriteHeader(writer, algorithm, type)));
+
+    private void WriteHeader(Utf8JsonWriter writer, ClientAssertionAlgorithm algorithm, string type)
     {
         writer.WriteStartObject();
         writer.WriteString("alg", algorithm.ToString());
@@ -136,17 +199,22 @@ internal sealed class AssertionSigner
 
     private byte[] SignBytes(ClientAssertionAlgorithm algorithm, byte[] data)
     {
+        // The key object is kept for the certificate's life: opening it per request costs more than the signature.
+        var key = _privateKey.Value;
         if (algorithm == ClientAssertionAlgorithm.ES256)
         {
-            using var ec = _certificate.GetECDsaPrivateKey() ?? throw NoKey();
+            var ec = key as ECDsa ?? throw NoKey();
             return ec.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
 
-        using var rsa = _certificate.GetRSAPrivateKey() ?? throw NoKey();
+        var rsa = key as RSA ?? throw NoKey();
         var padding = algorithm == ClientAssertionAlgorithm.PS256 ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
         return rsa.SignData(data, HashAlgorithmName.SHA256, padding);
     }
 
     private ClientCredentialsConfigurationException NoKey() =>
         new("Certificate", $"Certificate '{_certificate.Subject}' (thumbprint {_certificate.Thumbprint}) has no usable private key.");
+
+    /// <summary>The algorithm chosen for one server list (by reference) and kind of server.</summary>
+    private sealed record ServerAlgorithmChoice(IReadOnlyList<string> ServerAlgorithms, AuthorityKind Kind, ClientAssertionAlgorithm Algorithm);
 }

@@ -31,6 +31,9 @@ public sealed class CertificateCredential : ClientCredential
     /// <inheritdoc />
     public override string AuthenticationMethod => ClientAuthenticationMethods.PrivateKeyJwt;
 
+    /// <summary><c>x5t#S256:</c> and the certificate's SHA-256 thumbprint (RFC 7515 §4.1.8): the public part that Entra ID matches.</summary>
+    internal override string CacheIdentity => "x5t#S256:" + _signer.X5tS256;
+
     private protected override void ValidateCore(TokenAuthority authority, TimeProvider timeProvider)
     {
         CertificateRules.Check(Certificate, authority.Kind, Options.Algorithm, timeProvider.GetUtcNow());
@@ -39,10 +42,16 @@ public sealed class CertificateCredential : ClientCredential
 
     internal override ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken)
     {
-        var issuedAt = context.TimeProvider.GetUtcNow();
-        CertificateRules.Check(Certificate, context.Authority.Kind, Options.Algorithm, issuedAt);
+        // The certificate's own rules were checked when the client validated the credential; per request only its
+        // validity period can change the answer (the full check then says what is wrong).
+        var now = context.TimeProvider.GetUtcNow();
+        if (!_signer.IsValidAt(now))
+        {
+            CertificateRules.Check(Certificate, context.Authority.Kind, Options.Algorithm, now);
+        }
+
         var (audience, type) = AssertionAudience.Resolve(Options.Audience, context);
-        var claims = new AssertionClaims(audience, context.ClientId, Guid.NewGuid().ToString(), issuedAt, Options.AssertionLifetime, Options.ExtraClaims);
+        var claims = new AssertionClaims(audience, context.ClientId, Guid.NewGuid().ToString(), now, Options.AssertionLifetime, Options.ExtraClaims);
         var assertion = _signer.Sign(claims, context.Authority.Kind, type, context.Metadata?.TokenEndpointAuthSigningAlgValuesSupported);
         message.Form.Add(new(OAuthParameters.ClientAssertionType, OAuthParameters.JwtBearerAssertionType));
         message.Form.Add(new(OAuthParameters.ClientAssertion, assertion));

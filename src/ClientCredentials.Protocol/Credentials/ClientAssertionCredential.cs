@@ -5,6 +5,10 @@ namespace ClientCredentials.Protocol;
 /// HSM) or issued by another identity provider (federated identity credentials). The callback is called for every
 /// network request, never cached by this type.
 /// </summary>
+/// <remarks>
+/// What a callback proves cannot be known before it is called, so its tokens are cached for this credential object
+/// alone: clients that share the object share tokens; two callback credentials never do, not even across processes.
+/// </remarks>
 public sealed class ClientAssertionCredential : ClientCredential
 {
     private readonly Func<ClientAssertionContext, CancellationToken, ValueTask<string>> _getAssertion;

@@ -46,6 +46,15 @@ public abstract class ClientCredential
     internal abstract ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Who the credential proves the client to be, as a token cache key holds it: the same for credentials that would
+    /// obtain the same tokens, different otherwise, and never revealing a secret. This default is unique to the
+    /// instance, so tokens are shared only between clients that use this very credential object.
+    /// </summary>
+    internal virtual string CacheIdentity => _instanceIdentity ??= "instance:" + Guid.NewGuid().ToString("N");
+
+    private string? _instanceIdentity;
+
+    /// <summary>
     /// Called when the token endpoint rejected the credential: returns true when the credential now has something
     /// new to present (a rotated certificate), so that the request is sent once more.
     /// </summary>

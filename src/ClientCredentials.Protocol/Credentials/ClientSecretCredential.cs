@@ -9,7 +9,17 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 public sealed class ClientSecretCredential : ClientCredential
 {
+    /// <summary>
+    /// The salt of the secret's cache identity: fixed, so that every process derives the same identity for the same
+    /// secret (a fleet shares tokens through a distributed cache keyed by it).
+    /// </summary>
+    private static readonly byte[] CacheIdentitySalt = Encoding.UTF8.GetBytes("ClientCredentials.Protocol/cache-key/client-secret/1");
+
+    /// <summary>PBKDF2 iterations for the cache identity: computed once per credential, costly for a guesser.</summary>
+    private const int CacheIdentityIterations = 10_000;
+
     private readonly string _secret;
+    private string? _cacheIdentity;
 
     /// <summary>Creates the credential.</summary>
     /// <param name="secret">The secret value (not its id).</param>
@@ -36,6 +46,14 @@ public sealed class ClientSecretCredential : ClientCredential
     /// <inheritdoc />
     public override string AuthenticationMethod =>
         Transport == ClientSecretTransport.BasicAuthentication ? ClientAuthenticationMethods.ClientSecretBasic : ClientAuthenticationMethods.ClientSecretPost;
+
+    /// <summary>
+    /// <c>secret:</c> and the Base64url PBKDF2-SHA256 digest of the secret under a fixed salt, computed once: equal
+    /// secrets share tokens, different ones never do, and the key reveals nothing a guesser can check cheaply.
+    /// </summary>
+    internal override string CacheIdentity => _cacheIdentity ??=
+        "secret:" + System.Buffers.Text.Base64Url.EncodeToString(
+            System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(_secret, CacheIdentitySalt, CacheIdentityIterations, System.Security.Cryptography.HashAlgorithmName.SHA256, 32));
 
     internal override bool AuthenticatesInHeader => Transport == ClientSecretTransport.BasicAuthentication;
 

@@ -17,6 +17,7 @@ public sealed class ClientSecretJwtCredential : ClientCredential
     public const int MinSecretBytes = 32;
 
     private readonly byte[] _key;
+    private readonly ClientSecretCredential _sameSecret;
 
     /// <summary>Creates the credential.</summary>
     /// <param name="secret">The client secret; its UTF-8 bytes are the HMAC key.</param>
@@ -35,6 +36,7 @@ public sealed class ClientSecretJwtCredential : ClientCredential
             throw new ClientCredentialsConfigurationException("ClientSecret", $"The client secret has {_key.Length} bytes; client_secret_jwt (HS256) needs at least {MinSecretBytes} (RFC 7518 §3.2: a key as long as the SHA-256 output). Use a longer secret, or client_secret_basic/client_secret_post.");
         }
 
+        _sameSecret = new ClientSecretCredential(secret);
         Options = options ?? new ClientSecretJwtCredentialOptions();
         if (Options.AssertionLifetime <= TimeSpan.Zero || Options.AssertionLifetime > CertificateRules.MaxAssertionLifetime)
         {
@@ -52,6 +54,9 @@ public sealed class ClientSecretJwtCredential : ClientCredential
 
     /// <inheritdoc />
     public override string AuthenticationMethod => ClientAuthenticationMethods.ClientSecretJwt;
+
+    /// <summary>The same identity as a <see cref="ClientSecretCredential"/> with this secret: the same client, the same tokens.</summary>
+    internal override string CacheIdentity => _sameSecret.CacheIdentity;
 
     private protected override void ValidateCore(TokenAuthority authority, TimeProvider timeProvider)
     {

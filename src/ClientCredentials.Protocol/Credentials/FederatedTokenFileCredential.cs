@@ -32,6 +32,12 @@ public sealed class FederatedTokenFileCredential : ClientCredential
     /// <summary>The token file.</summary>
     public string TokenFilePath { get; }
 
+    /// <summary>
+    /// <c>federated-token-file:</c> and the full path: instances that read the same projected token file (the pods of
+    /// one deployment) share tokens; a credential reading another file does not.
+    /// </summary>
+    internal override string CacheIdentity => "federated-token-file:" + TokenFilePath;
+
     /// <summary>Creates the credential from <c>AZURE_FEDERATED_TOKEN_FILE</c>.</summary>
     public static FederatedTokenFileCredential FromEnvironment()
     {

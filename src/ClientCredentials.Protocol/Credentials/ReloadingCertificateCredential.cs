@@ -110,6 +110,12 @@ public sealed class ReloadingCertificateCredential : ClientCredential
         return ValueTask.FromResult(!ReferenceEquals(reloaded, rejected) && !reloaded.Credential.Certificate.RawData.AsSpan().SequenceEqual(rejected.Credential.Certificate.RawData));
     }
 
+    /// <summary>
+    /// <c>certificate-source:</c> and where the certificate is loaded from (file path or store query): stable across a
+    /// rotation, so a renewed certificate keeps serving the tokens its predecessor obtained.
+    /// </summary>
+    internal override string CacheIdentity => "certificate-source:" + _description;
+
     /// <inheritdoc />
     public override string ToString() => $"reloading {_description} (now {Certificate.Subject}, thumbprint {Certificate.Thumbprint})";
 

@@ -13,6 +13,8 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 public sealed class TlsClientCertificateCredential : ClientCredential
 {
+    private string? _cacheIdentity;
+
     /// <summary>Creates the credential; the certificate must hold its private key.</summary>
     /// <param name="certificate">The client certificate.</param>
     /// <param name="kind">Whether the server checks it against a CA and the registered subject (<c>tls_client_auth</c>) or
@@ -45,6 +47,12 @@ public sealed class TlsClientCertificateCredential : ClientCredential
         Kind == TlsClientCertificateKind.SelfSigned ? ClientAuthenticationMethods.SelfSignedTlsClientAuth : ClientAuthenticationMethods.TlsClientAuth;
 
     internal override bool PresentsTlsClientCertificate => true;
+
+    /// <summary>
+    /// <c>mtls-x5t#S256:</c> and the certificate's SHA-256 thumbprint: a server may bind its tokens to this certificate
+    /// (RFC 8705 §3), so tokens of different certificates never share an entry, nor with a certificate's assertions.
+    /// </summary>
+    internal override string CacheIdentity => _cacheIdentity ??= "mtls-x5t#S256:" + CertificateThumbprints.X5tS256(Certificate);
 
     private protected override void ValidateCore(TokenAuthority authority, TimeProvider timeProvider)
     {

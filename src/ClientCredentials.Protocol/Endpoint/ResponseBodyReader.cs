@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ClientCredentials.Protocol;
 
 /// <summary>Reads an HTTP response body up to a size limit, so a misbehaving server cannot exhaust memory.</summary>
@@ -6,29 +8,74 @@ internal static class ResponseBodyReader
     /// <summary>The most a token or discovery response may hold: 1 MiB.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    /// <summary>Reads the body; throws <see cref="ResponseTooLargeException"/> past <see cref="MaxBodyBytes"/>.</summary>
+    /// <summary>The first buffer rented when the length is not announced; a token response fits in it.</summary>
+    private const int InitialBufferBytes = 4 * 1024;
+
+    /// <summary>
+    /// Reads the body into an array of exactly its length; throws <see cref="ResponseTooLargeException"/> past
+    /// <see cref="MaxBodyBytes"/>. With a <c>Content-Length</c> it reads straight into that array; without one it
+    /// reads into pooled buffers and copies once at the end.
+    /// </summary>
     public static async Task<byte[]> ReadAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is > MaxBodyBytes)
+        var announced = content.Headers.ContentLength;
+        if (announced is > MaxBodyBytes)
         {
             throw new ResponseTooLargeException();
         }
 
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        if (announced is { } length)
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            var body = new byte[length];
+            var filled = 0;
+            int read;
+            while (filled < body.Length && (read = await stream.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                throw new ResponseTooLargeException();
+                filled += read;
             }
 
-            buffer.Write(chunk, 0, read);
+            return filled == body.Length ? body : body[..filled];
         }
 
-        return buffer.ToArray();
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+        try
+        {
+            var filled = 0;
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    if (buffer.Length >= MaxBodyBytes + 1)
+                    {
+                        throw new ResponseTooLargeException();
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxBodyBytes + 1));
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+                if (filled > MaxBodyBytes)
+                {
+                    throw new ResponseTooLargeException();
+                }
+            }
+
+            return buffer.AsSpan(0, filled).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
 

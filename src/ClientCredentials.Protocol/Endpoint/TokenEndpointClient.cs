@@ -47,16 +47,18 @@ internal sealed partial class TokenEndpointClient
     /// </summary>
     public async Task<AccessToken> SendAsync(TokenCacheKey request, string correlationId, CancellationToken cancellationToken, RegionalAttempt? regional = null)
     {
-        var metadata = await _authority.GetMetadataAsync(_httpClient, cancellationToken).ConfigureAwait(false);
-        var tokenEndpoint = metadata?.TokenEndpoint ?? await _authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        // A request for another Entra tenant goes to the same instance (and region) with that tenant; the key holds it checked.
+        var authority = request.Tenant is { } tenant ? _authority.ForTenant(tenant) : _authority;
+        var metadata = await authority.GetMetadataAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        var tokenEndpoint = metadata?.TokenEndpoint ?? await authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
         if (_credential.PresentsTlsClientCertificate && metadata?.MtlsTokenEndpoint is { } mtlsEndpoint)
         {
             tokenEndpoint = mtlsEndpoint;
         }
 
         ClientAuthenticationMethodRule.Check(_credential, metadata);
-        var endpoint = new ResolvedEndpoint(tokenEndpoint, metadata);
-        if (_authority.RegionalTokenEndpoint is not { } regionalEndpoint || regional is null)
+        var endpoint = new ResolvedEndpoint(authority, tokenEndpoint, metadata);
+        if (authority.RegionalTokenEndpoint is not { } regionalEndpoint || regional is null)
         {
             return await SendRenewingAsync(endpoint, request, correlationId, RegionalRoute.NotRegional, cancellationToken).ConfigureAwait(false);
         }
@@ -109,12 +111,12 @@ internal sealed partial class TokenEndpointClient
     /// Sends the request; when the endpoint rejects the credential and the credential has since got something new to
     /// present (a rotated certificate), sends it once more.
     /// </summary>
-    private async Task<AccessToken> SendRenewingAsync(ResolvedEndpoint tokenEndpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    private async Task<AccessToken> SendRenewingAsync(ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
     {
         TokenEndpointException rejected;
         try
         {
-            return await SendToAsync(tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+            return await SendToAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
         }
         catch (TokenEndpointException ex) when (ex.ErrorCodes.Count > 0)
         {
@@ -127,7 +129,7 @@ internal sealed partial class TokenEndpointClient
         }
 
         LogCredentialRenewed(_logger, string.Join(",", rejected.ErrorCodes), _credential.ToString() ?? string.Empty, correlationId);
-        return await SendToAsync(tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+        return await SendToAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends to one endpoint; a DPoP nonce challenge with a new nonce is answered once (RFC 9449 §8).</summary>
@@ -173,7 +175,7 @@ internal sealed partial class TokenEndpointClient
     {
         var tokenEndpoint = endpoint.TokenEndpoint;
         LastTokenEndpoint = tokenEndpoint;
-        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, _authority, _timeProvider) { Metadata = endpoint.Metadata };
+        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, endpoint.Authority, _timeProvider) { Metadata = endpoint.Metadata };
         using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, _capabilities.Merge(request.Claims), correlationId, cancellationToken).ConfigureAwait(false);
         if (_dpopKey is not null)
         {
@@ -320,5 +322,8 @@ internal sealed class RegionalAttempt
     public void Answered() => _pending = false;
 }
 
-/// <summary>Where one request goes, and the server metadata it was found with (null without an issuer).</summary>
-internal sealed record ResolvedEndpoint(Uri TokenEndpoint, AuthorizationServerMetadata? Metadata);
+/// <summary>
+/// Where one request goes: the authority (for Entra ID the request's tenant), the token endpoint, and the server
+/// metadata it was found with (null without an issuer).
+/// </summary>
+internal sealed record ResolvedEndpoint(TokenAuthority Authority, Uri TokenEndpoint, AuthorizationServerMetadata? Metadata);

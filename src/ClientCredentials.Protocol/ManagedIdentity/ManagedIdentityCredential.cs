@@ -24,7 +24,7 @@ public sealed class ManagedIdentityCredential
     private readonly TokenCache _cache;
     private readonly ManagedIdentityEndpointClient _client;
     private readonly ResiliencePipeline<AccessToken> _pipeline;
-    private readonly TokenCacheKeyPrefix _keyPrefix;
+    private readonly TokenRequester _requester;
     private readonly ManagedIdentityResilienceOptions _resilience;
     private readonly ConcurrentDictionary<string, KnownRequest> _requests = new(StringComparer.Ordinal);
 
@@ -51,7 +51,8 @@ public sealed class ManagedIdentityCredential
         _client = new ManagedIdentityEndpointClient(httpClient, endpoint, timeProvider, loggerFactory.CreateLogger<ManagedIdentityCredential>());
         _pipeline = ManagedIdentityPipeline.Build(options.Resilience, timeProvider);
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
-        _keyPrefix = TokenCacheKeyPrefix.Create($"managed-identity:{endpoint.Source}:{endpoint.TokenEndpoint.AbsoluteUri}", CacheIdentityOf(endpoint.Identity), scopesAreCaseInsensitive: true);
+        // The host proves the identity: its source and endpoint stand for the credential in the key.
+        _requester = new TokenRequester("managed-identity", $"{endpoint.Source}:{endpoint.TokenEndpoint.AbsoluteUri}", CacheIdentityOf(endpoint.Identity), $"managed-identity:{endpoint.Source}", partition: null, scopesAreCaseInsensitive: true);
     }
 
     /// <summary>The source in use (detected or forced).</summary>
@@ -113,7 +114,7 @@ public sealed class ManagedIdentityCredential
         }
 
         var resource = ManagedIdentityScope.ToResource([scopeOrResource]);
-        var key = TokenCacheKey.Create(_keyPrefix, [ManagedIdentityScope.ToScope(resource)]);
+        var key = TokenCacheKey.Create(_requester, tenant: null, [ManagedIdentityScope.ToScope(resource)]);
         known = new KnownRequest(this, key, resource);
         return _requests.Count < 1000 ? _requests.GetOrAdd(scopeOrResource, known) : known;
     }

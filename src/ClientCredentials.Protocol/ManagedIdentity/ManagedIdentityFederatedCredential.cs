@@ -71,6 +71,9 @@ public sealed class ManagedIdentityFederatedCredential : ClientCredential
         }
     }
 
+    /// <summary>The managed identity and the exchange audience: what the assertion proves, never a token.</summary>
+    internal override string CacheIdentity => $"managed-identity-federated:{ManagedIdentity}|{Audience}";
+
     internal override async ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken)
     {
         var audience = Audience ?? AudienceFor(context.TokenEndpoint);

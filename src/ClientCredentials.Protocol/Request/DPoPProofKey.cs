@@ -14,6 +14,9 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 public sealed class DPoPProofKey : IDisposable
 {
+    /// <summary>The <c>token_type</c> of a DPoP-bound token (RFC 9449 §5), and the cache key's token type for one.</summary>
+    internal const string TokenType = "DPoP";
+
     private readonly AsymmetricAlgorithm _key;
     private readonly byte[] _publicJwk;
 

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ClientCredentials.Protocol;
 
 /// <summary>
@@ -9,6 +7,8 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 internal static class TokenRequestFactory
 {
+    private const string FormMediaType = "application/x-www-form-urlencoded";
+
     public static async ValueTask<HttpRequestMessage> CreateAsync(
         ClientAuthenticationContext context,
         ClientCredential credential,
@@ -26,7 +26,7 @@ internal static class TokenRequestFactory
         await credential.ApplyAsync(context, message, cancellationToken).ConfigureAwait(false);
         if (requested.Scopes.Count > 0)
         {
-            message.Form.Add(new(OAuthParameters.Scope, string.Join(' ', requested.Scopes)));
+            message.Form.Add(new(OAuthParameters.Scope, requested.Scopes.Count == 1 ? requested.Scopes[0] : string.Join(' ', requested.Scopes)));
         }
 
         if (!string.IsNullOrEmpty(claims))
@@ -43,11 +43,10 @@ internal static class TokenRequestFactory
             }
         }
 
-        var request = new HttpRequestMessage(HttpMethod.Post, context.TokenEndpoint)
-        {
-            Content = new StringContent(FormUrlEncoding.EncodeForm(message.Form), Encoding.UTF8, "application/x-www-form-urlencoded"),
-        };
-        request.Content.Headers.ContentType!.CharSet = null;
+        // The body is written once as the bytes sent; the media type carries no charset (RFC 6749 Appendix B: UTF-8).
+        var content = new ByteArrayContent(FormUrlEncoding.EncodeFormUtf8(message.Form));
+        content.Headers.TryAddWithoutValidation("Content-Type", FormMediaType);
+        var request = new HttpRequestMessage(HttpMethod.Post, context.TokenEndpoint) { Content = content };
         request.Headers.Authorization = message.Authorization;
         TokenRequestHeaders.Apply(request, correlationId);
         return request;

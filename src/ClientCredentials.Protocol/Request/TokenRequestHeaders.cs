@@ -33,7 +33,7 @@ internal static class TokenRequestHeaders
     public static void Apply(HttpRequestMessage request, string correlationId)
     {
         HeaderValueRule.Validate(correlationId, "CorrelationId", MaxCorrelationIdLength);
-        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
         request.Headers.TryAddWithoutValidation(ClientRequestId, correlationId);
         request.Headers.TryAddWithoutValidation(ReturnClientRequestId, "true");
         request.Headers.TryAddWithoutValidation(ClientSku, Sku);

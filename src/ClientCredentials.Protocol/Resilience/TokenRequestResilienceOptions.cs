@@ -36,7 +36,11 @@ public sealed record TokenRequestResilienceOptions
     /// </summary>
     public int MaxRetries { get; init; } = 2;
 
-    /// <summary>First backoff delay; later ones grow exponentially, with jitter. Default 500 ms.</summary>
+    /// <summary>
+    /// First backoff delay: the n-th retry waits <c>RetryBaseDelay × 2^(n−1)</c>, jittered by ±20 %. A retry whose wait
+    /// would end at or after the <see cref="TotalTimeout"/> deadline is not made; the last failure is reported at once.
+    /// Default 500 ms.
+    /// </summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>

@@ -20,14 +20,43 @@ internal static class JsonMemberNames
             return null;
         }
 
+        // A token response has a handful of members: their names are compared where they lie in the body, without a
+        // string each. An escaped name, or more members than fit here, falls back to a set of unescaped names.
+        Span<Range> names = stackalloc Range[MaxCompareInPlace];
+        var count = 0;
         HashSet<string>? seen = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
-            seen ??= new HashSet<string>(StringComparer.Ordinal);
-            if (!seen.Add(name))
+            if (seen is null && !reader.ValueIsEscaped && count < names.Length)
             {
-                return name;
+                var start = (int)reader.TokenStartIndex + 1;
+                var name = json.Slice(start, reader.ValueSpan.Length);
+                foreach (var earlier in names[..count])
+                {
+                    if (json[earlier].SequenceEqual(name))
+                    {
+                        return reader.GetString();
+                    }
+                }
+
+                names[count++] = new Range(start, start + name.Length);
+            }
+            else
+            {
+                if (seen is null)
+                {
+                    seen = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var earlier in names[..count])
+                    {
+                        seen.Add(System.Text.Encoding.UTF8.GetString(json[earlier]));
+                    }
+                }
+
+                var name = reader.GetString()!;
+                if (!seen.Add(name))
+                {
+                    return name;
+                }
             }
 
             reader.Read();
@@ -36,4 +65,7 @@ internal static class JsonMemberNames
 
         return null;
     }
+
+    /// <summary>How many member names are compared in place before a set takes over.</summary>
+    private const int MaxCompareInPlace = 32;
 }

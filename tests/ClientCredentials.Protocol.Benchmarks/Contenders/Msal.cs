@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using ClientCredentials.Protocol.Benchmarks.Fakes;
 using Microsoft.Identity.Client;
 
@@ -10,10 +11,11 @@ namespace ClientCredentials.Protocol.Benchmarks.Contenders;
 /// </summary>
 internal static class Msal
 {
-    /// <summary>A new application with its own (empty) in-memory app token cache.</summary>
-    public static IConfidentialClientApplication CreateApplication(HttpMessageHandler handler) =>
-        ConfidentialClientApplicationBuilder.Create(BenchmarkTenant.ClientId)
-            .WithClientSecret(BenchmarkTenant.ClientSecret)
+    /// <summary>A new application with its own (empty) in-memory app token cache; a certificate credential when one is given, else the secret.</summary>
+    public static IConfidentialClientApplication CreateApplication(HttpMessageHandler handler, X509Certificate2? certificate = null) =>
+        (certificate is null
+            ? ConfidentialClientApplicationBuilder.Create(BenchmarkTenant.ClientId).WithClientSecret(BenchmarkTenant.ClientSecret)
+            : ConfidentialClientApplicationBuilder.Create(BenchmarkTenant.ClientId).WithCertificate(certificate))
             .WithAuthority(BenchmarkTenant.AuthorityUrl, validateAuthority: false)
             .WithInstanceDiscovery(false)
             .WithHttpClientFactory(new FixedHttpClientFactory(new HttpClient(handler, disposeHandler: false)))

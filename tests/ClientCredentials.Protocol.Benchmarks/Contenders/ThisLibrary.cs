@@ -6,11 +6,11 @@ namespace ClientCredentials.Protocol.Benchmarks.Contenders;
 internal static class ThisLibrary
 {
     /// <summary>An Entra client for <see cref="BenchmarkTenant"/> with the default scope configured, and its own cache.</summary>
-    public static ClientCredentialsClient CreateEntraClient(HttpMessageHandler handler) => new(new ClientCredentialsClientOptions
+    public static ClientCredentialsClient CreateEntraClient(HttpMessageHandler handler, ClientCredential? credential = null) => new(new ClientCredentialsClientOptions
     {
         Authority = TokenAuthority.Entra(BenchmarkTenant.TenantId),
         ClientId = BenchmarkTenant.ClientId,
-        Credential = new ClientSecretCredential(BenchmarkTenant.ClientSecret),
+        Credential = credential ?? new ClientSecretCredential(BenchmarkTenant.ClientSecret),
         Scopes = [BenchmarkTenant.Scope],
         HttpClient = new HttpClient(handler, disposeHandler: false),
     });

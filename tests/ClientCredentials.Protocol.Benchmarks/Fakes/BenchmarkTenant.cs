@@ -6,6 +6,9 @@ internal static class BenchmarkTenant
     /// <summary>The tenant id (a GUID, as a real app would use).</summary>
     public const string TenantId = "11111111-2222-3333-4444-555555555555";
 
+    /// <summary>A second tenant the one client also serves (<see cref="TokenRequestParameters.Tenant"/>).</summary>
+    public const string OtherTenantId = "66666666-7777-8888-9999-000000000000";
+
     /// <summary>The application (client) id.</summary>
     public const string ClientId = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
 

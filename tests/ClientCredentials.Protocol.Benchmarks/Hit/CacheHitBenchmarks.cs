@@ -23,6 +23,7 @@ public class CacheHitBenchmarks
     private readonly string[] _msalScopes = [BenchmarkTenant.Scope];
     private readonly TokenRequestContext _azureContext = new([BenchmarkTenant.Scope]);
     private readonly TokenRequestParameters _explicitParameters = new(BenchmarkTenant.Scope);
+    private readonly TokenRequestParameters _otherTenantParameters = new(BenchmarkTenant.Scope) { Tenant = BenchmarkTenant.OtherTenantId };
     private readonly ConcurrentDictionary<string, string> _dictionary = new();
     private CannedTokenEndpointHandler _handler = null!;
     private ClientCredentialsClient _client = null!;
@@ -40,14 +41,15 @@ public class CacheHitBenchmarks
         _dictionary[BenchmarkTenant.Scope] = CannedAccessToken.Realistic;
 
         Expect(_client.GetTokenAsync().AsTask().GetAwaiter().GetResult().Token, "ClientCredentials.Protocol");
+        Expect(_client.GetTokenAsync(_otherTenantParameters).AsTask().GetAwaiter().GetResult().Token, "ClientCredentials.Protocol (other tenant)");
         Expect(_msal.AcquireTokenForClient(_msalScopes).ExecuteAsync().GetAwaiter().GetResult().AccessToken, "MSAL.NET");
         Expect(_azure.GetTokenAsync(_azureContext, CancellationToken.None).AsTask().GetAwaiter().GetResult().Token, "Azure.Identity");
-        if (_handler.TokenRequests != 3 || _handler.OtherRequests != 0)
+        if (_handler.TokenRequests != 4 || _handler.OtherRequests != 0)
         {
-            throw new InvalidOperationException($"Priming the three caches should take exactly 3 token requests and nothing else; it took {_handler.TokenRequests} token and {_handler.OtherRequests} other requests.");
+            throw new InvalidOperationException($"Priming the caches should take exactly 4 token requests and nothing else; it took {_handler.TokenRequests} token and {_handler.OtherRequests} other requests.");
         }
 
-        Console.WriteLine("// Setup: 3 token requests (one per contender), 0 other requests (no instance discovery or metadata).");
+        Console.WriteLine("// Setup: 4 token requests (one per contender, and one for this library's second tenant), 0 other requests (no instance discovery or metadata).");
         _handler.ResetCounts();
     }
 
@@ -81,6 +83,10 @@ public class CacheHitBenchmarks
     /// <summary>This library with the scopes passed on every call: <c>client.GetTokenAsync(parameters)</c>.</summary>
     [Benchmark]
     public ValueTask<AccessToken> ClientCredentialsProtocolExplicitScopes() => _client.GetTokenAsync(_explicitParameters);
+
+    /// <summary>This library, another tenant than the authority's: <c>client.GetTokenAsync(parameters)</c> with a reused parameters object naming it.</summary>
+    [Benchmark]
+    public ValueTask<AccessToken> ClientCredentialsProtocolOtherTenant() => _client.GetTokenAsync(_otherTenantParameters);
 
     /// <summary>MSAL.NET: <c>AcquireTokenForClient(scopes).ExecuteAsync()</c>.</summary>
     [Benchmark]

@@ -11,22 +11,35 @@ namespace ClientCredentials.Protocol.Conformance;
 /// <c>WireMockServer.WithMapping</c>), keeping their meaning: <c>urlPath</c> is an exact path, a header matcher
 /// <c>contains</c> a case-sensitive text, <c>matches</c>/<c>doesNotMatch</c> apply to the whole body and must all hold,
 /// scenarios start in <c>Started</c> (WireMock.Net's state-less start) and keep their last state, <c>priority</c>
-/// defaults to 5. The case files stay the single source; a member outside the subset is refused with its name.
+/// defaults to 5, <c>fixedDelayMilliseconds</c> holds the answer (through <see cref="LoopbackWireMock"/>'s
+/// <see cref="WireMockResponses.DelayHeader"/>, so a sequence moves on when the request arrives, as in WireMock),
+/// <c>fault: EMPTY_RESPONSE</c> closes the connection (through the <see cref="NetworkFaultProxy"/>), <c>base64Body</c> is
+/// sent as bytes, and <c>${mockBase}</c> in bodies and header values becomes the mock's address. The case files stay
+/// the single source; a member outside the subset is refused with its name.
 /// </summary>
 internal static class CaseMappings
 {
+    /// <summary>Stands for the mock's base address (no trailing slash) in response bodies and header values.</summary>
+    public const string MockBase = "${mockBase}";
+
     private const string StartedState = "Started";
     private const int DefaultPriority = 5;
     private static readonly JsonSerializerOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string[] MappingMembers = ["request", "response", "scenarioName", "requiredScenarioState", "newScenarioState", "priority"];
     private static readonly string[] RequestMembers = ["method", "urlPath", "headers", "bodyPatterns"];
-    private static readonly string[] ResponseMembers = ["status", "headers", "body", "jsonBody"];
+    private static readonly string[] ResponseMembers = ["status", "headers", "body", "jsonBody", "base64Body", "fault", "fixedDelayMilliseconds"];
 
-    /// <summary>The case's mappings as one WireMock.Net admin JSON array, in file order.</summary>
-    public static string ToWireMockNetJson(ConformanceCase conformanceCase) =>
-        new JsonArray([.. conformanceCase.Mappings.Select((mapping, index) => (JsonNode)ToWireMockNet(conformanceCase.FileName, index, mapping))]).ToJsonString();
+    /// <summary>
+    /// The case's mappings as one WireMock.Net admin JSON array, in file order, with <c>${mockBase}</c> replaced by
+    /// <paramref name="mockBase"/>.
+    /// </summary>
+    public static string ToWireMockNetJson(ConformanceCase conformanceCase, Uri mockBase)
+    {
+        var baseText = mockBase.AbsoluteUri.TrimEnd('/');
+        return new JsonArray([.. conformanceCase.Mappings.Select((mapping, index) => (JsonNode)ToWireMockNet(conformanceCase.FileName, index, mapping, baseText))]).ToJsonString();
+    }
 
-    private static JsonObject ToWireMockNet(string fileName, int index, JsonObject mapping)
+    private static JsonObject ToWireMockNet(string fileName, int index, JsonObject mapping, string mockBase)
     {
         var where = $"{fileName}: mappings[{index}]";
         RequireOnly(where, mapping, MappingMembers);
@@ -36,7 +49,7 @@ internal static class CaseMappings
         {
             ["Priority"] = mapping["priority"]?.GetValue<int>() ?? DefaultPriority,
             ["Request"] = Request($"{where}.request", request),
-            ["Response"] = Response($"{where}.response", response),
+            ["Response"] = Response($"{where}.response", response, mockBase),
         };
 
         if (mapping["scenarioName"]?.GetValue<string>() is { } scenario)
@@ -82,19 +95,49 @@ internal static class CaseMappings
         return converted;
     }
 
-    private static JsonObject Response(string where, JsonObject response)
+    private static JsonObject Response(string where, JsonObject response, string mockBase)
     {
         RequireOnly(where, response, ResponseMembers);
-        var converted = new JsonObject { ["StatusCode"] = response["status"]?.GetValue<int>() ?? throw new InvalidDataException($"{where}.status is missing.") };
-        if (response["headers"] is JsonObject headers)
+        var headers = new JsonObject();
+        JsonObject converted;
+        if (response["fault"] is { } fault)
         {
-            converted["Headers"] = new JsonObject([.. headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value!.GetValue<string>()))]);
+            // The marker the testing library's NetworkFaultProxy acts on: it closes the connection without a byte.
+            converted = fault.GetValue<string>() == "EMPTY_RESPONSE"
+                ? new JsonObject { ["StatusCode"] = 599, ["Body"] = "EMPTY_RESPONSE: reached without the fault proxy." }
+                : throw new InvalidDataException($"{where}.fault must be EMPTY_RESPONSE.");
+            headers[NetworkFaultProxy.FaultHeader] = nameof(NetworkFault.EmptyResponse);
+        }
+        else
+        {
+            converted = new JsonObject { ["StatusCode"] = response["status"]?.GetValue<int>() ?? throw new InvalidDataException($"{where}.status is missing.") };
+            foreach (var (name, value) in response["headers"] as JsonObject ?? [])
+            {
+                headers[name] = value!.GetValue<string>().Replace(MockBase, mockBase, StringComparison.Ordinal);
+            }
+
+            // Sent as exact text: a body byte for byte, a jsonBody as its compact serialisation; base64Body as its bytes.
+            if (response["base64Body"]?.GetValue<string>() is { } base64)
+            {
+                converted["BodyAsBytes"] = base64;
+            }
+            else
+            {
+                converted["Body"] = (response["body"]?.GetValue<string>() ?? response["jsonBody"]?.ToJsonString(CompactJson) ?? string.Empty)
+                    .Replace(MockBase, mockBase, StringComparison.Ordinal);
+            }
         }
 
-        // Both are sent as exact text: a body byte for byte, a jsonBody as its compact serialisation.
-        converted["Body"] = response["body"]?.GetValue<string>()
-            ?? response["jsonBody"]?.ToJsonString(CompactJson)
-            ?? throw new InvalidDataException($"{where} has neither body nor jsonBody.");
+        if (response["fixedDelayMilliseconds"]?.GetValue<int>() is { } delay)
+        {
+            headers[WireMockResponses.DelayHeader] = delay.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (headers.Count > 0)
+        {
+            converted["Headers"] = headers;
+        }
+
         return converted;
     }
 

@@ -29,7 +29,7 @@ public sealed class ConformanceCaseTests
         foreach (var file in ConformanceCaseFiles.All)
         {
             var conformanceCase = ConformanceCase.Load(file);
-            using var content = new StringContent(CaseMappings.ToWireMockNetJson(conformanceCase), System.Text.Encoding.UTF8, "application/json");
+            using var content = new StringContent(CaseMappings.ToWireMockNetJson(conformanceCase, new Uri(server.Url!)), System.Text.Encoding.UTF8, "application/json");
             using var response = await admin.PostAsync("__admin/mappings", content);
             Assert.True(response.IsSuccessStatusCode, $"{file}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             expected += conformanceCase.Mappings.Count;

@@ -5,6 +5,9 @@ internal static class RepositoryPaths
 {
     private static readonly Lazy<string> Root = new(FindRoot);
 
+    /// <summary><c>spec/</c>: protocol.md, traceability.json, tables.py and the rest of the specification.</summary>
+    public static string SpecDirectory => Path.Combine(Root.Value, "spec");
+
     /// <summary><c>spec/conformance</c>: the case files, their schema and <c>validate.py</c>.</summary>
     public static string ConformanceDirectory => Path.Combine(Root.Value, "spec", "conformance");
 

@@ -14,8 +14,7 @@ public class RefreshAheadRecoveryTests
         ctx.Acquirer.Lifetime = TimeSpan.Zero;           // the refresh gets a token that is already expired: not stored
         Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
         await ctx.Acquirer.WaitForCallsAsync(2);
-        await WaitUntil(() => ctx.Cache.InFlightCount == 0);
-        await Task.Delay(50);                            // lets the refresh's completion handler run
+        await ctx.Cache.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10)); // the refresh has scheduled its next try
 
         ctx.Acquirer.Lifetime = TimeSpan.FromHours(1);
         ctx.Time.Advance(TokenCache.RefreshRetryDelay + TimeSpan.FromSeconds(1));
@@ -23,13 +22,26 @@ public class RefreshAheadRecoveryTests
         await ctx.Acquirer.WaitForCallsAsync(3);         // before the fix the entry stayed "refreshing" and this never came
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
+    [Fact]
+    public async Task The_cache_is_idle_only_once_a_failed_background_refresh_has_scheduled_its_next_try()
     {
-        for (var i = 0; i < 1000 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
+        var ctx = new CacheTestContext();
+        await ctx.Get();
+        Assert.True(ctx.Cache.WhenIdleAsync().IsCompletedSuccessfully);
+        ctx.Time.Advance(TimeSpan.FromMinutes(31));
+        ctx.Acquirer.CloseGate();
+        ctx.Acquirer.FailWith(new TokenEndpointUnreachableException(new Uri("https://login.example/t"), "id", timedOut: false, "down", null));
 
-        Assert.True(condition());
+        Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
+        var idle = ctx.Cache.WhenIdleAsync();
+        Assert.False(idle.IsCompleted);
+
+        await ctx.Acquirer.WaitForCallsAsync(2);
+        ctx.Acquirer.OpenGate();
+        await idle.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+
+        // Idle means the failure was handled: the next hit inside the retry delay starts no refresh.
+        Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
+        Assert.Equal(2, ctx.Acquirer.Calls);
     }
 }

@@ -13,14 +13,13 @@ public class TokenCacheEntryTests
     {
         var acquired = Token(refreshOn: null, extendedExpiresOn: null);
 
-        var entry = TokenCacheEntry.Create(TestKeys.Graph(), acquired, Now, new TokenCacheOptions { RefreshAheadAt = 0.5 }, out var returned);
+        var entry = TokenCacheEntry.Create(acquired, Now, new TokenCacheOptions { RefreshAheadAt = 0.5 }, out var returned);
 
-        Assert.Equal(TokenSource.Cache, entry.Source);
+        Assert.Equal(TokenSource.Cache, entry.Token.Source);
         Assert.Equal(TokenSource.IdentityProvider, returned.Source);
-        Assert.Equal((acquired.Token, acquired.ExpiresOn), (entry.Token, entry.ExpiresOn));
+        Assert.Equal((acquired.Token, acquired.ExpiresOn), (entry.Token.Token, entry.Token.ExpiresOn));
         Assert.Equal(Now.AddMinutes(30), returned.RefreshOn);
-        Assert.Equal(Now.AddMinutes(30), entry.RefreshOn);
-        Assert.Equal(TestKeys.Graph(), entry.Key);
+        Assert.Equal(Now.AddMinutes(30), entry.Token.RefreshOn);
     }
 
     [Fact]
@@ -64,7 +63,7 @@ public class TokenCacheEntryTests
     [Fact]
     public void Usable_until_expiry_or_until_the_extended_expiry_when_enabled()
     {
-        var entry = TokenCacheEntry.Create(TestKeys.Graph(), Token(refreshOn: null, extendedExpiresOn: Now.AddHours(2)), Now, new TokenCacheOptions(), out _);
+        var entry = TokenCacheEntry.Create(Token(refreshOn: null, extendedExpiresOn: Now.AddHours(2)), Now, new TokenCacheOptions(), out _);
         var beforeExpiry = Now.AddMinutes(59).UtcTicks;
         var afterExpiry = Now.AddMinutes(61).UtcTicks;
         var afterExtended = Now.AddHours(2).UtcTicks;
@@ -79,7 +78,7 @@ public class TokenCacheEntryTests
     public void A_cached_token_shows_serializers_the_same_public_properties_as_a_fresh_one()
     {
         var fresh = Token(refreshOn: Now.AddMinutes(30), extendedExpiresOn: Now.AddHours(2));
-        var cached = TokenCacheEntry.Create(TestKeys.Graph(), fresh, Now, new TokenCacheOptions(), out _);
+        var cached = TokenCacheEntry.Create(fresh, Now, new TokenCacheOptions(), out _).Token;
 
         // As a logger or serializer sees an object: by its runtime type.
         var freshJson = System.Text.Json.JsonSerializer.Serialize<object>(fresh);
@@ -89,7 +88,7 @@ public class TokenCacheEntryTests
     }
 
     private static TokenCacheEntry Entry(DateTimeOffset refreshOn) =>
-        TokenCacheEntry.Create(TestKeys.Graph(), Token(refreshOn, extendedExpiresOn: null), Now, new TokenCacheOptions(), out _);
+        TokenCacheEntry.Create(Token(refreshOn, extendedExpiresOn: null), Now, new TokenCacheOptions(), out _);
 
     private static AccessToken Token(DateTimeOffset? refreshOn, DateTimeOffset? extendedExpiresOn) =>
         new("token", "Bearer", Now.AddHours(1), refreshOn, extendedExpiresOn, ["https://graph.microsoft.com/.default"], Guid.NewGuid().ToString(), TokenSource.IdentityProvider);

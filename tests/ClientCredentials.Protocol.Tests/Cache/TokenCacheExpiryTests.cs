@@ -134,10 +134,10 @@ public class TokenCacheExpiryTests
         await context.Get();
 
         var hit = context.Hit();
-        var entry = TokenCacheEntry.Create(TestKeys.Graph(), hit, context.Time.GetUtcNow(), new TokenCacheOptions(), out _);
+        var entry = TokenCacheEntry.Create(hit, context.Time.GetUtcNow(), new TokenCacheOptions(), out _);
 
         Assert.DoesNotContain(hit.Token, hit.ToString());
-        Assert.DoesNotContain(hit.Token, entry.ToString());
-        Assert.Contains(TokenFingerprint.Of(hit.Token), entry.ToString());
+        Assert.DoesNotContain(hit.Token, entry.Token.ToString());
+        Assert.Contains(TokenFingerprint.Of(hit.Token), entry.Token.ToString());
     }
 }

@@ -4,11 +4,13 @@ public class TokenCacheKeyTests
 {
     private const string Authority = TestKeys.EntraAuthority;
 
+    private static readonly Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2> OtherCertificate = new(() => TestCertificates.Rsa(subject: "CN=other-client"));
+
     [Fact]
     public void Scopes_in_a_different_order_make_the_same_key()
     {
-        var a = TokenCacheKey.Create(Authority, "client", ["api://one/read", "api://one/write"], scopesAreCaseInsensitive: false);
-        var b = TokenCacheKey.Create(Authority, "client", ["api://one/write", "api://one/read"], scopesAreCaseInsensitive: false);
+        var a = TestKeys.Create(Authority, "client", ["api://one/read", "api://one/write"], scopesAreCaseInsensitive: false);
+        var b = TestKeys.Create(Authority, "client", ["api://one/write", "api://one/read"], scopesAreCaseInsensitive: false);
 
         Assert.Equal(a, b);
         Assert.Equal(a.GetHashCode(), b.GetHashCode());
@@ -17,7 +19,7 @@ public class TokenCacheKeyTests
     [Fact]
     public void Scopes_keep_the_order_given_for_the_request()
     {
-        var key = TokenCacheKey.Create(Authority, "client", ["api://one/write", "api://one/read"], scopesAreCaseInsensitive: false);
+        var key = TestKeys.Create(Authority, "client", ["api://one/write", "api://one/read"], scopesAreCaseInsensitive: false);
 
         Assert.Equal(["api://one/write", "api://one/read"], key.Scopes);
     }
@@ -25,8 +27,8 @@ public class TokenCacheKeyTests
     [Fact]
     public void A_repeated_scope_does_not_change_the_scope_set()
     {
-        var once = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: false);
-        var twice = TokenCacheKey.Create(Authority, "client", ["api://one/.default", "api://one/.default"], scopesAreCaseInsensitive: false);
+        var once = TestKeys.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: false);
+        var twice = TestKeys.Create(Authority, "client", ["api://one/.default", "api://one/.default"], scopesAreCaseInsensitive: false);
 
         Assert.Equal(once, twice);
     }
@@ -34,8 +36,8 @@ public class TokenCacheKeyTests
     [Fact]
     public void Scope_case_is_ignored_for_Entra()
     {
-        var lower = TokenCacheKey.Create(Authority, "client", ["https://graph.microsoft.com/.default"], scopesAreCaseInsensitive: true);
-        var upper = TokenCacheKey.Create(Authority, "client", ["HTTPS://GRAPH.microsoft.com/.DEFAULT"], scopesAreCaseInsensitive: true);
+        var lower = TestKeys.Create(Authority, "client", ["https://graph.microsoft.com/.default"], scopesAreCaseInsensitive: true);
+        var upper = TestKeys.Create(Authority, "client", ["HTTPS://GRAPH.microsoft.com/.DEFAULT"], scopesAreCaseInsensitive: true);
 
         Assert.Equal(lower, upper);
         Assert.Equal(lower.GetHashCode(), upper.GetHashCode());
@@ -44,8 +46,8 @@ public class TokenCacheKeyTests
     [Fact]
     public void Scope_case_matters_for_other_servers()
     {
-        var lower = TokenCacheKey.Create("https://idp.example/token", "client", ["orders.read"], scopesAreCaseInsensitive: false);
-        var upper = TokenCacheKey.Create("https://idp.example/token", "client", ["Orders.Read"], scopesAreCaseInsensitive: false);
+        var lower = TestKeys.Create("https://idp.example/token", "client", ["orders.read"], scopesAreCaseInsensitive: false);
+        var upper = TestKeys.Create("https://idp.example/token", "client", ["Orders.Read"], scopesAreCaseInsensitive: false);
 
         Assert.NotEqual(lower, upper);
     }
@@ -53,8 +55,8 @@ public class TokenCacheKeyTests
     [Fact]
     public void Different_scopes_make_different_keys()
     {
-        var graph = TokenCacheKey.Create(Authority, "client", ["https://graph.microsoft.com/.default"], scopesAreCaseInsensitive: true);
-        var vault = TokenCacheKey.Create(Authority, "client", ["https://vault.azure.net/.default"], scopesAreCaseInsensitive: true);
+        var graph = TestKeys.Create(Authority, "client", ["https://graph.microsoft.com/.default"], scopesAreCaseInsensitive: true);
+        var vault = TestKeys.Create(Authority, "client", ["https://vault.azure.net/.default"], scopesAreCaseInsensitive: true);
 
         Assert.NotEqual(graph, vault);
     }
@@ -62,9 +64,9 @@ public class TokenCacheKeyTests
     [Fact]
     public void Claims_make_a_different_key()
     {
-        var plain = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: true);
-        var challenged = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: true, claims: """{"access_token":{"xms_cc":{"values":["cp1"]}}}""");
-        var otherChallenge = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: true, claims: """{"access_token":{"acrs":{"essential":true,"value":"c1"}}}""");
+        var plain = TestKeys.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: true);
+        var challenged = TestKeys.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: true, claims: """{"access_token":{"xms_cc":{"values":["cp1"]}}}""");
+        var otherChallenge = TestKeys.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: true, claims: """{"access_token":{"acrs":{"essential":true,"value":"c1"}}}""");
 
         Assert.NotEqual(plain, challenged);
         Assert.NotEqual(challenged, otherChallenge);
@@ -73,31 +75,43 @@ public class TokenCacheKeyTests
     [Fact]
     public void Empty_claims_are_the_same_as_no_claims()
     {
-        var none = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: true);
-        var empty = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: true, claims: "");
+        var none = TestKeys.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: true);
+        var empty = TestKeys.Create(Authority, "client", ["api://one/.default"], scopesAreCaseInsensitive: true, claims: "");
 
         Assert.Equal(none, empty);
         Assert.Null(empty.Claims);
     }
 
     [Fact]
-    public void Extra_parameters_in_a_different_order_make_the_same_key()
+    public void Extra_parameters_in_a_different_order_make_a_different_key()
     {
-        var a = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("slice", "testslice"), new("dc", "ESTS-PUB")]);
-        var b = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("dc", "ESTS-PUB"), new("slice", "testslice")]);
+        // [resource=a, resource=b] and [resource=b, resource=a] are different requests to a server that reads the first.
+        var a = TestKeys.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("resource", "a"), new("resource", "b")]);
+        var b = TestKeys.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("resource", "b"), new("resource", "a")]);
+        var sameOrder = TestKeys.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("resource", "a"), new("resource", "b")]);
 
-        Assert.Equal(a, b);
-        Assert.Equal(a.GetHashCode(), b.GetHashCode());
-        Assert.Equal("slice", a.ExtraParameters[0].Key);
+        Assert.NotEqual(a, b);
+        Assert.Equal(a, sameOrder);
+        Assert.Equal("a", a.ExtraParameters[0].Value);
+    }
+
+    [Fact]
+    public void An_extra_parameter_with_an_empty_value_is_not_sent_so_it_is_not_in_the_key()
+    {
+        var none = TestKeys.Create(Authority, "client", ["api://one/.default"], true);
+        var empty = TestKeys.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("slice", "")]);
+
+        Assert.Equal(none, empty);
+        Assert.Empty(empty.ExtraParameters);
     }
 
     [Fact]
     public void Extra_parameters_with_different_values_or_names_make_different_keys()
     {
-        var none = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], true);
-        var slice = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("slice", "a")]);
-        var otherValue = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("slice", "b")]);
-        var otherName = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("SLICE", "a")]);
+        var none = TestKeys.Create(Authority, "client", ["api://one/.default"], true);
+        var slice = TestKeys.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("slice", "a")]);
+        var otherValue = TestKeys.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("slice", "b")]);
+        var otherName = TestKeys.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("SLICE", "a")]);
 
         Assert.NotEqual(none, slice);
         Assert.NotEqual(slice, otherValue);
@@ -107,9 +121,9 @@ public class TokenCacheKeyTests
     [Fact]
     public void Different_client_ids_and_authorities_make_different_keys()
     {
-        var a = TokenCacheKey.Create(Authority, "client-a", ["api://one/.default"], true);
-        var b = TokenCacheKey.Create(Authority, "client-b", ["api://one/.default"], true);
-        var otherTenant = TokenCacheKey.Create("login.microsoftonline.com/fabrikam.onmicrosoft.com", "client-a", ["api://one/.default"], true);
+        var a = TestKeys.Create(Authority, "client-a", ["api://one/.default"], true);
+        var b = TestKeys.Create(Authority, "client-b", ["api://one/.default"], true);
+        var otherTenant = TestKeys.Create("login.microsoftonline.com/fabrikam.onmicrosoft.com", "client-a", ["api://one/.default"], true);
 
         Assert.NotEqual(a, b);
         Assert.NotEqual(a, otherTenant);
@@ -118,9 +132,9 @@ public class TokenCacheKeyTests
     [Fact]
     public void Token_type_compares_case_insensitively_and_separates_keys()
     {
-        var bearer = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], true, tokenType: "Bearer");
-        var lowerBearer = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], true, tokenType: "bearer");
-        var pop = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], true, tokenType: "pop");
+        var bearer = TestKeys.Create(Authority, "client", ["api://one/.default"], true, tokenType: "Bearer");
+        var lowerBearer = TestKeys.Create(Authority, "client", ["api://one/.default"], true, tokenType: "bearer");
+        var pop = TestKeys.Create(Authority, "client", ["api://one/.default"], true, tokenType: "pop");
 
         Assert.Equal(bearer, lowerBearer);
         Assert.NotEqual(bearer, pop);
@@ -131,8 +145,8 @@ public class TokenCacheKeyTests
     {
         var scopes = new List<string> { "api://one/.default" };
         var parameters = new List<KeyValuePair<string, string>> { new("slice", "a") };
-        var key = TokenCacheKey.Create(Authority, "client", scopes, true, extraParameters: parameters);
-        var same = TokenCacheKey.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("slice", "a")]);
+        var key = TestKeys.Create(Authority, "client", scopes, true, extraParameters: parameters);
+        var same = TestKeys.Create(Authority, "client", ["api://one/.default"], true, extraParameters: [new("slice", "a")]);
 
         scopes[0] = "api://two/.default";
         parameters[0] = new("slice", "b");
@@ -144,7 +158,7 @@ public class TokenCacheKeyTests
     [Fact]
     public void ToString_shows_authority_client_and_scopes_but_not_claims_or_parameter_values()
     {
-        var key = TokenCacheKey.Create(Authority, "client-a", ["api://one/.default"], true, claims: "{\"marker-claims\":1}", extraParameters: [new("slice", "marker-value")]);
+        var key = TestKeys.Create(Authority, "client-a", ["api://one/.default"], true, claims: "{\"marker-claims\":1}", extraParameters: [new("slice", "marker-value")]);
 
         var text = key.ToString();
 
@@ -161,7 +175,7 @@ public class TokenCacheKeyTests
     [InlineData("tab\tscope")]
     public void A_scope_that_is_empty_or_contains_whitespace_is_rejected(string scope)
     {
-        var error = Assert.Throws<ArgumentException>(() => TokenCacheKey.Create(Authority, "client", ["api://one/.default", scope], true));
+        var error = Assert.Throws<ArgumentException>(() => TestKeys.Create(Authority, "client", ["api://one/.default", scope], true));
 
         Assert.Contains("index 1", error.Message);
         Assert.Contains("RFC 6749 §3.3", error.Message);
@@ -170,26 +184,26 @@ public class TokenCacheKeyTests
     [Fact]
     public void Missing_authority_client_id_token_type_or_scope_list_is_rejected()
     {
-        Assert.Throws<ArgumentException>(() => TokenCacheKey.Create(" ", "client", ["s"], true));
-        Assert.Throws<ArgumentException>(() => TokenCacheKey.Create(Authority, "", ["s"], true));
-        Assert.Throws<ArgumentException>(() => TokenCacheKey.Create(Authority, "client", ["s"], true, tokenType: ""));
-        Assert.Throws<ArgumentNullException>(() => TokenCacheKey.Create(Authority, "client", null!, true));
+        Assert.Throws<ArgumentException>(() => TestKeys.Create(" ", "client", ["s"], true));
+        Assert.Throws<ArgumentException>(() => TestKeys.Create(Authority, "", ["s"], true));
+        Assert.Throws<ArgumentException>(() => TestKeys.Create(Authority, "client", ["s"], true, tokenType: ""));
+        Assert.Throws<ArgumentNullException>(() => TestKeys.Create(Authority, "client", null!, true));
     }
 
     [Fact]
     public void An_extra_parameter_without_a_name_or_value_is_rejected()
     {
-        Assert.Throws<ArgumentException>(() => TokenCacheKey.Create(Authority, "client", ["s"], true, extraParameters: [new("", "v")]));
-        Assert.Throws<ArgumentException>(() => TokenCacheKey.Create(Authority, "client", ["s"], true, extraParameters: [new("name", null!)]));
+        Assert.Throws<ArgumentException>(() => TestKeys.Create(Authority, "client", ["s"], true, extraParameters: [new("", "v")]));
+        Assert.Throws<ArgumentException>(() => TestKeys.Create(Authority, "client", ["s"], true, extraParameters: [new("name", null!)]));
     }
 
     [Fact]
     public void A_scope_set_ignores_case_and_order_for_Entra_but_not_for_other_servers()
     {
-        var mixed = TokenCacheKey.Create(Authority, "client", ["API://one/Write", "api://one/read", "api://ONE/read"], scopesAreCaseInsensitive: true);
-        var plain = TokenCacheKey.Create(Authority, "client", ["api://one/read", "api://one/write"], scopesAreCaseInsensitive: true);
-        var mixedOrdinal = TokenCacheKey.Create(Authority, "client", ["API://one/Write", "api://one/read"], scopesAreCaseInsensitive: false);
-        var plainOrdinal = TokenCacheKey.Create(Authority, "client", ["api://one/read", "api://one/write"], scopesAreCaseInsensitive: false);
+        var mixed = TestKeys.Create(Authority, "client", ["API://one/Write", "api://one/read", "api://ONE/read"], scopesAreCaseInsensitive: true);
+        var plain = TestKeys.Create(Authority, "client", ["api://one/read", "api://one/write"], scopesAreCaseInsensitive: true);
+        var mixedOrdinal = TestKeys.Create(Authority, "client", ["API://one/Write", "api://one/read"], scopesAreCaseInsensitive: false);
+        var plainOrdinal = TestKeys.Create(Authority, "client", ["api://one/read", "api://one/write"], scopesAreCaseInsensitive: false);
 
         Assert.Equal(plain, mixed);
         Assert.Equal(plain.GetHashCode(), mixed.GetHashCode());
@@ -200,7 +214,7 @@ public class TokenCacheKeyTests
     [Fact]
     public void A_single_scope_list_reads_like_any_list()
     {
-        var key = TokenCacheKey.Create(Authority, "client", ["https://graph.microsoft.com/.default"], scopesAreCaseInsensitive: true);
+        var key = TestKeys.Create(Authority, "client", ["https://graph.microsoft.com/.default"], scopesAreCaseInsensitive: true);
 
         Assert.Single(key.Scopes);
         Assert.Equal("https://graph.microsoft.com/.default", key.Scopes[0]);
@@ -212,12 +226,12 @@ public class TokenCacheKeyTests
     public void The_scope_list_is_a_copy_the_caller_cannot_change()
     {
         string[] scopes = ["api://one/read", "api://one/write"];
-        var key = TokenCacheKey.Create(Authority, "client", scopes, scopesAreCaseInsensitive: false);
+        var key = TestKeys.Create(Authority, "client", scopes, scopesAreCaseInsensitive: false);
 
         scopes[0] = "api://one/admin";
 
         Assert.Equal(["api://one/read", "api://one/write"], key.Scopes);
-        Assert.Equal(TokenCacheKey.Create(Authority, "client", ["api://one/write", "api://one/read"], scopesAreCaseInsensitive: false), key);
+        Assert.Equal(TestKeys.Create(Authority, "client", ["api://one/write", "api://one/read"], scopesAreCaseInsensitive: false), key);
         Assert.False(key.Scopes is string[], "the list must not be the array itself");
     }
 
@@ -227,7 +241,7 @@ public class TokenCacheKeyTests
     public void The_scope_list_is_a_read_only_IList_like_the_ReadOnlyCollection_it_replaced(int count)
     {
         var given = Enumerable.Range(0, count).Select(i => $"api://one/scope{i}").ToArray();
-        var list = Assert.IsAssignableFrom<IList<string>>(TokenCacheKey.Create(Authority, "client", given, scopesAreCaseInsensitive: false).Scopes);
+        var list = Assert.IsAssignableFrom<IList<string>>(TestKeys.Create(Authority, "client", given, scopesAreCaseInsensitive: false).Scopes);
 
         Assert.True(list.IsReadOnly);
         Assert.Equal(given, list.ToList());
@@ -246,35 +260,129 @@ public class TokenCacheKeyTests
     }
 
     [Fact]
-    public void A_key_on_a_shared_prefix_equals_a_key_with_its_own_prefix()
+    public void A_client_builds_equal_keys_for_equal_requests_and_its_own_for_a_claims_challenge()
     {
-        var prefix = TokenCacheKeyPrefix.Create(Authority, "client", scopesAreCaseInsensitive: true);
-        var shared = TokenCacheKey.Create(prefix, ["https://graph.microsoft.com/.default"]);
-        var own = TokenCacheKey.Create(Authority, "client", ["https://graph.microsoft.com/.default"], scopesAreCaseInsensitive: true);
-        var otherClient = TokenCacheKey.Create(TokenCacheKeyPrefix.Create(Authority, "other", scopesAreCaseInsensitive: true), ["https://graph.microsoft.com/.default"]);
+        var client = EntraClient(new ClientSecretCredential("pw"));
 
-        Assert.Equal(own, shared);
-        Assert.Equal(own.GetHashCode(), shared.GetHashCode());
-        Assert.NotEqual(shared, otherClient);
+        var graph = client.KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default"));
+        var again = client.KeyFor(new TokenRequestParameters("HTTPS://GRAPH.microsoft.com/.default"));
+        var challenged = client.KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default") { Claims = """{"access_token":{"xms_cc":{"values":["cp1"]}}}""" });
+
+        Assert.Equal(graph, again);
+        Assert.NotEqual(graph, challenged);
+        Assert.Equal("Bearer", graph.TokenType);
+        Assert.Equal("contoso.onmicrosoft.com", graph.Tenant);
     }
 
     [Fact]
-    public void A_client_shares_one_prefix_between_its_plain_keys_and_gives_claims_their_own()
+    public void Clients_with_different_secrets_or_certificates_never_share_a_key()
     {
-        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
-        {
-            Authority = TokenAuthority.Entra("contoso.onmicrosoft.com"),
-            ClientId = "svc",
-            Credential = new ClientSecretCredential("pw"),
-        });
+        var parameters = new TokenRequestParameters("https://graph.microsoft.com/.default");
 
-        var graph = client.KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default"));
-        var vault = client.KeyFor(new TokenRequestParameters("https://vault.azure.net/.default"));
-        var challenged = client.KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default") { Claims = """{"access_token":{"xms_cc":{"values":["cp1"]}}}""" });
+        var right = EntraClient(new ClientSecretCredential("the-right-secret")).KeyFor(parameters);
+        var sameSecret = EntraClient(new ClientSecretCredential("the-right-secret", ClientSecretTransport.BasicAuthentication)).KeyFor(parameters);
+        var wrong = EntraClient(new ClientSecretCredential("a-wrong-secret")).KeyFor(parameters);
+        var certificate = EntraClient(new CertificateCredential(TestCertificates.SharedRsa2048)).KeyFor(parameters);
+        var otherCertificate = EntraClient(new CertificateCredential(OtherCertificate.Value)).KeyFor(parameters);
 
-        Assert.Same(graph.Prefix, vault.Prefix);
-        Assert.NotSame(graph.Prefix, challenged.Prefix);
-        Assert.NotEqual(graph, challenged);
-        Assert.Equal("Bearer", graph.TokenType);
+        Assert.Equal(right, sameSecret);
+        Assert.NotEqual(right, wrong);
+        Assert.NotEqual(right, certificate);
+        Assert.NotEqual(certificate, otherCertificate);
+        Assert.Equal("x5t#S256:" + CertificateThumbprints.X5tS256(TestCertificates.SharedRsa2048), certificate.Requester.CredentialIdentity);
     }
+
+    [Fact]
+    public void The_credential_identity_of_a_secret_reveals_nothing_of_it()
+    {
+        const string secret = "p4ssw0rd-that-must-not-leak";
+        var key = EntraClient(new ClientSecretCredential(secret)).KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default"));
+
+        var canonical = System.Text.Encoding.UTF8.GetString(key.CanonicalForm());
+
+        Assert.StartsWith("secret:", key.Requester.CredentialIdentity);
+        Assert.DoesNotContain(secret, canonical);
+        Assert.DoesNotContain(secret[..8], canonical);
+        Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret)), canonical);
+        Assert.DoesNotContain(secret, key.ToString());
+    }
+
+    [Fact]
+    public void Callback_credentials_share_tokens_only_through_the_same_credential_object()
+    {
+        var callback = new ClientAssertionCredential((_, _) => ValueTask.FromResult("header.payload.signature"));
+        var other = new ClientAssertionCredential((_, _) => ValueTask.FromResult("header.payload.signature"));
+        var parameters = new TokenRequestParameters("https://graph.microsoft.com/.default");
+
+        Assert.Equal(EntraClient(callback).KeyFor(parameters), EntraClient(callback).KeyFor(parameters));
+        Assert.NotEqual(EntraClient(callback).KeyFor(parameters), EntraClient(other).KeyFor(parameters));
+    }
+
+    [Fact]
+    public void An_issuer_and_a_token_endpoint_with_the_same_URL_never_share_a_key()
+    {
+        var url = new Uri("https://idp.example/oauth2/token");
+        var credential = new ClientSecretCredential("pw");
+        var parameters = new TokenRequestParameters("orders.read");
+
+        var byEndpoint = Client(TokenAuthority.TokenEndpoint(url), credential).KeyFor(parameters);
+        var byIssuer = Client(TokenAuthority.OidcIssuer(url), credential).KeyFor(parameters);
+
+        Assert.NotEqual(byEndpoint, byIssuer);
+        Assert.Equal("token-endpoint", byEndpoint.Requester.AuthorityKind);
+        Assert.Equal("oidc-issuer", byIssuer.Requester.AuthorityKind);
+    }
+
+    [Fact]
+    public void The_canonical_form_is_fixed_for_a_request_and_follows_every_part_of_the_key()
+    {
+        var requester = new TokenRequester("entra", "https://login.microsoftonline.com", "client-a", "x5t#S256:abc", "tenant-pool", scopesAreCaseInsensitive: true);
+        var key = TokenCacheKey.Create(requester, "Contoso.onmicrosoft.com", ["HTTPS://Graph.microsoft.com/.default"], claims: """{"a":1}""", extraParameters: [new("b", "2"), new("a", "1"), new("empty", "")]);
+
+        var text = System.Text.Encoding.UTF8.GetString(key.CanonicalForm());
+
+        // Fixed text: a port or another process must produce exactly these bytes for this request.
+        Assert.Equal(
+            """["cc-cache-key/1","entra","https://login.microsoftonline.com","contoso.onmicrosoft.com","client-a","x5t#S256:abc","tenant-pool",["https://graph.microsoft.com/.default"],"{\u0022a\u0022:1}",[["b","2"],["a","1"]],"bearer",null]""",
+            text);
+        var same = TokenCacheKey.Create(requester, "contoso.onmicrosoft.com", ["https://graph.microsoft.com/.default"], claims: """{"a":1}""", extraParameters: [new("b", "2"), new("a", "1")]);
+        Assert.Equal(key, same);
+        Assert.Equal(key.CanonicalForm(), same.CanonicalForm());
+        Assert.NotEqual(key.CanonicalForm(), key.ForTenant("fabrikam.onmicrosoft.com").CanonicalForm());
+    }
+
+    [Fact]
+    public void Equal_keys_have_equal_canonical_forms_whatever_the_scope_order_and_case()
+    {
+        var requester = TestKeys.Requester("https://login.microsoftonline.com", "client", scopesAreCaseInsensitive: true);
+        var a = TokenCacheKey.Create(requester, "t", ["api://one/a_", "API://ONE/AA"]);
+        var b = TokenCacheKey.Create(requester, "T", ["api://one/aa", "api://one/A_"]);
+
+        Assert.Equal(a, b);
+        Assert.Equal(a.CanonicalForm(), b.CanonicalForm());
+    }
+
+    [Fact]
+    public void A_tenant_per_request_makes_its_own_key_and_the_authority_tenant_is_the_default()
+    {
+        var client = EntraClient(new ClientSecretCredential("pw"));
+
+        var plain = client.KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default"));
+        var ownTenant = client.KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default") { Tenant = "CONTOSO.onmicrosoft.com" });
+        var other = client.KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default") { Tenant = "fabrikam.onmicrosoft.com" });
+
+        Assert.Equal(plain, ownTenant);
+        Assert.NotEqual(plain, other);
+        Assert.Equal("fabrikam.onmicrosoft.com", other.Tenant);
+    }
+
+    private static ClientCredentialsClient EntraClient(ClientCredential credential) =>
+        Client(TokenAuthority.Entra("contoso.onmicrosoft.com"), credential);
+
+    private static ClientCredentialsClient Client(TokenAuthority authority, ClientCredential credential) => new(new ClientCredentialsClientOptions
+    {
+        Authority = authority,
+        ClientId = "svc",
+        Credential = credential,
+    });
 }

@@ -32,8 +32,8 @@ public class TokenCacheSharingTests
     public async Task Equal_keys_built_separately_share_one_cached_token()
     {
         var context = new CacheTestContext();
-        var first = TokenCacheKey.Create(TestKeys.EntraAuthority, "client", ["api://one/read", "api://one/write"], scopesAreCaseInsensitive: true);
-        var second = TokenCacheKey.Create(TestKeys.EntraAuthority, "client", ["API://ONE/WRITE", "api://one/read"], scopesAreCaseInsensitive: true);
+        var first = TestKeys.Create(TestKeys.EntraAuthority, "client", ["api://one/read", "api://one/write"], scopesAreCaseInsensitive: true);
+        var second = TestKeys.Create(TestKeys.EntraAuthority, "client", ["API://ONE/WRITE", "api://one/read"], scopesAreCaseInsensitive: true);
 
         await context.Get(first);
         var hit = context.Hit(second);
@@ -47,7 +47,7 @@ public class TokenCacheSharingTests
     {
         var context = new CacheTestContext();
         var plain = TestKeys.Graph();
-        var challenged = TokenCacheKey.Create(TestKeys.EntraAuthority, "client-a", ["https://graph.microsoft.com/.default"], true, claims: """{"access_token":{"xms_cc":{"values":["cp1"]}}}""");
+        var challenged = TestKeys.Create(TestKeys.EntraAuthority, "client-a", ["https://graph.microsoft.com/.default"], true, claims: """{"access_token":{"xms_cc":{"values":["cp1"]}}}""");
 
         var plainToken = await context.Get(plain);
         var challengedToken = await context.Get(challenged);

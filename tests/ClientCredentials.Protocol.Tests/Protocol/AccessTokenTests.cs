@@ -1,8 +1,8 @@
 namespace ClientCredentials.Protocol.Tests.Protocol;
 
 /// <summary>
-/// What an <see cref="AccessToken"/> gives back after the compact storage the cache relies on: instants in UTC,
-/// absent optional instants, and the <c>client-request-id</c> text exactly as it was sent.
+/// What an <see cref="AccessToken"/> and its copies give back: instants in UTC, absent optional instants, and the
+/// <c>client-request-id</c> text exactly as it was sent.
 /// </summary>
 public class AccessTokenTests
 {
@@ -40,10 +40,10 @@ public class AccessTokenTests
     public void A_cached_entry_reports_the_correlation_id_of_the_request_that_got_the_token()
     {
         var correlationId = Guid.NewGuid().ToString();
-        var entry = TokenCacheEntry.Create(Cache.TestKeys.Graph(), Token(correlationId), Expiry.AddHours(-1), new TokenCacheOptions(), out _);
+        var entry = TokenCacheEntry.Create(Token(correlationId), Expiry.AddHours(-1), new TokenCacheOptions(), out _);
 
-        Assert.Equal(correlationId, entry.CorrelationId);
-        Assert.Equal(TokenSource.Cache, entry.Source);
+        Assert.Equal(correlationId, entry.Token.CorrelationId);
+        Assert.Equal(TokenSource.Cache, entry.Token.Source);
     }
 
     [Fact]

@@ -94,6 +94,51 @@ public class ClientHitPathTests
         Assert.Equal(1, endpoint.Requests);
     }
 
+    [Fact]
+    public async Task A_hit_for_another_tenant_with_a_reused_parameters_object_allocates_nothing_among_many_tenants()
+    {
+        var endpoint = new CannedTokenEndpoint();
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = TokenAuthority.Entra(TestIds.TenantId),
+            ClientId = TestIds.SecretAppId,
+            Credential = new ClientSecretCredential("pw"),
+            Scopes = ["https://graph.microsoft.com/.default"],
+            HttpClient = new HttpClient(endpoint),
+        });
+        for (var i = 0; i < 200; i++)
+        {
+            await client.GetTokenAsync(new TokenRequestParameters("https://graph.microsoft.com/.default") { Tenant = $"00000000-0000-0000-0000-{i:D12}" });
+        }
+
+        var parameters = new TokenRequestParameters("https://graph.microsoft.com/.default") { Tenant = "00000000-0000-0000-0000-000000000100" };
+        var token = await client.GetTokenAsync(parameters);
+
+        Assert.Equal(TokenSource.Cache, token.Source);
+        Assert.Equal(0, AllocatedDuring(10_000, () => client.GetTokenAsync(parameters)));
+        Assert.Equal(200, endpoint.Requests);
+    }
+
+    [Fact]
+    public async Task A_copy_of_a_reused_parameters_object_is_its_own_request_and_one_object_serves_two_clients()
+    {
+        var endpoint = new CannedTokenEndpoint();
+        var first = Client(endpoint);
+        var second = Client(endpoint);
+        var parameters = new TokenRequestParameters("orders.read");
+
+        var fromFirst = await first.GetTokenAsync(parameters);
+        var fromSecond = await second.GetTokenAsync(parameters);
+        var other = await first.GetTokenAsync(parameters with { Scopes = ["orders.write"] });
+        var again = await first.GetTokenAsync(parameters);
+
+        Assert.Equal(3, endpoint.Requests);
+        Assert.NotEqual(fromFirst.Token, fromSecond.Token);
+        Assert.NotEqual(fromFirst.Token, other.Token);
+        Assert.Equal(fromFirst.Token, again.Token);
+        Assert.Equal(parameters, parameters with { });
+    }
+
     private sealed class CannedTokenEndpoint : HttpMessageHandler
     {
         private int _requests;

@@ -22,6 +22,11 @@ public class TokenEndpointVectorTests
                 await authority.GetTokenEndpointAsync(new HttpClient(handler), CancellationToken.None);
             });
             Assert.Equal((string)error["setting"]!, ex.Setting);
+            foreach (var text in error["notInMessage"]?.AsArray() ?? [])
+            {
+                Assert.DoesNotContain((string)text!, ex.Message, StringComparison.Ordinal);
+            }
+
             return;
         }
 

@@ -13,6 +13,18 @@ public class TokenRequestVectorTests
     {
         var vector = VectorFiles.Vector(Group, name);
         var expected = vector["expected"]!;
+        if (expected["error"] is { } error)
+        {
+            var ex = Assert.Throws<ClientCredentialsConfigurationException>(() => TokenRequestCases.Create(vector["input"]!.AsObject()));
+            Assert.Equal((string)error["setting"]!, ex.Setting);
+            foreach (var text in error["notInMessage"]?.AsArray() ?? [])
+            {
+                Assert.DoesNotContain((string)text!, ex.Message, StringComparison.Ordinal);
+            }
+
+            return;
+        }
+
         using var request = TokenRequestCases.Create(vector["input"]!.AsObject());
         Assert.Equal((string)expected["method"]!, request.Method.Method);
         Assert.Equal((string)expected["url"]!, request.RequestUri!.AbsoluteUri);

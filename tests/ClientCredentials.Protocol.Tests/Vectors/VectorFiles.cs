@@ -11,6 +11,8 @@ internal static class VectorFiles
 {
     public const string RsaCertificate = "keys/TEST-ONLY-rsa2048.cert.pem";
     public const string RsaPrivateKey = "keys/TEST-ONLY-rsa2048.key.pem";
+    public const string Rsa1024Certificate = "keys/TEST-ONLY-rsa1024.cert.pem";
+    public const string Rsa1024PrivateKey = "keys/TEST-ONLY-rsa1024.key.pem";
     public const string EcCertificate = "keys/TEST-ONLY-ec-p256.cert.pem";
     public const string EcPrivateKey = "keys/TEST-ONLY-ec-p256.key.pem";
 
@@ -19,6 +21,7 @@ internal static class VectorFiles
     [
         "certificate-thumbprints.json",
         "client-assertions.json",
+        "certificate-checks.json",
         "basic-credentials.json",
         "resource-scopes.json",
         "scope-validation.json",

@@ -41,6 +41,7 @@ internal static class VectorGenerator
         {
             ["certificate-thumbprints.json"] = Thumbprints(),
             ["client-assertions.json"] = Assertions(existingDirectory),
+            ["certificate-checks.json"] = CertificateChecks(),
             ["basic-credentials.json"] = BasicCredentialVectors(),
             ["resource-scopes.json"] = ResourceScopes(),
             ["scope-validation.json"] = ScopeValidation(),
@@ -65,6 +66,16 @@ internal static class VectorGenerator
             using var certificate = request.CreateSelfSigned(notBefore, notAfter);
             WritePem(directory, VectorFiles.RsaPrivateKey, rsa.ExportPkcs8PrivateKeyPem(), "private key");
             WritePem(directory, VectorFiles.RsaCertificate, certificate.ExportCertificatePem(), "certificate");
+        }
+
+        if (!File.Exists(Path.Combine(directory, VectorFiles.Rsa1024PrivateKey)))
+        {
+            // Too short for any server: only ever used to show that the client refuses it.
+            using var rsa = RSA.Create(1024);
+            var request = new CertificateRequest("CN=ClientCredentials.Protocol TEST ONLY RSA-1024, O=TEST ONLY - DO NOT TRUST", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(notBefore, notAfter);
+            WritePem(directory, VectorFiles.Rsa1024PrivateKey, rsa.ExportPkcs8PrivateKeyPem(), "private key");
+            WritePem(directory, VectorFiles.Rsa1024Certificate, certificate.ExportCertificatePem(), "certificate");
         }
 
         if (!File.Exists(Path.Combine(directory, VectorFiles.EcPrivateKey)))
@@ -100,18 +111,23 @@ internal static class VectorGenerator
         ["expected"] = expected,
     };
 
-    private static JsonObject ErrorOf(Action action)
+    private static JsonObject ErrorOf(ClientCredentialsConfigurationException ex, params string[] notInMessage)
     {
-        try
+        var error = new JsonObject { ["type"] = "configuration", ["setting"] = ex.Setting };
+        if (notInMessage.Length > 0)
         {
-            action();
-        }
-        catch (ClientCredentialsConfigurationException ex)
-        {
-            return new JsonObject { ["error"] = new JsonObject { ["type"] = "configuration", ["setting"] = ex.Setting } };
+            foreach (var text in notInMessage)
+            {
+                if (ex.Message.Contains(text, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"The message of the {ex.Setting} error contains '{text}': {ex.Message}");
+                }
+            }
+
+            error["notInMessage"] = new JsonArray(notInMessage.Select(t => (JsonNode)t).ToArray());
         }
 
-        throw new InvalidOperationException("Expected a configuration error.");
+        return new JsonObject { ["error"] = error };
     }
 
     private static JsonObject Thumbprints()
@@ -283,6 +299,67 @@ internal static class VectorGenerator
         return Group("client-assertions", "Certificate client assertions (RFC 7523 §3) as this library writes them for fixed inputs.", vectors);
     }
 
+    /// <summary>A certificate credential, a kind and a time: the algorithm chosen, or the refusal (protocol.md §4.3).</summary>
+    private static JsonObject CertificateChecks()
+    {
+        var vectors = new JsonArray();
+        var notBefore = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var notAfter = new DateTimeOffset(2045, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        void Add(string name, string description, string certificate, string? key, AuthorityKind kind, DateTimeOffset now, string algorithm = "Automatic", int lifetime = 600, JsonObject? extraClaims = null)
+        {
+            var input = new JsonObject
+            {
+                ["certificate"] = certificate,
+                ["privateKey"] = key,
+                ["authorityKind"] = kind.ToString(),
+                ["now"] = now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                ["nowUnix"] = now.ToUnixTimeSeconds(),
+                ["options"] = new JsonObject
+                {
+                    ["algorithm"] = algorithm,
+                    ["assertionLifetimeSeconds"] = lifetime,
+                    ["keyId"] = null,
+                    ["sendCertificateChain"] = false,
+                    ["extraClaims"] = extraClaims,
+                },
+            };
+            JsonObject expected;
+            try
+            {
+                var jwt = CertificateCheckCases.CreateAssertion(input);
+                expected = new JsonObject { ["alg"] = JsonNode.Parse(Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(jwt.Split('.')[0])))!["alg"]!.GetValue<string>() };
+            }
+            catch (ClientCredentialsConfigurationException ex)
+            {
+                expected = ErrorOf(ex);
+            }
+
+            vectors.Add(Vector(name, description, input, expected));
+        }
+
+        Add("valid-at-not-before", "Valid from its NotBefore instant on.", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey, AuthorityKind.Entra, notBefore);
+        Add("not-yet-valid", "One second before NotBefore the certificate is refused.", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey, AuthorityKind.Entra, notBefore.AddSeconds(-1));
+        Add("valid-at-not-after", "Still valid at its NotAfter instant.", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey, AuthorityKind.Adfs, notAfter);
+        Add("expired", "One second after NotAfter the certificate is refused.", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey, AuthorityKind.Entra, notAfter.AddSeconds(1));
+        Add("no-private-key", "A certificate without its private key cannot sign.", VectorFiles.RsaCertificate, null, AuthorityKind.Entra, Now);
+        Add("rsa-1024", "An RSA key under 2048 bits is refused.", VectorFiles.Rsa1024Certificate, VectorFiles.Rsa1024PrivateKey, AuthorityKind.Generic, Now);
+        Add("ec-with-entra", "Entra ID accepts only RSA certificates.", VectorFiles.EcCertificate, VectorFiles.EcPrivateKey, AuthorityKind.Entra, Now);
+        Add("ec-with-generic", "An EC P-256 key signs ES256 for a generic server.", VectorFiles.EcCertificate, VectorFiles.EcPrivateKey, AuthorityKind.Generic, Now);
+        Add("es256-with-rsa", "ES256 needs an EC key.", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey, AuthorityKind.Generic, Now, "ES256");
+        Add("ps256-with-ec", "PS256 needs an RSA key.", VectorFiles.EcCertificate, VectorFiles.EcPrivateKey, AuthorityKind.Generic, Now, "PS256");
+        Add("rs256-with-ec", "RS256 needs an RSA key.", VectorFiles.EcCertificate, VectorFiles.EcPrivateKey, AuthorityKind.Adfs, Now, "RS256");
+        Add("ps256-for-adfs", "An explicit PS256 is used for any kind.", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey, AuthorityKind.Adfs, Now, "PS256");
+        Add("lifetime-zero", "The assertion lifetime must be more than 0 s.", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey, AuthorityKind.Entra, Now, lifetime: 0);
+        Add("lifetime-one-hour", "A lifetime of exactly 3600 s is accepted.", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey, AuthorityKind.Entra, Now, lifetime: 3600);
+        Add("lifetime-over-one-hour", "A lifetime over 3600 s is refused.", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey, AuthorityKind.Entra, Now, lifetime: 3601);
+        foreach (var reserved in new[] { "aud", "iss", "sub", "jti", "iat", "nbf", "exp" })
+        {
+            Add($"extra-claim-{reserved}", $"An extra claim may not be named {reserved}: the library sets it itself.", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey, AuthorityKind.Generic, Now, extraClaims: new JsonObject { [reserved] = "x" });
+        }
+
+        return Group("certificate-checks", "Certificate and assertion option checks (protocol.md §4.3): the algorithm used, or the configuration error with its Setting.", vectors);
+    }
+
     public static bool Verifies(string alg, X509Certificate2 certificate, string signingInput, string signature)
     {
         var data = Encoding.ASCII.GetBytes(signingInput);
@@ -419,7 +496,7 @@ internal static class VectorGenerator
     private static JsonObject TokenEndpoints()
     {
         var vectors = new JsonArray();
-        void Add(string name, string description, JsonObject input)
+        void Add(string name, string description, JsonObject input, params string[] notInMessage)
         {
             JsonObject expected;
             try
@@ -439,7 +516,7 @@ internal static class VectorGenerator
             }
             catch (ClientCredentialsConfigurationException ex)
             {
-                expected = new JsonObject { ["error"] = new JsonObject { ["type"] = "configuration", ["setting"] = ex.Setting } };
+                expected = ErrorOf(ex, notInMessage);
             }
 
             vectors.Add(Vector(name, description, input, expected));
@@ -470,10 +547,17 @@ internal static class VectorGenerator
         Add("entra-empty-tenant", "A tenant is required.", Entra(""));
         Add("entra-tenant-with-path", "Only the tenant, not a path.", Entra("contoso.com/v2.0"));
         Add("entra-tenant-url", "Only the tenant, not a URL.", Entra("https://login.microsoftonline.com/contoso.com"));
+        Add("entra-tenant-dot", "'.' is a path segment a URL resolver drops: refused.", Entra("."));
+        Add("entra-tenant-dot-dot", "'..' is a path segment a URL resolver drops: refused.", Entra(".."));
+        Add("entra-tenant-leading-hyphen", "A tenant starts with a letter or digit.", Entra("-contoso.com"));
+        Add("entra-tenant-trailing-dot", "A tenant does not end with '.'.", Entra("contoso.com."));
+        Add("entra-tenant-too-long", "A tenant has at most 253 characters.", Entra(new string('a', 254)));
+        Add("entra-tenant-253-characters", "253 characters are allowed.", Entra(new string('a', 253)));
+        Add("entra-tenant-control-characters", "A tenant with CR, LF and ESC is refused, and the message does not repeat them raw (it neutralises configuration text).", Entra("contoso.com\r\nX-Forged: 1\u001b[2J"), "\r", "\n", "\u001b");
         Add("entra-instance-plain-http", "Plain http to a non-loopback host is refused.", Entra("contoso.com", "http://login.microsoftonline.com"));
         Add("entra-instance-with-path", "The instance may not carry a path.", Entra("contoso.com", "https://login.microsoftonline.com/contoso.com"));
         Add("entra-instance-host-with-slash", "A host followed by '/' without a scheme is not a host name.", Entra("contoso.com", "login.microsoftonline.com/"));
-        Add("entra-instance-query", "The instance may not carry a query.", Entra("contoso.com", "https://login.microsoftonline.com/?slice=testslice"));
+        Add("entra-instance-query", "The instance may not carry a query; the message does not repeat it.", Entra("contoso.com", "https://login.microsoftonline.com/?slice=testslice"), "slice=testslice");
         Add("entra-instance-other-scheme", "Only https (and loopback http).", Entra("contoso.com", "ftp://login.microsoftonline.com"));
         Add("adfs", "AD FS authority → {authority}/oauth2/token.", Adfs("https://sts.contoso.com/adfs"));
         Add("adfs-trailing-slash", "A trailing slash changes nothing.", Adfs("https://sts.contoso.com/adfs/"));
@@ -481,12 +565,23 @@ internal static class VectorGenerator
         Add("adfs-without-adfs-path", "The path must end in /adfs.", Adfs("https://sts.contoso.com/"));
         Add("adfs-plain-http", "Plain http to a non-loopback host is refused.", Adfs("http://sts.contoso.com/adfs"));
         Add("adfs-query", "No query.", Adfs("https://sts.contoso.com/adfs?x=1"));
-        Add("adfs-user-info", "No credentials in the URL.", Adfs("https://user:pw@sts.contoso.com/adfs"));
+        Add("adfs-user-info", "No credentials in the URL; the message does not repeat them.", Adfs("https://user:s3cr3t@sts.contoso.com/adfs"), "s3cr3t");
         Add("token-endpoint", "An explicit token endpoint is used as given.", Endpoint("https://auth.example.com/oauth2/token"));
         Add("token-endpoint-loopback-http", "Loopback http is accepted.", Endpoint("http://localhost:8080/token"));
         Add("token-endpoint-plain-http", "Plain http to a non-loopback host is refused.", Endpoint("http://auth.example.com/oauth2/token"));
-        Add("token-endpoint-fragment", "No fragment (RFC 6749 §3.2).", Endpoint("https://auth.example.com/oauth2/token#x"));
-        Add("token-endpoint-query", "No query: parameters go in the body.", Endpoint("https://auth.example.com/oauth2/token?tenant=x"));
+        Add("token-endpoint-fragment", "No fragment (RFC 6749 §3.2); the message does not repeat it.", Endpoint("https://auth.example.com/oauth2/token#access_token=abc"), "access_token=abc");
+        Add("token-endpoint-query", "No query: parameters go in the body; the message does not repeat it.", Endpoint("https://auth.example.com/oauth2/token?client_secret=s3cr3t"), "s3cr3t");
+        Add("token-endpoint-user-info", "No credentials in the URL; the message does not repeat them.", Endpoint("https://client:s3cr3t@auth.example.com/oauth2/token"), "s3cr3t");
+        Add("loopback-ipv4-other-address", "Every address in 127.0.0.0/8 is loopback.", Endpoint("http://127.0.0.2:8080/token"));
+        Add("loopback-ipv4-short-form", "127.1 is 127.0.0.1 to a URL parser.", Endpoint("http://127.1:8080/token"));
+        Add("loopback-ipv6", "[::1] is loopback.", Endpoint("http://[::1]:8080/token"));
+        Add("loopback-ipv4-mapped-ipv6", "[::ffff:127.0.0.1] is loopback.", Endpoint("http://[::ffff:127.0.0.1]:8080/token"));
+        Add("loopback-localhost-upper-case", "localhost compares case-insensitively.", Endpoint("http://LOCALHOST:8080/token"));
+        Add("not-loopback-localhost-trailing-dot", "localhost. (with a trailing dot) is not the loopback name.", Endpoint("http://localhost.:8080/token"));
+        Add("not-loopback-subdomain-of-localhost", "foo.localhost is not the loopback name.", Endpoint("http://foo.localhost:8080/token"));
+        Add("not-loopback-unspecified-ipv4", "0.0.0.0 is not a loopback address.", Endpoint("http://0.0.0.0:8080/token"));
+        Add("not-loopback-unspecified-ipv6", "[::] is not a loopback address.", Endpoint("http://[::]:8080/token"));
+        Add("not-loopback-name-resolving-to-loopback", "A name that resolves to 127.0.0.1 is not a loopback host: the check is on the URL, not on DNS.", Endpoint("http://127.0.0.1.nip.io:8080/token"));
         Add("token-endpoint-relative", "The URL must be absolute.", Endpoint("oauth2/token"));
         Add("oidc-issuer", "Discovery at {issuer}/.well-known/openid-configuration.", Oidc("https://auth.example.com", "https://auth.example.com", "https://auth.example.com/oauth2/token"));
         Add("oidc-issuer-with-path-and-slash", "A trailing slash of the issuer is dropped before the well-known path; the document must name the issuer exactly as configured.", Oidc("https://auth.example.com/realms/test/", "https://auth.example.com/realms/test/", "https://auth.example.com/realms/test/protocol/openid-connect/token"));
@@ -535,9 +630,20 @@ internal static class VectorGenerator
     private static JsonObject TokenRequests()
     {
         var vectors = new JsonArray();
-        void Add(string name, string description, JsonObject input)
+        void Add(string name, string description, JsonObject input, params string[] notInMessage)
         {
-            using var request = TokenRequestCases.Create(input);
+            HttpRequestMessage request;
+            try
+            {
+                request = TokenRequestCases.Create(input);
+            }
+            catch (ClientCredentialsConfigurationException ex)
+            {
+                vectors.Add(Vector(name, description, input, ErrorOf(ex, [.. (string?)input["credential"]!["secret"] is { Length: > 0 } secret ? [secret] : Array.Empty<string>(), .. notInMessage])));
+                return;
+            }
+
+            using var _ = request;
             var headers = new JsonObject();
             foreach (var header in TokenRequestCases.ComparedHeaders)
             {
@@ -553,15 +659,15 @@ internal static class VectorGenerator
             }));
         }
 
-        JsonObject Input(JsonObject authority, JsonObject credential, string[] scopes, string? claims = null, JsonArray? extra = null) => new()
+        JsonObject Input(JsonObject authority, JsonObject credential, string[] scopes, string? claims = null, JsonArray? extra = null, string clientId = ClientId, string correlationId = "11111111-2222-4333-8444-555555555555") => new()
         {
             ["authority"] = authority,
-            ["clientId"] = ClientId,
+            ["clientId"] = clientId,
             ["credential"] = credential,
             ["scopes"] = new JsonArray(scopes.Select(s => (JsonNode)s).ToArray()),
             ["claims"] = claims,
             ["extraParameters"] = extra ?? [],
-            ["correlationId"] = "11111111-2222-4333-8444-555555555555",
+            ["correlationId"] = correlationId,
         };
 
         var entra = new JsonObject { ["type"] = "entra", ["tenant"] = "contoso.onmicrosoft.com" };
@@ -578,6 +684,28 @@ internal static class VectorGenerator
         Add("adfs-secret-post", "AD FS gets the same body, at {authority}/oauth2/token.", Input(adfs.DeepClone().AsObject(), Post("s"), ["https://api.contoso.com/.default"]));
         Add("generic-scopes-and-extras", "Several scopes joined by one space; extra parameters last, in order; an extra with an empty value is dropped.", Input(generic.DeepClone().AsObject(), Post("p@ss w+rd"), ["orders.read", "orders.write", "orders.read"], extra: [new JsonArray("resource", "https://api.example.com/"), new JsonArray("audience", "orders"), new JsonArray("empty", "")]));
         Add("generic-no-scope", "No scopes: no scope parameter.", Input(generic.DeepClone().AsObject(), Basic("s:e%c+r e"), []));
+        Add("claims-not-an-object", "A claims challenge must be a JSON object.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], "[\"cp1\"]"));
+        Add("claims-not-json", "A claims challenge must be JSON.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], "xms_cc=cp1"));
+        foreach (var reserved in new[] { "grant_type", "client_id", "client_secret", "client_assertion_type", "client_assertion", "scope", "claims" })
+        {
+            Add($"extra-parameter-{reserved.Replace('_', '-')}", $"An extra parameter may not be named {reserved}: the library writes it itself.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray(reserved, "x")]));
+        }
+
+        Add("extra-parameter-name-other-case", "Reserved names are compared ignoring case: a lenient server would read Client_Secret as client_secret.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray("Client_Secret", "x")]));
+        Add("extra-parameter-name-reserved-with-space", "Reserved names are compared ignoring surrounding white space.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray("grant_type ", "password")]));
+        Add("extra-parameter-name-white-space-around", "Any extra parameter name with white space around it is refused.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray(" resource", "https://api.example.com/")]));
+        Add("extra-parameter-name-blank", "A blank extra parameter name is refused.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray("  ", "x")]));
+        Add("extra-parameter-name-line-break", "A name ending in CR LF is refused (white space around it), and the message does not repeat the line break raw.", Input(generic.DeepClone().AsObject(), Post("s3cr3t-value"), ["orders.read"], extra: [new JsonArray("resource\r\n", "x")]), "\r", "\n");
+        Add("client-id-line-feed", "A client id with a line feed is refused before anything is sent (it goes into the form, Basic, assertions and logs).", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], clientId: "00001111-aaaa\n2222"));
+        Add("client-id-non-ascii", "A client id is printable ASCII.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], clientId: "appé"));
+        Add("client-id-blank", "A client id is required.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], clientId: "   "));
+        Add("correlation-id-line-break", "A correlation id with CR LF would forge a header: refused, and the message never quotes the value.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], correlationId: "abc\r\nX-Forged: yes"), "X-Forged");
+        Add("correlation-id-space", "A correlation id is visible ASCII only: no white space.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], correlationId: "run 42"), "run 42");
+        Add("correlation-id-non-ascii", "A correlation id is visible ASCII only.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], correlationId: "lauf-ä"));
+        Add("correlation-id-too-long", "A correlation id has at most 256 characters.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], correlationId: new string('c', 257)));
+        Add("correlation-id-256-characters", "256 visible ASCII characters are sent as they are.", Input(entra.DeepClone().AsObject(), Post("s3cr3t-value"), ["https://graph.microsoft.com/.default"], correlationId: new string('c', 256)));
+        Add("secret-empty", "An empty client secret is refused.", Input(entra.DeepClone().AsObject(), Post(""), ["https://graph.microsoft.com/.default"]));
+        Add("assertion-callback-empty", "An assertion callback that returns white space is a configuration error, and nothing is sent.", Input(entra.DeepClone().AsObject(), new JsonObject { ["type"] = "assertion", ["assertion"] = "  " }, ["https://graph.microsoft.com/.default"]));
 
         return Group("token-requests", "Complete token requests (RFC 6749 §4.4.2): URL, headers and the exact form body.", vectors);
     }

@@ -42,6 +42,10 @@ internal static class TokenRequestCases
     /// <summary>Headers the vectors pin. <c>x-client-Ver</c> (the build's version) and transport headers are not pinned.</summary>
     public static readonly string[] ComparedHeaders = ["Content-Type", "Accept", "Authorization", "client-request-id", "return-client-request-id", "x-client-SKU", "x-ms-lib-capability"];
 
+    /// <summary>
+    /// Builds the request through the client's own validation (scopes, claims, extra parameters, credential) and request
+    /// factory; a refused input throws <see cref="ClientCredentialsConfigurationException"/>.
+    /// </summary>
     public static HttpRequestMessage Create(JsonObject input)
     {
         var authority = TokenEndpointCases.Build(input["authority"]!.AsObject(), out var handler);
@@ -56,15 +60,13 @@ internal static class TokenRequestCases
             var other => throw new InvalidOperationException("Unknown credential type " + other),
         };
 
-        var scopes = ClientCredentialsScope.Validate(input["scopes"]!.AsArray().Select(s => (string)s!).ToArray(), authority.Kind);
         var clientId = (string)input["clientId"]!;
-        var requested = TokenCacheKey.Create(
-            authority.CacheIdentity,
-            clientId,
-            scopes,
-            authority.ScopesAreCaseInsensitive,
-            claims: (string?)input["claims"],
-            extraParameters: input["extraParameters"]!.AsArray().Select(p => new KeyValuePair<string, string>((string)p![0]!, (string)p[1]!)).ToArray());
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions { Authority = authority, ClientId = clientId, Credential = credential, HttpClient = new HttpClient(handler) });
+        var requested = client.KeyFor(new TokenRequestParameters(input["scopes"]!.AsArray().Select(s => (string)s!).ToArray())
+        {
+            Claims = (string?)input["claims"],
+            ExtraParameters = input["extraParameters"]!.AsArray().Select(p => new KeyValuePair<string, string>((string)p![0]!, (string)p[1]!)).ToArray(),
+        });
         var context = new ClientAuthenticationContext(clientId, endpoint, authority, TimeProvider.System);
         return TokenRequestFactory.CreateAsync(context, credential, requested, requested.Claims, (string)input["correlationId"]!, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
@@ -78,5 +80,20 @@ internal static class TokenRequestCases
         }
 
         return request.Headers.TryGetValues(name, out var values) ? string.Join(", ", values) : null;
+    }
+}
+
+/// <summary>Builds the certificate credential a <c>certificate-checks.json</c> input describes and signs one assertion at its time.</summary>
+internal static class CertificateCheckCases
+{
+    public const string ClientId = VectorGenerator.ClientId;
+
+    /// <summary>Throws <see cref="ClientCredentialsConfigurationException"/> when the input is refused.</summary>
+    public static string CreateAssertion(JsonObject input)
+    {
+        var certificate = VectorFiles.LoadCertificate((string)input["certificate"]!, (string?)input["privateKey"]);
+        var credential = new CertificateCredential(certificate, VectorGenerator.OptionsFrom(input));
+        var kind = Enum.Parse<AuthorityKind>((string)input["authorityKind"]!);
+        return credential.CreateAssertion(ClientId, new Uri("https://auth.example.com/oauth2/token"), kind, DateTimeOffset.FromUnixTimeSeconds((long)input["nowUnix"]!), VectorGenerator.Jti);
     }
 }

@@ -1,0 +1,46 @@
+namespace ClientCredentials.Protocol;
+
+/// <summary>
+/// A second cache level behind the in-memory <see cref="TokenCache"/>, for example a distributed store shared by every
+/// instance of a service (package <c>ClientCredentials.Protocol.Caching</c>); set it with
+/// <see cref="TokenCacheOptions.SecondLevel"/>. The memory cache consults it only on a miss, inside its single flight for
+/// the key and before the token endpoint; it hands it every token it then obtains (refreshes ahead of expiry
+/// included), tells it when that request failed, and asks it to remove a token a resource rejected. A hit never
+/// reaches it. Keys are the cache key's canonical form: the same text in every process for the same request, which
+/// names the client in clear, so a store must hash it.
+/// </summary>
+/// <remarks>
+/// An implementation must tolerate its own failures: the memory cache treats an exception from
+/// <see cref="TryGetAsync"/> as a miss and from the other calls as nothing, and logs it; a slow store slows the miss
+/// path, so bound every call. The writes and removals run without making a caller wait.
+/// </remarks>
+public abstract class TokenCacheSecondLevel
+{
+    /// <summary>
+    /// The token stored under <paramref name="cacheKey"/>, with <see cref="AccessToken.Source"/>
+    /// <see cref="TokenSource.DistributedCache"/>, or null; never a token past the fresh window it was stored with. It may
+    /// wait for another instance that is asking the token endpoint for the same key (bounded by
+    /// <paramref name="cancellationToken"/>, the shared request's deadline). After a null, the memory cache asks the
+    /// endpoint and then calls <see cref="SetAsync"/> or <see cref="AcquisitionFailedAsync"/> for the key.
+    /// </summary>
+    public abstract Task<AccessToken?> TryGetAsync(string cacheKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="token"/> (its <see cref="AccessToken.RefreshOn"/> filled in) under
+    /// <paramref name="cacheKey"/>, to be served until <paramref name="freshUntil"/>: its expiry minus the memory cache's
+    /// <see cref="TokenCacheOptions.ExpiryBuffer"/>, and no longer.
+    /// </summary>
+    public abstract Task SetAsync(string cacheKey, AccessToken token, DateTimeOffset freshUntil, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the token stored under <paramref name="cacheKey"/> only if it is still <paramref name="rejected"/> (another
+    /// instance may have stored a new one). From the moment this is called, <see cref="TryGetAsync"/> must not return it.
+    /// </summary>
+    public abstract Task RemoveAsync(string cacheKey, AccessToken rejected, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The token request that followed a null from <see cref="TryGetAsync"/> failed: an implementation that made other
+    /// instances wait for this one lets them go. Does nothing by default.
+    /// </summary>
+    public virtual Task AcquisitionFailedAsync(string cacheKey, CancellationToken cancellationToken) => Task.CompletedTask;
+}
