@@ -65,7 +65,10 @@ internal static class TokenCommand
                 var authorityInput = authority.Read(parse);
                 if (parse.GetValue(managedIdentity))
                 {
-                    RejectWithManagedIdentity(authorityInput, parse.GetValue(secretEnv), parse.GetValue(secretStdin), certificate.Read(parse), parse.GetValue(assertionFile));
+                    RejectWithManagedIdentity(
+                        authorityInput,
+                        new CredentialInput(parse.GetValue(secretEnv), parse.GetValue(secretStdin), certificate.Read(parse), parse.GetValue(assertionFile), parse.GetValue(clientAuth)) { TlsCaFile = parse.GetValue(tlsCaFile) },
+                        new DPoPInput(parse.GetValue(dpop), parse.GetValue(dpopKey), parse.GetValue(dpopUrl), parse.GetValue(dpopMethod), parse.GetValue(dpopNonce)));
                     var managedScopes = ScopeResolver.Resolve(new ScopeInput(parse.GetValue(scopes) ?? [], parse.GetValue(resource)));
                     var managedToken = await ManagedIdentityAcquisition.AcquireAsync(authorityInput.ClientId, managedScopes, TimeSpan.FromSeconds(parse.GetValue(timeout)), context, parse.GetValue(global.Verbose), cancellationToken).ConfigureAwait(false);
                     TokenWriter.Write(context.Out, format, managedToken, context.TimeProvider.GetUtcNow());
@@ -111,19 +114,30 @@ internal static class TokenCommand
         }).ConfigureAwait(false);
     }
 
-    /// <summary>A managed identity needs no authority and no credential: any of them alongside it is a mistake.</summary>
-    private static void RejectWithManagedIdentity(Acquisition.AuthorityInput authority, string? secretEnv, bool secretStdin, Acquisition.CertificateInput certificate, string? assertionFile)
+    /// <summary>
+    /// A managed identity needs no authority and no credential, and its endpoints authenticate the Azure resource
+    /// itself and issue Bearer tokens over their own channel: any authority, credential, client authentication, DPoP
+    /// or TLS option alongside it would be silently ignored, so it is refused, every such option named.
+    /// </summary>
+    private static void RejectWithManagedIdentity(AuthorityInput authority, CredentialInput credential, DPoPInput dpop)
     {
+        var certificate = credential.Certificate;
         var given = new (string Option, bool Set)[]
         {
             ("--tenant", authority.Tenant is not null), ("--instance", authority.Instance is not null), ("--region", authority.Region is not null),
             ("--regional-instance", authority.RegionalInstance is not null), ("--authority", authority.Authority is not null),
-            ("--token-endpoint", authority.TokenEndpoint is not null), ("--issuer", authority.Issuer is not null), ("--secret-env", secretEnv is not null),
-            ("--secret-stdin", secretStdin), ("--certificate", certificate.Path is not null), ("--assertion-file", assertionFile is not null),
+            ("--token-endpoint", authority.TokenEndpoint is not null), ("--issuer", authority.Issuer is not null), ("--secret-env", credential.SecretEnv is not null),
+            ("--secret-stdin", credential.SecretStdin), ("--certificate", certificate.Path is not null), ("--certificate-password-env", certificate.PasswordEnv is not null),
+            ("--certificate-password-stdin", certificate.PasswordStdin), ("--send-x5c", certificate.SendX5c), ("--signing-alg", certificate.SigningAlg is not null),
+            ("--assertion-audience", certificate.AssertionAudience is not null), ("--assertion-file", credential.AssertionFile is not null),
+            ("--client-auth", credential.ClientAuth is not null), ("--dpop", dpop.Enabled), ("--dpop-key", dpop.KeyFile is not null), ("--dpop-url", dpop.Url is not null),
+            ("--dpop-method", dpop.Method is not null), ("--dpop-nonce", dpop.Nonce is not null), ("--tls-ca-file", credential.TlsCaFile is not null),
         }.Where(o => o.Set).Select(o => o.Option).ToList();
         if (given.Count > 0)
         {
-            throw new CliUsageException($"--managed-identity gets the token from the Azure resource's managed identity: it takes no authority or credential, so remove {string.Join(", ", given)}.");
+            throw new CliUsageException(
+                $"--managed-identity gets the token from the Azure resource's managed identity endpoint, which authenticates the resource itself and issues Bearer tokens: " +
+                $"it takes no authority, credential, client authentication, DPoP or TLS option, so remove {string.Join(", ", given)}.");
         }
     }
 }
