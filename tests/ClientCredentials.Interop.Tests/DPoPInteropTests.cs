@@ -98,6 +98,27 @@ public sealed class DPoPInteropTests(OidcProviderFixture server)
         }
     }
 
+    [Fact]
+    public async Task Verbose_output_describes_the_proofs_but_prints_no_proof_secret_or_token()
+    {
+        var result = await CcToken.RunAsync(
+            ["token", "--issuer", server.Issuer.OriginalString, "--client-id", InteropClients.DPoPId, "--scope", "api:read", "--secret-env", "SECRET",
+                "--dpop", "--dpop-url", server.Api.AbsoluteUri, "--output", "json", "--verbose"],
+            new Dictionary<string, string> { ["SECRET"] = InteropClients.DPoPSecret });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var output = result.Json();
+        // The token request went out twice (oidc-provider asks for its nonce first): two proofs, each described.
+        Assert.Contains("> DPoP: <redacted proof sha256:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("htm POST", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("with the server's nonce", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(InteropClients.DPoPSecret, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(output.GetProperty("access_token").GetString()!, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(output.GetProperty("dpop_proof").GetString()!, result.Stderr, StringComparison.Ordinal);
+        // No compact JWS of any kind (proof, assertion, token): each starts with a Base64url JSON header, "eyJ".
+        Assert.DoesNotContain("eyJ", result.Stderr, StringComparison.Ordinal);
+    }
+
     private async Task<string[]> CliHeadersAsync(string keyFile, params string[] more)
     {
         var result = await CcToken.RunAsync(
