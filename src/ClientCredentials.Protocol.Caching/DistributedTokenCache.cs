@@ -20,7 +20,8 @@ namespace ClientCredentials.Protocol.Caching;
 /// key; keys are a SHA-256 behind <see cref="DistributedTokenCacheOptions.KeyPrefix"/>. Each store call has its own
 /// short timeout and all share one circuit breaker: a failing store is a miss, never an error for a caller. On Redis
 /// (<see cref="OnRedis"/>) a lease per key makes one instance of the fleet ask the endpoint while the others wait for its
-/// token (<see cref="DistributedTokenCacheOptions.FleetSingleFlight"/>).
+/// token (<see cref="DistributedTokenCacheOptions.FleetSingleFlight"/>), for a cold miss and for a refresh ahead of
+/// expiry alike; during a refresh the others keep serving the token in their memory.
 /// </summary>
 public sealed class DistributedTokenCache : TokenCacheSecondLevel
 {
