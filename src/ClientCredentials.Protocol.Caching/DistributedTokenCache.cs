@@ -20,7 +20,8 @@ namespace ClientCredentials.Protocol.Caching;
 /// key; keys are a SHA-256 behind <see cref="DistributedTokenCacheOptions.KeyPrefix"/>. Each store call has its own
 /// short timeout and all share one circuit breaker: a failing store is a miss, never an error for a caller. On Redis
 /// (<see cref="OnRedis"/>) a lease per key makes one instance of the fleet ask the endpoint while the others wait for its
-/// token (<see cref="DistributedTokenCacheOptions.FleetSingleFlight"/>).
+/// token (<see cref="DistributedTokenCacheOptions.FleetSingleFlight"/>), for a cold miss and for a refresh ahead of
+/// expiry alike; during a refresh the others keep serving the token in their memory.
 /// </summary>
 public sealed class DistributedTokenCache : TokenCacheSecondLevel
 {
@@ -97,16 +98,44 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
     }
 
     /// <inheritdoc />
-    public override async Task<AccessToken?> TryGetAsync(string cacheKey, CancellationToken cancellationToken)
+    public override async Task<TokenCacheSecondLevelEntry?> TryGetAsync(string cacheKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cacheKey);
         var key = StoreKey.For(cacheKey, _options.KeyPrefix);
-        if (await ReadAsync(key, firstRead: true, cancellationToken).ConfigureAwait(false) is { } stored)
+        if (await ReadAsync(key, firstRead: true, replacing: null, cancellationToken).ConfigureAwait(false) is { } stored)
         {
             return stored;
         }
 
-        return _leases is null ? null : await LeadOrWaitAsync(_leases, key, cancellationToken).ConfigureAwait(false);
+        return _leases is null ? null : await LeadOrWaitAsync(_leases, key, replacing: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Before this instance refreshes <paramref name="current"/> ahead of its expiry: a newer token in the store (another
+    /// instance refreshed the key) is returned at once; otherwise, on Redis, the key's lease decides which instance of the
+    /// fleet refreshes it. The holder gets null and asks the endpoint; the others wait in the background, serving
+    /// <paramref name="current"/> meanwhile, for its token. A holder that dies, a wait past
+    /// <see cref="DistributedTokenCacheOptions.LeaseDuration"/> or a store that fails makes this instance refresh itself.
+    /// </summary>
+    public override async Task<TokenCacheSecondLevelEntry?> TryGetRefreshedAsync(string cacheKey, AccessToken current, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cacheKey);
+        ArgumentNullException.ThrowIfNull(current);
+        var key = StoreKey.For(cacheKey, _options.KeyPrefix);
+        BeginWork();
+        try
+        {
+            if (await ReadAsync(key, firstRead: true, replacing: current, cancellationToken).ConfigureAwait(false) is { } newer)
+            {
+                return newer;
+            }
+
+            return _leases is null ? null : await LeadOrWaitAsync(_leases, key, replacing: current, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            EndWork();
+        }
     }
 
     /// <inheritdoc />
@@ -234,7 +263,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
     /// the lease; past <see cref="DistributedTokenCacheOptions.LeaseDuration"/> of waiting, or when Redis cannot be
     /// asked, this instance asks the endpoint without a lease. The shared request's deadline bounds all of it.
     /// </summary>
-    private async Task<AccessToken?> LeadOrWaitAsync(RedisFleetLeases leases, StoreKey key, CancellationToken cancellationToken)
+    private async Task<TokenCacheSecondLevelEntry?> LeadOrWaitAsync(RedisFleetLeases leases, StoreKey key, AccessToken? replacing, CancellationToken cancellationToken)
     {
         var waitUntil = _time.GetUtcNow() + _options.LeaseDuration;
         while (true)
@@ -252,7 +281,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
                 _held[key.Id] = owner;
 
                 // A holder that finished between this instance's read and its lease has stored the token already.
-                if (await ReadAsync(key, firstRead: false, cancellationToken).ConfigureAwait(false) is { } stored)
+                if (await ReadAsync(key, firstRead: false, replacing, cancellationToken).ConfigureAwait(false) is { } stored)
                 {
                     await ReleaseLeaseAsync(key).ConfigureAwait(false);
                     return stored;
@@ -265,7 +294,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
             if (remaining > TimeSpan.Zero)
             {
                 DistributedTokenCacheLog.WaitingForLeaseHolder(_logger, key.Id, remaining);
-                var (stored, leaseEnded) = await WaitForHolderAsync(leases, key, waitUntil, cancellationToken).ConfigureAwait(false);
+                var (stored, leaseEnded) = await WaitForHolderAsync(leases, key, replacing, waitUntil, cancellationToken).ConfigureAwait(false);
                 if (stored is not null)
                 {
                     DistributedTokenCacheTelemetry.LeaseCounter.Add(1, new KeyValuePair<string, object?>("outcome", "served"));
@@ -300,7 +329,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
     /// Waits for the lease holder's token: woken by its announcement, or at each poll interval, until
     /// <paramref name="waitUntil"/>. Returns the token, or whether the lease ended without one.
     /// </summary>
-    private async Task<(AccessToken? Stored, bool LeaseEnded)> WaitForHolderAsync(RedisFleetLeases leases, StoreKey key, DateTimeOffset waitUntil, CancellationToken cancellationToken)
+    private async Task<(TokenCacheSecondLevelEntry? Stored, bool LeaseEnded)> WaitForHolderAsync(RedisFleetLeases leases, StoreKey key, AccessToken? replacing, DateTimeOffset waitUntil, CancellationToken cancellationToken)
     {
         await _calls.TryAsync("subscribe", static async (leases, _) => { await leases.EnsureSubscribedAsync().ConfigureAwait(false); return true; }, leases, cancellationToken).ConfigureAwait(false);
         while (true)
@@ -323,7 +352,7 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
                 leases.Forget(key.Id, announcement);
             }
 
-            if (await ReadAsync(key, firstRead: false, cancellationToken).ConfigureAwait(false) is { } stored)
+            if (await ReadAsync(key, firstRead: false, replacing, cancellationToken).ConfigureAwait(false) is { } stored)
             {
                 return (stored, false);
             }
@@ -338,9 +367,10 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
 
     /// <summary>
     /// Reads the key's stored token: a miss when the store fails, holds nothing, or holds a value that does not decrypt,
-    /// has another format version or belongs to another key (logged), is no longer fresh, or is a token a resource rejected.
+    /// has another format version or belongs to another key (logged), is no longer fresh, is a token a resource rejected,
+    /// or — before a refresh of <paramref name="replacing"/> — is that token or one that expires no later.
     /// </summary>
-    private async Task<AccessToken?> ReadAsync(StoreKey key, bool firstRead, CancellationToken cancellationToken)
+    private async Task<TokenCacheSecondLevelEntry?> ReadAsync(StoreKey key, bool firstRead, AccessToken? replacing, CancellationToken cancellationToken)
     {
         var (read, value) = await _calls.TryAsync("read", static (s, ct) => s.store.GetAsync(s.key, ct), (store: _store, key: key.Value), cancellationToken).ConfigureAwait(false);
         if (!read || value is null)
@@ -369,8 +399,14 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
             return null;
         }
 
+        if (replacing is not null && !IsNewer(stored.Token, replacing))
+        {
+            CountMiss(firstRead, "not_newer");
+            return null;
+        }
+
         DistributedTokenCacheTelemetry.HitCounter.Add(1);
-        return stored.Token;
+        return new TokenCacheSecondLevelEntry(stored.Token, stored.FreshUntil);
     }
 
     private bool IsServable(StoreKey key, StoredToken stored, DateTimeOffset now)
@@ -395,6 +431,10 @@ public sealed class DistributedTokenCache : TokenCacheSecondLevel
 
         return true;
     }
+
+    /// <summary>A stored token replaces the one in memory only if it is another token that expires later.</summary>
+    private static bool IsNewer(AccessToken stored, AccessToken current) =>
+        !string.Equals(stored.Token, current.Token, StringComparison.Ordinal) && stored.ExpiresOn > current.ExpiresOn;
 
     private static void CountMiss(bool count, string reason)
     {

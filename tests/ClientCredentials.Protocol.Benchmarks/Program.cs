@@ -8,6 +8,9 @@ using ClientCredentials.Protocol.Benchmarks.Stampede;
 //   entry-size                             bytes kept per cached token beyond the token string, markdown table
 //   tenant-memory [counts...] [--msal-max N]  bytes kept per cached tenant on one client, this library and MSAL.NET
 //   miss-bytes [calls]                     quick bytes and time per miss of each miss contender (steering, not figures)
+//   l2-bytes                               bytes stored per token in the shared store, this library and Microsoft.Identity.Web
+//   fleet-cold-start [--trials 3] [--delay-ms 100]  K = 2, 4, 8 cold processes at once: token requests, ours and Microsoft.Identity.Web
+//   fleet-member ...                       one instance of the fleet-cold-start mode (started by it, not by hand)
 //   anything else                          BenchmarkDotNet (--filter, --job, --list flat, ...)
 switch (args.FirstOrDefault())
 {
@@ -23,6 +26,17 @@ switch (args.FirstOrDefault())
     case "tenant-memory":
         ClientCredentials.Protocol.Benchmarks.Tenants.TenantMemoryReport.Run(Counts(args, [10_000, 1_000_000]), IntOption(args, "--msal-max", 10_000));
         break;
+    case "l2-bytes":
+        await ClientCredentials.Protocol.Benchmarks.Distributed.StoredBytesReport.RunAsync();
+        break;
+    case "fleet-cold-start":
+        await ClientCredentials.Protocol.Benchmarks.Distributed.FleetColdStartReport.RunAsync(
+            fleetSizes: [2, 4, 8],
+            trials: IntOption(args, "--trials", 3),
+            endpointDelay: TimeSpan.FromMilliseconds(IntOption(args, "--delay-ms", 100)));
+        break;
+    case "fleet-member":
+        return await ClientCredentials.Protocol.Benchmarks.Distributed.FleetColdStartReport.RunMemberAsync(args);
     case "entry-size":
         EntryOverheadReport.Run(args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000]);
         break;
@@ -31,6 +45,8 @@ switch (args.FirstOrDefault())
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, ManualConfig.Union(DefaultConfig.Instance, ManualConfig.CreateEmpty().WithBuildTimeout(TimeSpan.FromMinutes(10))));
         break;
 }
+
+return 0;
 
 static int IntOption(string[] args, string name, int fallback)
 {

@@ -62,6 +62,43 @@ public sealed class CrossProcessFleetTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    public async Task Instances_past_the_refresh_point_at_once_send_one_request_for_the_refresh_and_all_take_its_token(int instances)
+    {
+        // The refresh answer is slow, so the other instances find its lease held and wait for its token.
+        _endpoint.StubSequence(
+            WireMockResponses.Post(FleetKit.TokenPath),
+            WireMockResponses.AccessToken("first-" + FleetKit.NewToken(), expiresInSeconds: 3600),
+            WireMockResponses.AccessToken("refreshed-" + FleetKit.NewToken(), expiresInSeconds: 3600).DelayedBy(TimeSpan.FromMilliseconds(300)),
+            WireMockResponses.AccessToken("extra-" + FleetKit.NewToken(), expiresInSeconds: 3600));
+        var clockStart = DateTimeOffset.UtcNow;
+        var fleet = await Task.WhenAll(Enumerable.Range(0, instances).Select(_ => FleetMemberProcess.StartAsync(_server.Configuration, _endpoint.BaseAddress, _prefix, _keyRing, 2000, clockStart)));
+        try
+        {
+            var cold = await AskAllAsync(fleet, "get");
+            var firstToken = Assert.Single(cold.Select(answer => answer.Split(' ')[2]).Distinct());
+            Assert.Equal(1, _endpoint.RequestCount);
+
+            // Half-life of a one-hour token is 30 minutes: 31 minutes on, every hit starts a refresh ahead of expiry.
+            Assert.All(await AskAllAsync(fleet, "advance 1860"), answer => Assert.Equal("advanced", answer));
+            var duringRefresh = await AskAllAsync(fleet, "get");
+            Assert.All(duringRefresh, answer => Assert.Equal($"token Cache {firstToken}", answer));
+            Assert.All(await AskAllAsync(fleet, "settle"), answer => Assert.Equal("settled", answer));
+
+            var refreshed = await AskAllAsync(fleet, "get");
+            var refreshedToken = Assert.Single(refreshed.Select(answer => answer.Split(' ')[2]).Distinct());
+            Assert.NotEqual(firstToken, refreshedToken);
+            Assert.All(refreshed, answer => Assert.StartsWith("token Cache ", answer, StringComparison.Ordinal));
+            Assert.Equal(2, _endpoint.RequestCount);
+        }
+        finally
+        {
+            await Task.WhenAll(fleet.Select(member => member.DisposeAsync().AsTask()));
+        }
+    }
+
     [Fact]
     public async Task The_store_holds_no_part_of_the_token_and_a_changed_byte_makes_a_restarted_instance_ask_again()
     {
@@ -126,6 +163,13 @@ public sealed class CrossProcessFleetTests : IAsyncLifetime
         {
             await Task.WhenAll(fleet.Select(member => member.DisposeAsync().AsTask()));
         }
+    }
+
+    /// <summary>Sends <paramref name="command"/> to every instance at once and reads each answer.</summary>
+    private static async Task<string[]> AskAllAsync(FleetMemberProcess[] fleet, string command)
+    {
+        await Task.WhenAll(fleet.Select(member => member.SendAsync(command)));
+        return await Task.WhenAll(fleet.Select(member => member.ReadLineAsync()));
     }
 
     private async Task<FleetMemberProcess[]> StartFleetAsync(int instances, int operationTimeoutMs) =>

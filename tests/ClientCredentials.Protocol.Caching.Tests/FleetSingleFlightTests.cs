@@ -68,6 +68,30 @@ public sealed class FleetSingleFlightTests(RedisServerFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_refresh_ahead_whose_lease_a_dead_instance_holds_is_done_by_this_instance_once_the_lease_expires()
+    {
+        _endpoint.StubSequence(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken("first-" + FleetKit.NewToken(), 3600), WireMockResponses.AccessToken("refreshed-" + FleetKit.NewToken(), 3600));
+        var clock = new TestClock(DateTimeOffset.UtcNow);
+        var level = new StoreSignal(FleetKit.OnRedis(fixture.Redis, _options with { LeaseDuration = TimeSpan.FromSeconds(5) }));
+        var instance = FleetKit.Instance(_endpoint, level, timeProvider: clock);
+        var first = await instance.GetTokenAsync();
+        await level.Inner.WhenIdleAsync();
+        level.Reset();
+        var leaseKey = $"{_options.KeyPrefix}l:{Hash(await RedisSecondLevelTests.CanonicalKeyOfAsync(instance))}";
+        Assert.True(await fixture.Redis.GetDatabase().StringSetAsync(leaseKey, "a-holder-that-died", TimeSpan.FromSeconds(1), When.NotExists));
+
+        clock.Advance(first.RefreshOn!.Value - clock.GetUtcNow());
+        var duringRefresh = await instance.GetTokenAsync();
+        await level.Stored.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await level.Inner.WhenIdleAsync();
+
+        Assert.Equal(first.Token, duringRefresh.Token);
+        Assert.StartsWith("refreshed-", (await instance.GetTokenAsync()).Token, StringComparison.Ordinal);
+        Assert.Equal(2, _endpoint.RequestCount);
+        Assert.False(await fixture.Redis.GetDatabase().KeyExistsAsync(leaseKey));
+    }
+
+    [Fact]
     public async Task Without_fleet_single_flight_each_cold_instance_asks_for_itself()
     {
         _endpoint.Stub(WireMockResponses.Post(FleetKit.TokenPath), WireMockResponses.AccessToken(FleetKit.NewToken()).DelayedBy(TimeSpan.FromMilliseconds(300)));
@@ -77,6 +101,30 @@ public sealed class FleetSingleFlightTests(RedisServerFixture fixture) : IClassF
         await Task.WhenAll(instances.Select(instance => instance.GetTokenAsync().AsTask()));
 
         Assert.Equal(3, _endpoint.RequestCount);
+    }
+
+    /// <summary>The distributed cache with a signal: the memory cache handed it a token to store (having stored it in memory just before).</summary>
+    private sealed class StoreSignal(DistributedTokenCache inner) : TokenCacheSecondLevel
+    {
+        public DistributedTokenCache Inner => inner;
+
+        public TaskCompletionSource Stored { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Reset() => Stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override Task<TokenCacheSecondLevelEntry?> TryGetAsync(string cacheKey, CancellationToken cancellationToken) => inner.TryGetAsync(cacheKey, cancellationToken);
+
+        public override Task<TokenCacheSecondLevelEntry?> TryGetRefreshedAsync(string cacheKey, AccessToken current, CancellationToken cancellationToken) => inner.TryGetRefreshedAsync(cacheKey, current, cancellationToken);
+
+        public override Task SetAsync(string cacheKey, AccessToken token, DateTimeOffset freshUntil, CancellationToken cancellationToken)
+        {
+            Stored.TrySetResult();
+            return inner.SetAsync(cacheKey, token, freshUntil, cancellationToken);
+        }
+
+        public override Task RemoveAsync(string cacheKey, AccessToken rejected, CancellationToken cancellationToken) => inner.RemoveAsync(cacheKey, rejected, cancellationToken);
+
+        public override Task AcquisitionFailedAsync(string cacheKey, CancellationToken cancellationToken) => inner.AcquisitionFailedAsync(cacheKey, cancellationToken);
     }
 
     private static string Hash(string canonicalKey) =>

@@ -309,10 +309,11 @@ public sealed class RedisSecondLevelTests(RedisServerFixture fixture) : IClassFi
     {
         public TaskCompletionSource<string> Key { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override Task<AccessToken?> TryGetAsync(string cacheKey, CancellationToken cancellationToken)
+        public override Task<TokenCacheSecondLevelEntry?> TryGetAsync(string cacheKey, CancellationToken cancellationToken)
         {
             Key.TrySetResult(cacheKey);
-            return Task.FromResult<AccessToken?>(new AccessToken("recorded", "Bearer", DateTimeOffset.UtcNow.AddHours(1), null, null, [FleetKit.Scope], null, TokenSource.DistributedCache));
+            var expiresOn = DateTimeOffset.UtcNow.AddHours(1);
+            return Task.FromResult<TokenCacheSecondLevelEntry?>(new(new AccessToken("recorded", "Bearer", expiresOn, null, null, [FleetKit.Scope], null, TokenSource.DistributedCache), expiresOn.AddMinutes(-5)));
         }
 
         public override Task SetAsync(string cacheKey, AccessToken token, DateTimeOffset freshUntil, CancellationToken cancellationToken) => Task.CompletedTask;

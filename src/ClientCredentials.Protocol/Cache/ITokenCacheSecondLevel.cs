@@ -3,7 +3,8 @@ namespace ClientCredentials.Protocol;
 /// <summary>
 /// A second cache level between this process's memory and the token endpoint, for example a distributed cache that
 /// a fleet of instances shares. <see cref="TokenCache"/> consults it only on a memory miss, inside the single flight
-/// for the key (so concurrent misses in one process make one call), before it asks the token endpoint; it writes
+/// for the key (so concurrent misses in one process make one call), before it asks the token endpoint, and before a
+/// background refresh (another instance may have refreshed the key already); it writes
 /// every token obtained from the endpoint (including refreshes ahead of expiry) to it, and removes a token a resource
 /// rejected. A hit never touches it.
 /// </summary>
@@ -14,8 +15,14 @@ namespace ClientCredentials.Protocol;
 /// </remarks>
 internal interface ITokenCacheSecondLevel
 {
-    /// <summary>The token stored for <paramref name="key"/>, or null. A token past its expiry must not be returned.</summary>
-    ValueTask<AccessToken?> TryGetAsync(TokenCacheKey key, CancellationToken cancellationToken);
+    /// <summary>The token stored for <paramref name="key"/> with the fresh-until it was stored with, or null. A token past its expiry must not be returned.</summary>
+    ValueTask<TokenCacheSecondLevelEntry?> TryGetAsync(TokenCacheKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Before a background refresh of <paramref name="current"/>: a newer token for <paramref name="key"/> (another
+    /// instance refreshed it), or null when this instance should ask the endpoint.
+    /// </summary>
+    ValueTask<TokenCacheSecondLevelEntry?> TryGetRefreshedAsync(TokenCacheKey key, AccessToken current, CancellationToken cancellationToken) => default;
 
     /// <summary>
     /// Stores <paramref name="token"/> (with its <see cref="AccessToken.RefreshOn"/> filled in) for

@@ -10,8 +10,11 @@ internal sealed class SecondLevelAdapter(TokenCacheSecondLevel level) : ITokenCa
 {
     public static ITokenCacheSecondLevel? For(TokenCacheSecondLevel? level) => level is null ? null : new SecondLevelAdapter(level);
 
-    public async ValueTask<AccessToken?> TryGetAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
-        await level.TryGetAsync(TextOf(key), cancellationToken).ConfigureAwait(false);
+    public ValueTask<TokenCacheSecondLevelEntry?> TryGetAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
+        new(level.TryGetAsync(TextOf(key), cancellationToken));
+
+    public ValueTask<TokenCacheSecondLevelEntry?> TryGetRefreshedAsync(TokenCacheKey key, AccessToken current, CancellationToken cancellationToken) =>
+        new(level.TryGetRefreshedAsync(TextOf(key), current, cancellationToken));
 
     public ValueTask SetAsync(TokenCacheKey key, AccessToken token, DateTimeOffset freshUntil, CancellationToken cancellationToken) =>
         new(level.SetAsync(TextOf(key), token, freshUntil, cancellationToken));

@@ -267,15 +267,17 @@ public sealed class TokenCache
                 return;
             }
 
-            // A second level may answer a miss (not a refresh or a forced request: those want a new token).
-            if (reuse == FlightReuse.AnyFreshEntry && SecondLevel is { } secondLevel && await TryGetFromSecondLevelAsync(secondLevel, key).ConfigureAwait(false) is { } shared)
+            // A second level may answer a miss, and a refresh ahead of expiry with a token another instance refreshed
+            // (not a forced request: it wants a new token from the endpoint).
+            if (reuse != FlightReuse.None && SecondLevel is { } secondLevel
+                && await TryGetFromSecondLevelAsync(secondLevel, key, reuse == FlightReuse.FreshEntryOtherThanReplaced ? replacing?.Token : null).ConfigureAwait(false) is { } shared)
             {
                 var sharedAt = _time.GetUtcNow();
-                var sharedEntry = TokenCacheEntry.Create(shared, sharedAt, _options, out var sharedReturned);
+                var sharedEntry = TokenCacheEntry.FromSecondLevel(shared, sharedAt, _options, out var sharedReturned);
                 if (sharedEntry.IsFresh(sharedAt.UtcTicks))
                 {
                     _store.Store(key, sharedEntry, sharedAt.UtcTicks);
-                    Complete(key, flight, sharedReturned.Source == TokenSource.DistributedCache ? sharedReturned : sharedReturned.With(TokenSource.DistributedCache));
+                    Complete(key, flight, sharedReturned);
                     return;
                 }
             }
@@ -291,10 +293,19 @@ public sealed class TokenCache
                     _ = WriteToSecondLevelAsync(level, key, returned, new DateTimeOffset(entry.FreshUntilTicks, TimeSpan.Zero));
                 }
             }
-            else if (_logger.IsEnabled(LogLevel.Debug))
+            else
             {
-                var fingerprint = TokenFingerprint.Of(acquired.Token);
-                TokenCacheLog.NotCachedAlreadyExpiring(_logger, key, fingerprint, acquired.ExpiresOn);
+                // Nothing to store: a second level that made other instances wait for this request lets them go.
+                if (reuse != FlightReuse.None && SecondLevel is { } level)
+                {
+                    _ = TellSecondLevelAsync(level, key);
+                }
+
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    var fingerprint = TokenFingerprint.Of(acquired.Token);
+                    TokenCacheLog.NotCachedAlreadyExpiring(_logger, key, fingerprint, acquired.ExpiresOn);
+                }
             }
 
             Complete(key, flight, returned);
@@ -307,7 +318,7 @@ public sealed class TokenCache
                 reuse == FlightReuse.FreshEntryOtherThanReplaced ? RefreshTag : ForegroundTag);
             _flights.TryRemove(new KeyValuePair<TokenCacheKey, TaskCompletionSource<AccessToken>>(key, flight));
             flight.TrySetException(failure);
-            if (reuse == FlightReuse.AnyFreshEntry && SecondLevel is { } level)
+            if (reuse != FlightReuse.None && SecondLevel is { } level)
             {
                 _ = TellSecondLevelAsync(level, key);
             }
@@ -318,14 +329,22 @@ public sealed class TokenCache
         }
     }
 
-    /// <summary>Asks the second level within the shared request's deadline; a failure or timeout there is a miss.</summary>
-    private async Task<AccessToken?> TryGetFromSecondLevelAsync(ITokenCacheSecondLevel secondLevel, TokenCacheKey key)
+    /// <summary>
+    /// Asks the second level within the shared request's deadline, on a miss or, when <paramref name="refreshing"/> is
+    /// set, for a token newer than it before a background refresh; a failure or timeout there is a miss.
+    /// </summary>
+    private async Task<TokenCacheSecondLevelEntry?> TryGetFromSecondLevelAsync(ITokenCacheSecondLevel secondLevel, TokenCacheKey key, AccessToken? refreshing)
     {
         using var deadline = new CancellationTokenSource(_options.SharedRequestTimeout, _time);
         try
         {
-            var token = await secondLevel.TryGetAsync(key, deadline.Token).ConfigureAwait(false);
-            return token is not null && token.ExpiresOnTicks > _time.GetUtcNow().UtcTicks ? token : null;
+            var shared = refreshing is null
+                ? await secondLevel.TryGetAsync(key, deadline.Token).ConfigureAwait(false)
+                : await secondLevel.TryGetRefreshedAsync(key, refreshing, deadline.Token).ConfigureAwait(false);
+            return shared is not null && shared.Token.ExpiresOnTicks > _time.GetUtcNow().UtcTicks
+                && (refreshing is null || !string.Equals(shared.Token.Token, refreshing.Token, StringComparison.Ordinal))
+                ? shared
+                : null;
         }
         catch (Exception failure)
         {

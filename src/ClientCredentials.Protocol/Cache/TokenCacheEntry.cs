@@ -55,6 +55,24 @@ internal sealed class TokenCacheEntry
         return new TokenCacheEntry(returned.With(TokenSource.Cache), freshUntil.UtcTicks, refreshOn.UtcTicks, now.UtcTicks);
     }
 
+    /// <summary>
+    /// Builds the entry for a token a second level returned at <paramref name="now"/>, exactly as the instance that
+    /// stored it had it: the same fresh-until (never past the expiry), refresh point and extended lifetime, so every
+    /// instance of a fleet refreshes and stops serving a shared token at the same instants. The copy the callers get is
+    /// marked <see cref="TokenSource.DistributedCache"/>.
+    /// </summary>
+    public static TokenCacheEntry FromSecondLevel(TokenCacheSecondLevelEntry shared, DateTimeOffset now, TokenCacheOptions options, out AccessToken returned)
+    {
+        var token = shared.Token;
+        var freshUntil = shared.FreshUntil < token.ExpiresOn ? shared.FreshUntil : token.ExpiresOn;
+        var refreshOn = token.RefreshOn ?? now + ((token.ExpiresOn - now) * options.RefreshAheadAt);
+        returned = token.RefreshOn is null
+            ? new AccessToken(token.Token, token.TokenType, token.ExpiresOn, refreshOn, token.ExtendedExpiresOn, token.Scopes, token.CorrelationId, TokenSource.DistributedCache) { AdditionalFields = token.AdditionalFields, RegionalRoute = token.RegionalRoute }
+            : token.Source == TokenSource.DistributedCache ? token : token.With(TokenSource.DistributedCache);
+
+        return new TokenCacheEntry(returned.With(TokenSource.Cache), freshUntil.UtcTicks, refreshOn.UtcTicks, now.UtcTicks);
+    }
+
     /// <summary>True while a hit may return the token.</summary>
     public bool IsFresh(long nowTicks) => nowTicks < FreshUntilTicks;
 

@@ -44,8 +44,9 @@ public sealed record TokenCacheOptions
     public TimeSpan SharedRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// A second cache level consulted inside the single flight between a memory miss and the token endpoint, and told
-    /// about every new token and every rejected one (package <c>ClientCredentials.Protocol.Caching</c>: a distributed
+    /// A second cache level consulted inside the single flight between a memory miss and the token endpoint, and before
+    /// a background refresh ahead of expiry (another instance may have refreshed the token), and told about every new
+    /// token and every rejected one (package <c>ClientCredentials.Protocol.Caching</c>: a distributed
     /// cache shared by a fleet). A hit never reaches it. Default null: memory only.
     /// </summary>
     public TokenCacheSecondLevel? SecondLevel { get; init; }

@@ -39,9 +39,10 @@ public static class FleetKit
         DistributedTokenCache.OnRedis(redis, protector ?? Protector, options, logger);
 
     /// <summary>One instance of the service: a client with its own memory cache over the shared second level.</summary>
-    public static ClientCredentialsClient Instance(LoopbackWireMock tokenEndpoint, TokenCacheSecondLevel secondLevel, string clientId = TestIds.SecretAppId) =>
+    public static ClientCredentialsClient Instance(LoopbackWireMock tokenEndpoint, TokenCacheSecondLevel secondLevel, string clientId = TestIds.SecretAppId, TimeProvider? timeProvider = null) =>
         new(new ClientCredentialsClientOptions
         {
+            TimeProvider = timeProvider,
             Authority = TokenAuthority.Entra(TestIds.TenantId, tokenEndpoint.BaseAddress.ToString()),
             ClientId = clientId,
             Credential = new ClientSecretCredential(Secret),

@@ -13,9 +13,19 @@ public sealed class FleetMemberProcess : IAsyncDisposable
 
     private FleetMemberProcess(Process process) => _process = process;
 
-    public static async Task<FleetMemberProcess> StartAsync(string redisConfiguration, Uri tokenEndpoint, string keyPrefix, string keyRing, int operationTimeoutMs)
+    /// <summary>
+    /// Starts an instance. With <paramref name="fleetClockStart"/>, its client runs on a fake clock that starts there and
+    /// moves only on <c>advance</c> commands, so a test moves the whole fleet past a refresh point at once.
+    /// </summary>
+    public static async Task<FleetMemberProcess> StartAsync(string redisConfiguration, Uri tokenEndpoint, string keyPrefix, string keyRing, int operationTimeoutMs, DateTimeOffset? fleetClockStart = null)
     {
-        var start = new ProcessStartInfo("dotnet", [ProgramPath, redisConfiguration, tokenEndpoint.ToString(), keyPrefix, keyRing, operationTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        List<string> arguments = [ProgramPath, redisConfiguration, tokenEndpoint.ToString(), keyPrefix, keyRing, operationTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        if (fleetClockStart is { } clockStart)
+        {
+            arguments.Add(clockStart.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var start = new ProcessStartInfo("dotnet", arguments)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -18,8 +18,8 @@ public class SecondLevelSeamTests
         return (time, new FakeTokenAcquirer(time), logger, level, new TokenCache(null, time, logger, level));
     }
 
-    private static AccessToken Shared(TestClock time, string token = "shared.token.from-l2") =>
-        new(token, "Bearer", time.GetUtcNow().AddHours(1), time.GetUtcNow().AddMinutes(30), null, ["https://graph.microsoft.com/.default"], "l2-correlation", TokenSource.IdentityProvider);
+    private static TokenCacheSecondLevelEntry Shared(TestClock time, string token = "shared.token.from-l2") =>
+        new(new(token, "Bearer", time.GetUtcNow().AddHours(1), time.GetUtcNow().AddMinutes(30), null, ["https://graph.microsoft.com/.default"], "l2-correlation", TokenSource.IdentityProvider), time.GetUtcNow().AddMinutes(55));
 
     [Fact]
     public async Task A_memory_miss_served_by_the_second_level_fills_memory_and_asks_no_endpoint()
@@ -101,11 +101,135 @@ public class SecondLevelSeamTests
         Assert.Equal((key, token.Token), (removed.Key, removed.Rejected.Token));
     }
 
+    [Fact]
+    public async Task A_second_level_hit_keeps_the_writers_fresh_until_refresh_point_and_extended_lifetime()
+    {
+        var (time, acquirer, _, level, cache) = Create();
+        var key = TestKeys.Graph();
+        var now = time.GetUtcNow();
+
+        // The writer got a 1-hour token 52 minutes ago: it serves it until 5 minutes before expiry, refreshed at half-life.
+        var token = new AccessToken("written.52.minutes.ago", "Bearer", now.AddMinutes(8), now.AddMinutes(-22), now.AddMinutes(68), ["https://graph.microsoft.com/.default"], "l2-correlation", TokenSource.IdentityProvider);
+        level.Stored[key] = new TokenCacheSecondLevelEntry(token, now.AddMinutes(3));
+
+        var fromLevel = await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        Assert.Equal((token.ExpiresOn, token.RefreshOn, token.ExtendedExpiresOn), (fromLevel.ExpiresOn, fromLevel.RefreshOn, fromLevel.ExtendedExpiresOn));
+        Assert.Equal(TokenSource.DistributedCache, fromLevel.Source);
+
+        // Past its refresh point already: the next hit returns it and starts one refresh, which asks the level first.
+        level.Stored.Clear();
+        Assert.Equal(token.Token, (await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None)).Token);
+        await cache.WhenIdleAsync();
+        Assert.Equal(1, level.RefreshReads);
+        Assert.Equal(1, acquirer.Calls);
+
+        // Served until the writer's fresh-until (expiry minus 5 minutes), not the later half-of-what-is-left point.
+        var replacement = cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        Assert.True(replacement.IsCompletedSuccessfully);
+        Assert.Equal(FakeTokenAcquirer.TokenText(1), (await replacement).Token);
+    }
+
+    [Fact]
+    public async Task A_second_level_hit_is_not_served_from_memory_past_the_writers_fresh_until()
+    {
+        var (time, acquirer, _, level, cache) = Create();
+        var key = TestKeys.Graph();
+        var now = time.GetUtcNow();
+        var token = new AccessToken("written.52.minutes.ago", "Bearer", now.AddMinutes(8), now.AddMinutes(30), null, ["https://graph.microsoft.com/.default"], null, TokenSource.IdentityProvider);
+        level.Stored[key] = new TokenCacheSecondLevelEntry(token, now.AddMinutes(3));
+        await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        level.Stored.Clear();
+
+        time.Advance(TimeSpan.FromMinutes(3) - TimeSpan.FromSeconds(1));
+        Assert.True(cache.GetTokenAsync(key, acquirer, false, CancellationToken.None).IsCompletedSuccessfully);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var after = await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+
+        Assert.Equal(FakeTokenAcquirer.TokenText(1), after.Token);
+        Assert.Equal(2, level.Reads);
+    }
+
+    [Fact]
+    public async Task A_refresh_ahead_takes_a_newer_token_from_the_second_level_and_asks_no_endpoint()
+    {
+        var (time, acquirer, _, level, cache) = Create();
+        var key = TestKeys.Graph();
+        var first = await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        time.Advance(first.RefreshOn!.Value - time.GetUtcNow());
+        var newer = Shared(time, "refreshed.by.another.instance");
+        level.Refreshed = newer;
+
+        var duringRefresh = cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        Assert.True(duringRefresh.IsCompletedSuccessfully);
+        Assert.Equal(first.Token, (await duringRefresh).Token);
+        await cache.WhenIdleAsync();
+        var after = await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+
+        Assert.Equal(newer.Token.Token, after.Token);
+        Assert.Equal(newer.Token.RefreshOn, after.RefreshOn);
+        Assert.Equal(first.Token, level.RefreshedFrom.Single().Token);
+        Assert.Equal(1, acquirer.Calls);
+    }
+
+    [Fact]
+    public async Task A_refresh_ahead_the_second_level_leaves_to_this_instance_asks_the_endpoint_and_writes_the_token()
+    {
+        var (time, acquirer, _, level, cache) = Create();
+        var key = TestKeys.Graph();
+        var first = await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        await level.Written.Reader.ReadAsync();
+        time.Advance(first.RefreshOn!.Value - time.GetUtcNow());
+
+        await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        await cache.WhenIdleAsync();
+        var written = await level.Written.Reader.ReadAsync();
+
+        Assert.Equal(1, level.RefreshReads);
+        Assert.Equal(2, acquirer.Calls);
+        Assert.Equal(FakeTokenAcquirer.TokenText(2), written.Token.Token);
+        Assert.Equal(FakeTokenAcquirer.TokenText(2), (await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None)).Token);
+    }
+
+    [Fact]
+    public async Task A_failed_refresh_ahead_tells_the_second_level_and_a_failing_level_is_the_old_refresh()
+    {
+        var (time, acquirer, logger, level, cache) = Create();
+        var key = TestKeys.Graph();
+        var first = await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        time.Advance(first.RefreshOn!.Value - time.GetUtcNow());
+        acquirer.FailWith(new TokenRequestTimeoutException(TimeSpan.FromSeconds(1), null));
+
+        await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        await cache.WhenIdleAsync();
+        Assert.Equal(1, level.FailuresTold);
+
+        acquirer.Succeed();
+        level.Failure = new InvalidOperationException("store down");
+        time.Advance(TokenCache.RefreshRetryDelay);
+        await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        await cache.WhenIdleAsync();
+
+        Assert.Equal(3, acquirer.Calls);
+        Assert.Equal(FakeTokenAcquirer.TokenText(3), (await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None)).Token);
+        Assert.Contains(logger.Records, r => r.EventId == 2006);
+    }
+
     private sealed class FakeSecondLevel : ITokenCacheSecondLevel
     {
         private int _reads;
+        private int _refreshReads;
+        private int _failuresTold;
 
-        public ConcurrentDictionary<TokenCacheKey, AccessToken> Stored { get; } = new();
+        public ConcurrentDictionary<TokenCacheKey, TokenCacheSecondLevelEntry> Stored { get; } = new();
+
+        /// <summary>What a refresh ahead of expiry is answered with: a token another instance refreshed, or null.</summary>
+        public TokenCacheSecondLevelEntry? Refreshed { get; set; }
+
+        public ConcurrentQueue<AccessToken> RefreshedFrom { get; } = new();
+
+        public int RefreshReads => Volatile.Read(ref _refreshReads);
+
+        public int FailuresTold => Volatile.Read(ref _failuresTold);
 
         public System.Threading.Channels.Channel<(TokenCacheKey Key, AccessToken Token, DateTimeOffset FreshUntil)> Written { get; } =
             System.Threading.Channels.Channel.CreateUnbounded<(TokenCacheKey, AccessToken, DateTimeOffset)>();
@@ -119,7 +243,7 @@ public class SecondLevelSeamTests
 
         public int Reads => Volatile.Read(ref _reads);
 
-        public async ValueTask<AccessToken?> TryGetAsync(TokenCacheKey key, CancellationToken cancellationToken)
+        public async ValueTask<TokenCacheSecondLevelEntry?> TryGetAsync(TokenCacheKey key, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _reads);
             if (Gate is { } gate)
@@ -128,6 +252,19 @@ public class SecondLevelSeamTests
             }
 
             return Failure is { } failure ? throw failure : Stored.GetValueOrDefault(key);
+        }
+
+        public ValueTask<TokenCacheSecondLevelEntry?> TryGetRefreshedAsync(TokenCacheKey key, AccessToken current, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _refreshReads);
+            RefreshedFrom.Enqueue(current);
+            return Failure is { } failure ? throw failure : ValueTask.FromResult(Refreshed);
+        }
+
+        public ValueTask AcquisitionFailedAsync(TokenCacheKey key, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _failuresTold);
+            return ValueTask.CompletedTask;
         }
 
         public ValueTask SetAsync(TokenCacheKey key, AccessToken token, DateTimeOffset freshUntil, CancellationToken cancellationToken)
