@@ -111,6 +111,37 @@ public sealed class TokenRequestTelemetryTests : IDisposable
         Assert.Single(_telemetry.Spans);
     }
 
+    [Fact]
+    public void The_meter_publishes_each_documented_instrument_with_its_unit_and_description()
+    {
+        var published = new List<(string Name, string? Unit, string? Description, string? Version)>();
+        using (var listener = new MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == ClientCredentialsTelemetry.Name)
+                {
+                    published.Add((instrument.Name, instrument.Unit, instrument.Description, instrument.Meter.Version));
+                }
+            };
+            listener.Start();
+        }
+
+        var version = typeof(ClientCredentialsTelemetry).Assembly.GetName().Version!.ToString();
+        Assert.All(published, instrument => Assert.Equal(version, instrument.Version));
+        Assert.Equal(
+            [
+                (ClientCredentialsTelemetry.CacheHits, "{request}", "Token requests answered from the cache."),
+                (ClientCredentialsTelemetry.CacheMisses, "{request}", "Token requests the cache could not answer."),
+                (ClientCredentialsTelemetry.CacheRefreshes, "{request}", "Background refresh-ahead requests started."),
+                (ClientCredentialsTelemetry.Failures, "{request}", "Token requests that failed."),
+                (ClientCredentialsTelemetry.RegionalFallbacks, "{request}", "Requests sent to the global endpoint after the regional one failed."),
+                (ClientCredentialsTelemetry.RequestDuration, "s", "Duration of token endpoint HTTP requests."),
+                (ClientCredentialsTelemetry.Throttled, "{request}", "Calls refused by client-side throttling."),
+            ],
+            published.Select(i => (i.Name, i.Unit, i.Description)).OrderBy(i => i.Name, StringComparer.Ordinal));
+    }
+
     /// <summary>Records the library's token request spans, request durations and throttled calls.</summary>
     private sealed class TelemetryRecorder : IDisposable
     {
