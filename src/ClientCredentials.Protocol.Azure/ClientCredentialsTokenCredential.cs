@@ -32,10 +32,11 @@ public sealed class ClientCredentialsTokenCredential : TokenCredential
     internal const string DisableMultiTenantVariable = "AZURE_IDENTITY_DISABLE_MULTITENANTAUTH";
 
     /// <summary>The entry of <see cref="AdditionallyAllowedTenants"/> that allows every tenant.</summary>
-    public const string AnyTenant = "*";
+    public const string AnyTenant = TenantAllowList.AnyTenant;
 
     private readonly ClientCredentialsClient _client;
     private readonly ILogger _logger;
+    private readonly TenantAllowList _allowList = TenantAllowList.None;
 
     // One parameters object per tenant and scope set (joined by spaces, which neither can contain: RFC 6749 §3.3), so
     // that the key each parameters object keeps makes repeated calls for the same request allocation-free.
@@ -54,13 +55,14 @@ public sealed class ClientCredentialsTokenCredential : TokenCredential
     /// <summary>
     /// Tenants other than the client's own that Azure SDK clients may ask for through
     /// <see cref="TokenRequestContext.TenantId"/> (tenant ids or domains, compared ignoring case), or <c>"*"</c> for
-    /// any tenant, as Azure.Identity's option of the same name. Default: none, so only the client's own tenant.
+    /// any tenant, as Azure.Identity's option of the same name. Default: none, so only the client's own tenant. Each
+    /// entry is checked as a tenant when set (<see cref="TenantAllowList"/>).
     /// </summary>
     public IReadOnlyList<string> AdditionallyAllowedTenants
     {
-        get;
-        init => field = value is null ? [] : [.. value.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim())];
-    } = [];
+        get => _allowList.Tenants;
+        init => _allowList = new TenantAllowList(value, nameof(AdditionallyAllowedTenants));
+    }
 
     /// <inheritdoc />
     public override async ValueTask<global::Azure.Core.AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
@@ -124,31 +126,7 @@ public sealed class ClientCredentialsTokenCredential : TokenCredential
             return null;
         }
 
-        var requested = context.TenantId.Trim();
-        var own = _client.Authority.Tenant;
-        if (own is not null && string.Equals(requested, own, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        if (own is null)
-        {
-            throw new ClientCredentialsConfigurationException(
-                nameof(TokenRequestContext.TenantId),
-                $"The Azure SDK asked for a token from tenant '{UntrustedText.Neutralize(requested, 128)}', but this credential's client uses {_client.Authority}, which has no tenants; only Entra ID clients serve other tenants.");
-        }
-
-        foreach (var allowed in AdditionallyAllowedTenants)
-        {
-            if (allowed == AnyTenant || string.Equals(allowed, requested, StringComparison.OrdinalIgnoreCase))
-            {
-                return requested;
-            }
-        }
-
-        throw new ClientCredentialsConfigurationException(
-            nameof(AdditionallyAllowedTenants),
-            $"The Azure SDK asked for a token from tenant '{UntrustedText.Neutralize(requested, 128)}', but this credential is configured for tenant '{own}' only. To allow it, add the tenant to {nameof(AdditionallyAllowedTenants)}, or add \"*\" to allow any tenant.");
+        return _allowList.Resolve(context.TenantId, _client.Authority);
     }
 
     private static bool IsMultiTenantDisabled() =>

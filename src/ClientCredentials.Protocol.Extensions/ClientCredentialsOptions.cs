@@ -18,6 +18,14 @@ public sealed class ClientCredentialsOptions
     public string? TenantId { get; set; }
 
     /// <summary>
+    /// Entra ID only: tenants besides <see cref="TenantId"/> that one request may ask for — through
+    /// <see cref="ClientCredentialsHttpRequestOptions.Tenant"/> on a request sent by the handler — or <c>*</c> for any, as
+    /// Azure.Identity's option of the same name; checked at start-up (<see cref="TenantAllowList"/>). Pass the same list
+    /// to the Azure adapter's credential. In configuration: a list or one space-separated string. Default: none.
+    /// </summary>
+    public IList<string> AdditionallyAllowedTenants { get; set; } = new List<string>();
+
+    /// <summary>
     /// Entra ID only: the Azure region whose regional endpoint (ESTS-R) is tried first, e.g. <c>westus2</c>; <c>none</c>
     /// turns regions off. Default: <c>AZURE_REGIONAL_AUTHORITY_NAME</c> or <c>MSAL_FORCE_REGION</c>, else none.
     /// </summary>

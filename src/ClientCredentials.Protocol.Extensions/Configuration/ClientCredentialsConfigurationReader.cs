@@ -26,26 +26,10 @@ internal static class ClientCredentialsConfigurationReader
         options.Issuer = section[nameof(ClientCredentialsOptions.Issuer)] ?? options.Issuer;
         options.ClientId = section[nameof(ClientCredentialsOptions.ClientId)] ?? options.ClientId;
 
-        var scopes = section.GetSection(nameof(ClientCredentialsOptions.Scopes));
-        if (scopes.Value is { } spaceSeparated)
-        {
-            // A single string holds space-separated scopes, as in the scope parameter (RFC 6749 §3.3).
-            options.Scopes = spaceSeparated.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        }
-        else if (scopes.GetChildren().Any())
-        {
-            options.Scopes = scopes.GetChildren().Select(child => child.Value ?? string.Empty).ToList();
-        }
-
-        var capabilities = section.GetSection(nameof(ClientCredentialsOptions.ClientCapabilities));
-        if (capabilities.Value is { } spaceSeparatedCapabilities)
-        {
-            options.ClientCapabilities = spaceSeparatedCapabilities.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        }
-        else if (capabilities.GetChildren().Any())
-        {
-            options.ClientCapabilities = capabilities.GetChildren().Select(child => child.Value ?? string.Empty).ToList();
-        }
+        // A single string holds space-separated values, as the scope parameter does (RFC 6749 §3.3); a section, one per child.
+        options.Scopes = ReadList(section, nameof(ClientCredentialsOptions.Scopes)) ?? options.Scopes;
+        options.ClientCapabilities = ReadList(section, nameof(ClientCredentialsOptions.ClientCapabilities)) ?? options.ClientCapabilities;
+        options.AdditionallyAllowedTenants = ReadList(section, nameof(ClientCredentialsOptions.AdditionallyAllowedTenants)) ?? options.AdditionallyAllowedTenants;
 
         if (section[nameof(ClientCredentialsOptions.DefaultTokenLifetime)] is { } lifetime)
         {
@@ -57,6 +41,19 @@ internal static class ClientCredentialsConfigurationReader
         {
             options.Credentials = credentials.Select(ReadSource).ToList();
         }
+    }
+
+    /// <summary>The values under <paramref name="key"/>: one space-separated string or a list; null when the key is absent.</summary>
+    private static List<string>? ReadList(IConfiguration section, string key)
+    {
+        var list = section.GetSection(key);
+        if (list.Value is { } spaceSeparated)
+        {
+            return spaceSeparated.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        }
+
+        var children = list.GetChildren().ToList();
+        return children.Count > 0 ? children.Select(child => child.Value ?? string.Empty).ToList() : null;
     }
 
     /// <summary>A time span in invariant format (<c>00:30:00</c>, <c>1.00:00:00</c>), or <c>none</c> to require <c>expires_in</c>.</summary>

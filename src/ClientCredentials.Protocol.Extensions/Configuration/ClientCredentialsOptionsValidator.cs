@@ -63,6 +63,7 @@ internal sealed class ClientCredentialsOptionsValidator(IEnumerable<ClientCreden
             }
         }
 
+        ValidateAllowedTenants(options, path, failures);
         foreach (var (key, problem) in options.InvalidValues)
         {
             failures.Add($"{path}:{key}: {problem}.");
@@ -75,6 +76,31 @@ internal sealed class ClientCredentialsOptionsValidator(IEnumerable<ClientCreden
 
         ValidateCredentials(options, path, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Every entry a tenant or <c>*</c>, and only with an Entra ID <c>TenantId</c>, since no other server has tenants.</summary>
+    private static void ValidateAllowedTenants(ClientCredentialsOptions options, string path, List<string> failures)
+    {
+        if (!options.AdditionallyAllowedTenants.Any(t => !string.IsNullOrWhiteSpace(t)))
+        {
+            return;
+        }
+
+        var key = $"{path}:{nameof(ClientCredentialsOptions.AdditionallyAllowedTenants)}";
+        if (string.IsNullOrWhiteSpace(options.TenantId))
+        {
+            failures.Add($"{key} applies to Entra ID only (with {path}:TenantId); remove it for other servers, which have no tenants.");
+            return;
+        }
+
+        try
+        {
+            _ = new TenantAllowList(options.AdditionallyAllowedTenants, key);
+        }
+        catch (ClientCredentialsConfigurationException ex)
+        {
+            failures.Add(ex.Message);
+        }
     }
 
     /// <summary>At most one identity id, each of the right shape; an audience and IMDS URL that the core accepts.</summary>

@@ -12,7 +12,9 @@ public static class ClientCredentialsHttpClientBuilderExtensions
     /// <summary>
     /// Attaches tokens of the client <paramref name="clientName"/> for its configured <c>Scopes</c>. On a 401 the
     /// rejected token is invalidated and the request is sent once more with a new token (with the claims of a
-    /// claims challenge); a request is never sent without a token — the token error is thrown instead.
+    /// claims challenge); a request is never sent without a token — the token error is thrown instead. A request may
+    /// name another Entra tenant with <see cref="ClientCredentialsHttpRequestOptions.Tenant"/> when the client's
+    /// <c>AdditionallyAllowedTenants</c> allows it.
     /// </summary>
     public static IHttpClientBuilder AddClientCredentialsHandler(this IHttpClientBuilder builder, string clientName)
     {
@@ -41,10 +43,19 @@ public static class ClientCredentialsHttpClientBuilderExtensions
         return builder.AddHttpMessageHandler(provider => Create(provider, clientName, () => parameters));
     }
 
-    private static ClientCredentialsHandler Create(IServiceProvider provider, string clientName, Func<TokenRequestParameters> parameters) =>
-        new(
+    private static ClientCredentialsHandler Create(IServiceProvider provider, string clientName, Func<TokenRequestParameters> parameters)
+    {
+        var monitor = provider.GetRequiredService<IOptionsMonitor<ClientCredentialsOptions>>();
+        return new(
             provider.GetRequiredService<IClientCredentialsClientFactory>(),
             clientName,
             parameters,
+            () => AllowListOf(monitor.Get(clientName)),
             provider.GetService<ILoggerFactory>()?.CreateLogger("ClientCredentials.Protocol.Extensions.Http") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    }
+
+    private static TenantAllowList AllowListOf(ClientCredentialsOptions options) =>
+        options.AdditionallyAllowedTenants.Count == 0
+            ? TenantAllowList.None
+            : new TenantAllowList(options.AdditionallyAllowedTenants, $"{options.ConfigurationPath}:{nameof(ClientCredentialsOptions.AdditionallyAllowedTenants)}");
 }

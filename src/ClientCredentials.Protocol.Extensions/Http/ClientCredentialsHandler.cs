@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using ClientCredentials.Protocol.Extensions.Diagnostics;
@@ -23,16 +24,24 @@ internal sealed class ClientCredentialsHandler(
     IClientCredentialsClientFactory factory,
     string clientName,
     Func<TokenRequestParameters> parameters,
+    Func<TenantAllowList> allowList,
     ILogger logger) : DelegatingHandler
 {
+    /// <summary>The most tenants whose parameters object is kept for reuse; further ones get a new object per request.</summary>
+    internal const int MaxRememberedTenants = 1024;
+
     private TokenRequestParameters? _parameters;
+    private TenantAllowList? _allowList;
+
+    // One parameters object per tenant, so the key each keeps makes repeated requests for a tenant allocation-free.
+    private readonly ConcurrentDictionary<string, TokenRequestParameters> _parametersByTenant = new(StringComparer.OrdinalIgnoreCase);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var host = request.RequestUri?.Host ?? "(no URI)";
         var client = factory.Get(clientName);
-        var tokenParameters = _parameters ??= parameters();
+        var tokenParameters = ParametersFor(request, client);
         var canResend = await RequestBodyReplay.PrepareAsync(request.Content, cancellationToken).ConfigureAwait(false);
 
         var sentUri = request.RequestUri;
@@ -101,6 +110,33 @@ internal sealed class ClientCredentialsHandler(
         }
 
         return second;
+    }
+
+    /// <summary>
+    /// The handler's parameters, for the tenant the request names in <see cref="ClientCredentialsHttpRequestOptions.Tenant"/>
+    /// when the allow-list permits it (a configuration error, before anything is sent, when it does not).
+    /// </summary>
+    private TokenRequestParameters ParametersFor(HttpRequestMessage request, ClientCredentialsClient client)
+    {
+        var configured = _parameters ??= parameters();
+        if (!request.Options.TryGetValue(ClientCredentialsHttpRequestOptions.Tenant, out var requested))
+        {
+            return configured;
+        }
+
+        var tenant = (_allowList ??= allowList()).Resolve(requested, client.Authority);
+        if (tenant is null)
+        {
+            return configured;
+        }
+
+        if (_parametersByTenant.TryGetValue(tenant, out var remembered))
+        {
+            return remembered;
+        }
+
+        var created = configured with { Tenant = tenant };
+        return _parametersByTenant.Count < MaxRememberedTenants ? _parametersByTenant.GetOrAdd(tenant, created) : created;
     }
 
     private async ValueTask<AccessToken> GetTokenAsync(ClientCredentialsClient client, TokenRequestParameters tokenParameters, string host, CancellationToken cancellationToken)
