@@ -6,7 +6,9 @@
 # conformance tests also need for spec/conformance/validate.py); a failed check counts as one more failure.
 # WireMock.Net and Garnet run inside the test processes; the distributed cache suite also runs against Debian's
 # redis-server, and tests/ClientCredentials.Cli.Tests/Native publishes a native cc-token with clang (or gcc) and
-# objcopy. Besides the .NET SDK: python3 (with jsonschema), redis-server, clang and binutils (.ci/run installs them).
+# objcopy. Besides the .NET SDK: python3 (with jsonschema), redis-server, clang and binutils (.ci/run installs
+# them), and Node.js 20 with npm for the interop tests (oidc-provider, npm ci from the pinned lock file, run here once).
+
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,6 +20,16 @@ mkdir -p "$results"
 if ! command -v python3 >/dev/null 2>&1; then
   echo "python3 is required: it counts the results and runs spec/conformance/validate.py (apt-get install python3 python3-jsonschema)." >&2
   exit 2
+fi
+
+# The interop tests run oidc-provider (npm) with Node.js 20 from the pinned lock file; install it once per clone.
+interop="$root/tests/ClientCredentials.Interop.Tests/oidc-provider"
+if [ ! -d "$interop/node_modules" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "npm (Node.js 20 or later) is required: the interop tests run oidc-provider with it." >&2
+    exit 2
+  fi
+  (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed in $interop" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 dotnet build ClientCredentials.Protocol.sln -c Release --nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }

@@ -40,7 +40,7 @@ public sealed class ClientCredentialsOptions
     /// <summary>Token endpoint of any OAuth 2.0 server (RFC 6749 §3.2).</summary>
     public string? TokenEndpoint { get; set; }
 
-    /// <summary>Issuer of an OpenID Provider; its token endpoint is read from discovery.</summary>
+    /// <summary>Issuer of any OAuth 2.0 server: its metadata (RFC 8414, else OpenID Connect discovery) gives the token endpoint.</summary>
     public string? Issuer { get; set; }
 
     /// <summary>The application (client) id.</summary>
@@ -65,6 +65,13 @@ public sealed class ClientCredentialsOptions
     /// In configuration: a time span such as <c>00:30:00</c>, or <c>none</c> for null.
     /// </summary>
     public TimeSpan? DefaultTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Binds the client's tokens to a DPoP key (RFC 9449) made for the client in memory (ES256): token requests carry a
+    /// proof, and the HTTP handler sends <c>Authorization: DPoP</c> with a fresh proof per request. In configuration:
+    /// <c>true</c> or <c>false</c>. Default false.
+    /// </summary>
+    public bool UseDPoP { get; set; }
 
     /// <summary>A credential built in code; when set, <see cref="Credentials"/> must be empty. Not bindable from configuration.</summary>
     public ClientCredential? Credential { get; set; }

@@ -64,9 +64,12 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         _timeProvider = timeProvider;
         _cache = options.Cache ?? new TokenCache(options.CacheOptions ?? OwnCacheOptions(options.Resilience), timeProvider, loggerFactory.CreateLogger<TokenCache>());
         var capabilities = ClientCapabilities.From(options.ClientCapabilities);
-        _endpoint = new TokenEndpointClient(options.HttpClient ?? SharedHttpClient.Value, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), capabilities);
+        var httpClient = options.HttpClient
+            ?? (options.Credential is TlsClientCertificateCredential tls ? new HttpClient(TokenEndpointHttpHandler.Create(tls.Certificate)) { Timeout = Timeout.InfiniteTimeSpan } : SharedHttpClient.Value);
+        _endpoint = new TokenEndpointClient(httpClient, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), capabilities, options.DPoPKey);
         _pipeline = options.ResiliencePipeline ?? TokenRequestPipeline.Build(options.Resilience, timeProvider);
         _throttle = new ThrottleGate(options.Resilience, timeProvider);
+        DPoPKey = options.DPoPKey;
         if (options.Scopes.Count > 0)
         {
             _defaultKey = KeyFor(new TokenRequestParameters(options.Scopes));
@@ -78,6 +81,23 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
 
     /// <summary>The client id.</summary>
     public string ClientId { get; }
+
+    /// <summary>The DPoP key the client's tokens are bound to (<see cref="ClientCredentialsClientOptions.DPoPKey"/>), or null.</summary>
+    public DPoPProofKey? DPoPKey { get; }
+
+    /// <summary>
+    /// A DPoP proof (RFC 9449 §7.1) for presenting <paramref name="token"/> to a resource: <c>htm</c> =
+    /// <paramref name="method"/>, <c>htu</c> = <paramref name="requestUri"/> without query and fragment, <c>ath</c> = the
+    /// token's hash, <c>iat</c> = now on the client's clock, and the resource server's <paramref name="nonce"/> when it gave
+    /// one. Send it as the <c>DPoP</c> header with <c>Authorization: DPoP {token}</c>; one proof per request.
+    /// </summary>
+    /// <exception cref="ClientCredentialsConfigurationException">The client has no <see cref="DPoPKey"/>, or the nonce is malformed.</exception>
+    public string CreateDPoPProof(HttpMethod method, Uri requestUri, AccessToken token, string? nonce = null)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var key = DPoPKey ?? throw new ClientCredentialsConfigurationException("DPoPKey", "This client has no DPoP key (ClientCredentialsClientOptions.DPoPKey), so it cannot make DPoP proofs.");
+        return key.CreateProof(method, requestUri, _timeProvider.GetUtcNow(), token.Token, nonce);
+    }
 
     /// <summary>Gets a token for the configured <see cref="ClientCredentialsClientOptions.Scopes"/>, from the cache when it holds a usable one.</summary>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The .NET convention of an optional CancellationToken last on each overload (as HttpClient.GetAsync); the overloads differ by a required parameter, so no call is ambiguous.")]
@@ -162,7 +182,10 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             }
         }
 
-        var key = TokenCacheKey.Create(_requester, tenant, scopes, parameters.Claims, parameters.ExtraParameters);
+        // A DPoP-bound token is usable only with its key (RFC 9449 §6): tokens for different keys never share an entry.
+        var key = DPoPKey is { } dpopKey
+            ? TokenCacheKey.Create(_requester, tenant, scopes, parameters.Claims, parameters.ExtraParameters, DPoPProofKey.TokenType, dpopKey.Thumbprint)
+            : TokenCacheKey.Create(_requester, tenant, scopes, parameters.Claims, parameters.ExtraParameters);
 
         // The default request for another tenant shares the default key's scope set: one object for all tenants.
         return _defaultKey?.ForTenant(key.Tenant) is { } sameRequest && sameRequest.Equals(key) ? sameRequest : key;

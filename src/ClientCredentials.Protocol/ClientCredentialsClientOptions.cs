@@ -43,6 +43,15 @@ public sealed record ClientCredentialsClientOptions
     public ResiliencePipeline<AccessToken>? ResiliencePipeline { get; init; }
 
     /// <summary>
+    /// Sends a DPoP proof (RFC 9449) signed with this key with every token request, so that the server binds the tokens
+    /// to it (<c>token_type: DPoP</c>, <c>cnf.jkt</c>); a <c>use_dpop_nonce</c> answer is retried once with the server's
+    /// nonce. Cached tokens are kept apart per key. Resource requests then need a proof too: the HTTP handler of
+    /// ClientCredentials.Protocol.Extensions sends one, or see <see cref="ClientCredentialsClient.CreateDPoPProof"/>.
+    /// <see cref="DPoPProofKey.CreateEphemeral"/> makes a key that never leaves memory. Null (the default): no DPoP.
+    /// </summary>
+    public DPoPProofKey? DPoPKey { get; init; }
+
+    /// <summary>
     /// Client capabilities to declare, for example <c>["cp1"]</c> so that Entra may issue continuous access evaluation
     /// (CAE) tokens: sent in every request as <c>claims</c> <c>{"access_token":{"xms_cc":{"values":["cp1"]}}}</c>,
     /// merged with a claims challenge when there is one. Declare <c>cp1</c> only when the code calling the resource

@@ -90,4 +90,21 @@ public sealed class ManagedIdentityCommandTests(EmulatorFixture emulator) : ICla
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains(option, result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Client_authentication_dpop_and_tls_options_with_managed_identity_are_a_usage_error_naming_each()
+    {
+        string[] options = ["--client-auth", "basic", "--signing-alg", "PS256", "--assertion-audience", "issuer", "--dpop", "--dpop-key", "key.pem",
+            "--dpop-url", "https://api.example/orders", "--dpop-method", "POST", "--dpop-nonce", "n-1", "--tls-ca-file", "ca.pem"];
+
+        var result = await CcToken.RunAsync(["token", "--managed-identity", "--resource", EmulatorFixture.Resource, .. options], Imds());
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        foreach (var option in options.Where(o => o.StartsWith("--", StringComparison.Ordinal)))
+        {
+            Assert.Contains(option, result.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(result.Stdout.Trim());
+    }
 }

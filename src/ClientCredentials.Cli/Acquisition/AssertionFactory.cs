@@ -7,7 +7,8 @@ namespace ClientCredentials.Cli.Acquisition;
 internal sealed record BuiltAssertion(string Assertion, Uri TokenEndpoint, string ClientId, DateTimeOffset ExpiresOn);
 
 /// <summary>
-/// Builds the certificate client assertion (RFC 7523 §3) the library sends: <c>aud</c> = the token endpoint,
+/// Builds the certificate client assertion (RFC 7523 §3) the library sends: <c>aud</c> = the token endpoint (the issuer
+/// for a server found by its issuer, draft-ietf-oauth-rfc7523bis),
 /// <c>iss</c> = <c>sub</c> = client id, a new <c>jti</c>, the algorithm Entra or the server expects.
 /// </summary>
 internal static class AssertionFactory
@@ -21,9 +22,11 @@ internal static class AssertionFactory
         CancellationToken cancellationToken)
     {
         using var httpClient = CliHttpClient.Create(context, verbose, TimeSpan.FromSeconds(30));
-        var tokenEndpoint = await authority.GetTokenEndpointAsync(httpClient, cancellationToken).ConfigureAwait(false);
+        var metadata = await authority.GetMetadataAsync(httpClient, cancellationToken).ConfigureAwait(false);
+        var tokenEndpoint = metadata?.TokenEndpoint ?? await authority.GetTokenEndpointAsync(httpClient, cancellationToken).ConfigureAwait(false);
         var now = context.TimeProvider.GetUtcNow();
-        var assertion = credential.CreateAssertion(clientId, tokenEndpoint, authority.Kind, now, Guid.NewGuid().ToString());
+        var assertionContext = new ClientAssertionContext(clientId, tokenEndpoint, authority.Tenant, authority.Kind) { Issuer = metadata is { RequiresTokenEndpointAudience: false } ? metadata.Issuer : null };
+        var assertion = credential.CreateAssertion(assertionContext, now, Guid.NewGuid().ToString());
         return new BuiltAssertion(assertion, tokenEndpoint, clientId, now + credential.Options.AssertionLifetime);
     }
 }

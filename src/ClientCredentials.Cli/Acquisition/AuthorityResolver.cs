@@ -55,7 +55,7 @@ internal static class AuthorityResolver
             "--tenant" => TokenAuthority.Entra(value!, input.Instance ?? NullIfBlank(context.GetEnvironmentVariable(WorkloadIdentityVariables.AuthorityHost)), RegionOf(input, context)),
             "--authority" => TokenAuthority.Adfs(ParseUrl(value!, option)),
             "--token-endpoint" => TokenAuthority.TokenEndpoint(ParseUrl(value!, option)),
-            _ => TokenAuthority.OidcIssuer(ParseUrl(value!, option), context.TimeProvider),
+            _ => TokenAuthority.OAuthIssuer(ParseUrl(value!, option), context.TimeProvider),
         };
     }
 

@@ -17,7 +17,8 @@ internal sealed record ResolvedCredential(ClientCredential Credential, X509Certi
 /// </summary>
 internal static class CredentialResolver
 {
-    public static ResolvedCredential Resolve(CredentialInput input, CliContext context)
+    /// <summary>Which credential the options give (checked: at most one), before any secret is read.</summary>
+    public static CredentialKind KindOf(CredentialInput input, CliContext context)
     {
         var given = new List<string>();
         if (input.SecretEnv is not null)
@@ -60,18 +61,45 @@ internal static class CredentialResolver
                     "A secret is never accepted as a plain argument.");
             }
 
-            var federated = new FederatedTokenFileCredential(context.ResolvePath(tokenFile));
-            return new ResolvedCredential(federated, null, $"federated token file {federated.TokenFilePath} (from {WorkloadIdentityVariables.FederatedTokenFile})");
+            return CredentialKind.FederatedTokenFile;
         }
 
-        switch (given[0])
+        return given[0] switch
         {
-            case "--secret-env":
-                return new ResolvedCredential(new ClientSecretCredential(SecretReader.FromEnvironment(context, input.SecretEnv!, "--secret-env")), null, $"client secret from ${input.SecretEnv}");
-            case "--secret-stdin":
-                return new ResolvedCredential(new ClientSecretCredential(SecretReader.FromStandardInput(context, "client secret", "--secret-stdin")), null, "client secret from standard input");
-            case "--certificate":
-                return ResolveCertificate(input.Certificate, context);
+            "--secret-env" or "--secret-stdin" => CredentialKind.Secret,
+            "--certificate" => CredentialKind.Certificate,
+            _ => CredentialKind.AssertionFile,
+        };
+    }
+
+    /// <summary>Builds the credential for the options and the chosen authentication method (RFC 8414 name).</summary>
+    public static ResolvedCredential Resolve(CredentialInput input, string method, CliContext context)
+    {
+        var kind = KindOf(input, context);
+        if (input.Certificate.AssertionAudience is not null && method is not (ClientAuthenticationMethods.PrivateKeyJwt or ClientAuthenticationMethods.ClientSecretJwt))
+        {
+            throw new CliUsageException($"--assertion-audience applies to client assertions (--certificate, or a secret with --client-auth secret-jwt), not to {method}.");
+        }
+
+        switch (kind)
+        {
+            case CredentialKind.FederatedTokenFile:
+                var federated = new FederatedTokenFileCredential(context.ResolvePath(context.GetEnvironmentVariable(WorkloadIdentityVariables.FederatedTokenFile)!));
+                return new ResolvedCredential(federated, null, $"federated token file {federated.TokenFilePath} (from {WorkloadIdentityVariables.FederatedTokenFile})");
+            case CredentialKind.Secret:
+                var secret = input.SecretEnv is not null
+                    ? SecretReader.FromEnvironment(context, input.SecretEnv, "--secret-env")
+                    : SecretReader.FromStandardInput(context, "client secret", "--secret-stdin");
+                var source = input.SecretEnv is not null ? $"${input.SecretEnv}" : "standard input";
+                ClientCredential credential = method switch
+                {
+                    ClientAuthenticationMethods.ClientSecretBasic => new ClientSecretCredential(secret, ClientSecretTransport.BasicAuthentication),
+                    ClientAuthenticationMethods.ClientSecretJwt => new ClientSecretJwtCredential(secret, new ClientSecretJwtCredentialOptions { Audience = AudienceOf(input.Certificate) }),
+                    _ => new ClientSecretCredential(secret),
+                };
+                return new ResolvedCredential(credential, null, $"client secret from {source} ({method})");
+            case CredentialKind.Certificate:
+                return ResolveCertificate(input.Certificate, context, method);
             default:
                 var path = context.ResolvePath(input.AssertionFile!);
                 return new ResolvedCredential(new ClientAssertionCredential((_, ct) => ReadAssertionAsync(path, ct)), null, $"client assertion from {path}");
@@ -79,7 +107,7 @@ internal static class CredentialResolver
     }
 
     /// <summary>Loads the certificate with its password (from a variable, standard input, or none).</summary>
-    public static ResolvedCredential ResolveCertificate(CertificateInput input, CliContext context)
+    public static ResolvedCredential ResolveCertificate(CertificateInput input, CliContext context, string method = ClientAuthenticationMethods.PrivateKeyJwt)
     {
         if (input.Path is null)
         {
@@ -98,8 +126,25 @@ internal static class CredentialResolver
         var certificate = CertificateLoader.Load(path, password);
         try
         {
-            var credential = new CertificateCredential(certificate, new CertificateCredentialOptions { SendCertificateChain = input.SendX5c });
-            return new ResolvedCredential(credential, certificate, $"certificate {certificate.Subject} (SHA-1 {certificate.Thumbprint}{(input.SendX5c ? ", x5c sent" : string.Empty)})");
+            if (method is ClientAuthenticationMethods.TlsClientAuth or ClientAuthenticationMethods.SelfSignedTlsClientAuth)
+            {
+                if (input.SendX5c || input.SigningAlg is not null)
+                {
+                    throw new CliUsageException($"--send-x5c and --signing-alg apply to client assertions (private-key-jwt), not to {method}, which presents the certificate on the TLS connection.");
+                }
+
+                var kind = method == ClientAuthenticationMethods.SelfSignedTlsClientAuth ? TlsClientCertificateKind.SelfSigned : TlsClientCertificateKind.IssuedByCertificateAuthority;
+                return new ResolvedCredential(new TlsClientCertificateCredential(certificate, kind), certificate, $"TLS client certificate {certificate.Subject} (SHA-1 {certificate.Thumbprint}, {method})");
+            }
+
+            var options = new CertificateCredentialOptions
+            {
+                SendCertificateChain = input.SendX5c,
+                Algorithm = input.SigningAlg is { } alg ? Enum.Parse<ClientAssertionAlgorithm>(alg, ignoreCase: true) : ClientAssertionAlgorithm.Automatic,
+                Audience = AudienceOf(input),
+            };
+            var credential = new CertificateCredential(certificate, options);
+            return new ResolvedCredential(credential, certificate, $"certificate {certificate.Subject} (SHA-1 {certificate.Thumbprint}{(input.SendX5c ? ", x5c sent" : string.Empty)}{(input.SigningAlg is { } a ? ", " + a.ToUpperInvariant() : string.Empty)})");
         }
         catch
         {
@@ -110,11 +155,18 @@ internal static class CredentialResolver
 
     private static void RejectCertificateModifiers(CertificateInput input)
     {
-        if (input.PasswordEnv is not null || input.PasswordStdin || input.SendX5c)
+        if (input.PasswordEnv is not null || input.PasswordStdin || input.SendX5c || input.SigningAlg is not null)
         {
-            throw new CliUsageException("--certificate-password-env, --certificate-password-stdin and --send-x5c only apply with --certificate PATH.");
+            throw new CliUsageException("--certificate-password-env, --certificate-password-stdin, --send-x5c and --signing-alg only apply with --certificate PATH.");
         }
     }
+
+    private static ClientAssertionAudience AudienceOf(CertificateInput input) => input.AssertionAudience switch
+    {
+        "issuer" => ClientAssertionAudience.Issuer,
+        "token-endpoint" => ClientAssertionAudience.TokenEndpoint,
+        _ => ClientAssertionAudience.Automatic,
+    };
 
     /// <summary>Read for every request, so a file rewritten by another process is picked up; sent as is.</summary>
     private static async ValueTask<string> ReadAssertionAsync(string path, CancellationToken cancellationToken)

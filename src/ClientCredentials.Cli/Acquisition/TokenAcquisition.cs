@@ -4,7 +4,14 @@ using ClientCredentials.Protocol;
 namespace ClientCredentials.Cli.Acquisition;
 
 /// <summary>Everything needed to ask for one token, resolved from options and environment.</summary>
-internal sealed record TokenRequestSettings(TokenAuthority Authority, string ClientId, IReadOnlyList<string> Scopes, ResolvedCredential Credential, TimeSpan Timeout);
+internal sealed record TokenRequestSettings(TokenAuthority Authority, string ClientId, IReadOnlyList<string> Scopes, ResolvedCredential Credential, TimeSpan Timeout)
+{
+    /// <summary>The DPoP key the token is bound to, or null.</summary>
+    public DPoPProofKey? DPoPKey { get; init; }
+
+    /// <summary>A CA certificate file trusted for the server's TLS certificate, or null.</summary>
+    public string? TlsCaFile { get; init; }
+}
 
 /// <summary>Asks the library for one token, with the CLI's HttpClient (and its <c>--verbose</c> trace) and a deadline.</summary>
 internal static class TokenAcquisition
@@ -17,7 +24,7 @@ internal static class TokenAcquisition
 
     public static async Task<AccessToken> AcquireAsync(TokenRequestSettings settings, CliContext context, bool verbose, CancellationToken cancellationToken)
     {
-        using var httpClient = CliHttpClient.Create(context, verbose, Timeout.InfiniteTimeSpan);
+        using var httpClient = CliHttpClient.Create(context, verbose, Timeout.InfiniteTimeSpan, TlsClientCertificateOf(settings.Credential.Credential), settings.TlsCaFile);
         var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
         {
             Authority = settings.Authority,
@@ -26,12 +33,17 @@ internal static class TokenAcquisition
             HttpClient = httpClient,
             TimeProvider = context.TimeProvider,
             Resilience = ResilienceFor(settings.Timeout),
+            DPoPKey = settings.DPoPKey,
         });
 
         if (verbose)
         {
             context.Error.WriteLine($"* authority: {settings.Authority}; client id: {settings.ClientId}; scopes: {string.Join(' ', settings.Scopes)}");
             context.Error.WriteLine($"* credential: {settings.Credential.Description}");
+            if (settings.DPoPKey is { } key)
+            {
+                context.Error.WriteLine($"* {key}");
+            }
         }
 
         var started = context.TimeProvider.GetTimestamp();
@@ -47,6 +59,9 @@ internal static class TokenAcquisition
 
         return token;
     }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2? TlsClientCertificateOf(ClientCredential credential) =>
+        credential is TlsClientCertificateCredential tls ? tls.Certificate : null;
 
     /// <summary>
     /// Timeouts derived from <c>--timeout</c> (1–600 s) that always pass the library's validation: one attempt at most

@@ -28,9 +28,9 @@ internal static class AssertionCommand
             using var resolved = CredentialResolver.ResolveCertificate(certificate.Read(parse), context);
             var built = await AssertionFactory.CreateAsync(tokenAuthority, clientId, (CertificateCredential)resolved.Credential, context, parse.GetValue(global.Verbose), cancellationToken).ConfigureAwait(false);
             context.Out.WriteLine(built.Assertion);
-            var header = JwtDocument.Parse(built.Assertion).Header;
+            var document = JwtDocument.Parse(built.Assertion);
             context.Error.WriteLine(
-                $"Assertion for client {built.ClientId}: aud {built.TokenEndpoint}, alg {header.GetProperty("alg").GetString()}, " +
+                $"Assertion for client {built.ClientId}: aud {document.GetString("aud")}, alg {document.Header.GetProperty("alg").GetString()}, typ {document.Header.GetProperty("typ").GetString()}, " +
                 $"expires {RelativeTime.WithUtc(built.ExpiresOn, context.TimeProvider.GetUtcNow())}. Treat it as a secret until it expires.");
             return ExitCodes.Success;
         }));

@@ -18,7 +18,7 @@ internal sealed class AuthorityOptions
 
     public Option<string> TokenEndpoint { get; } = new("--token-endpoint") { Description = "Any OAuth 2.0 server's token endpoint URL (scopes are sent as given).", HelpName = "url" };
 
-    public Option<string> Issuer { get; } = new("--issuer") { Description = "An OpenID Provider's issuer; the token endpoint is read from its discovery document.", HelpName = "url" };
+    public Option<string> Issuer { get; } = new("--issuer") { Description = "An authorization server's issuer; its metadata (RFC 8414 /.well-known/oauth-authorization-server, else OIDC discovery) gives the token endpoint and the authentication methods it accepts.", HelpName = "url" };
 
     public Option<string> ClientId { get; } = new("--client-id") { Description = "Application (client) id. Default: $AZURE_CLIENT_ID.", HelpName = "id" };
 

@@ -9,12 +9,17 @@ namespace ClientCredentials.Cli.Hosting;
 /// (status, headers, duration) to standard error. Credentials are redacted to a fingerprint: <c>client_secret</c>,
 /// <c>client_assertion</c>, <c>assertion</c>, <c>password</c> fields and the <c>Authorization</c> header. Response bodies
 /// are never printed (they carry tokens). The managed identity secret headers (<c>X-IDENTITY-HEADER</c>, <c>secret</c>)
-/// are redacted too.
+/// are redacted too, and so is a DPoP proof (<c>DPoP</c> header): it is made for one request, but a server accepts it
+/// for a while and may not track its <c>jti</c>, so with the token it lets whoever copies it from a log make that
+/// request (RFC 9449 §11.1). Its claims are shown instead (method, URL, time, whether a nonce is in it), which is what
+/// a nonce or clock problem is debugged with; its signature never.
 /// </summary>
 internal sealed class VerboseHttpHandler(TextWriter log, TimeProvider timeProvider) : DelegatingHandler
 {
     private static readonly string[] SecretFields = ["client_secret", "client_assertion", "assertion", "password", "refresh_token", "access_token"];
-    private static readonly string[] SecretHeaders = ["Authorization", "X-IDENTITY-HEADER", "secret"];
+    private static readonly string[] SecretHeaders = ["Authorization", "Proxy-Authorization", "X-IDENTITY-HEADER", "secret"];
+
+    private const string DPoPProofHeader = "DPoP";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -68,10 +73,36 @@ internal sealed class VerboseHttpHandler(TextWriter log, TimeProvider timeProvid
     {
         foreach (var (name, values) in headers)
         {
-            var shown = SecretHeaders.Contains(name, StringComparer.OrdinalIgnoreCase)
-                ? $"<redacted {TokenFingerprint.Of(string.Join(",", values))}>"
+            var shown = string.Equals(name, DPoPProofHeader, StringComparison.OrdinalIgnoreCase) ? DescribeProof(string.Join(",", values))
+                : SecretHeaders.Contains(name, StringComparer.OrdinalIgnoreCase) ? $"<redacted {TokenFingerprint.Of(string.Join(",", values))}>"
                 : string.Join(", ", values);
             Write($"{direction} {name}: {shown}");
+        }
+    }
+
+    /// <summary>A DPoP proof as its fingerprint and the claims that explain it (never <c>jti</c>, <c>ath</c> or the signature).</summary>
+    private static string DescribeProof(string proof)
+    {
+        var redacted = $"<redacted proof {TokenFingerprint.Of(proof)}";
+        var parts = proof.Split('.');
+        if (parts.Length != 3)
+        {
+            return redacted + ">";
+        }
+
+        try
+        {
+            using var claims = System.Text.Json.JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
+            var root = claims.RootElement;
+            var htm = root.TryGetProperty("htm", out var m) ? m.ToString() : "?";
+            var htu = root.TryGetProperty("htu", out var u) ? u.ToString() : "?";
+            var iat = root.TryGetProperty("iat", out var t) ? t.ToString() : "?";
+            var nonce = root.TryGetProperty("nonce", out _) ? "with the server's nonce" : "without nonce";
+            return string.Create(CultureInfo.InvariantCulture, $"{redacted}: htm {htm}, htu {htu}, iat {iat}, {nonce}>");
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return redacted + ">";
         }
     }
 

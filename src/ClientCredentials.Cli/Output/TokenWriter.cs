@@ -16,15 +16,27 @@ internal static class TokenWriter
         _ => TokenOutputFormat.Token,
     };
 
-    public static void Write(TextWriter output, TokenOutputFormat format, AccessToken token, DateTimeOffset now)
+    /// <param name="output">Standard output.</param>
+    /// <param name="format">The <c>--output</c> format.</param>
+    /// <param name="token">The token.</param>
+    /// <param name="now">The current time, for <c>expires_in</c>.</param>
+    /// <param name="dpopKey">The DPoP key the token is bound to, or null.</param>
+    /// <param name="dpopProof">The DPoP proof for the <c>--dpop-url</c> request, or null.</param>
+    public static void Write(TextWriter output, TokenOutputFormat format, AccessToken token, DateTimeOffset now, DPoPProofKey? dpopKey = null, string? dpopProof = null)
     {
         switch (format)
         {
             case TokenOutputFormat.Header:
+                // With DPoP, the header pair of RFC 9449 §7.1, for curl -H @file.
                 output.WriteLine($"Authorization: {token.TokenType} {token.Token}");
+                if (dpopProof is not null)
+                {
+                    output.WriteLine($"{DPoPNonce.ProofHeaderName}: {dpopProof}");
+                }
+
                 break;
             case TokenOutputFormat.Json:
-                output.WriteLine(ToJson(token, now));
+                output.WriteLine(ToJson(token, now, dpopKey, dpopProof));
                 break;
             default:
                 output.WriteLine(token.Token);
@@ -32,7 +44,7 @@ internal static class TokenWriter
         }
     }
 
-    private static string ToJson(AccessToken token, DateTimeOffset now)
+    private static string ToJson(AccessToken token, DateTimeOffset now, DPoPProofKey? dpopKey, string? dpopProof)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -44,6 +56,16 @@ internal static class TokenWriter
             json.WriteString("expires_on", token.ExpiresOn.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             json.WriteString("scope", string.Join(' ', token.Scopes));
             json.WriteString("fingerprint", TokenFingerprint.Of(token.Token));
+            if (dpopKey is not null)
+            {
+                json.WriteString("dpop_jkt", dpopKey.Thumbprint);
+            }
+
+            if (dpopProof is not null)
+            {
+                json.WriteString("dpop_proof", dpopProof);
+            }
+
             if (token.CorrelationId is { } correlationId)
             {
                 json.WriteString("correlation_id", correlationId);

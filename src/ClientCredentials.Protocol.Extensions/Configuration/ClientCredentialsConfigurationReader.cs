@@ -31,6 +31,18 @@ internal static class ClientCredentialsConfigurationReader
         options.ClientCapabilities = ReadList(section, nameof(ClientCredentialsOptions.ClientCapabilities)) ?? options.ClientCapabilities;
         options.AdditionallyAllowedTenants = ReadList(section, nameof(ClientCredentialsOptions.AdditionallyAllowedTenants)) ?? options.AdditionallyAllowedTenants;
 
+        if (section[nameof(ClientCredentialsOptions.UseDPoP)] is { } useDPoP)
+        {
+            if (bool.TryParse(useDPoP, out var value))
+            {
+                options.UseDPoP = value;
+            }
+            else
+            {
+                options.InvalidValues.Add((nameof(ClientCredentialsOptions.UseDPoP), $"'{UntrustedText.Neutralize(useDPoP, 32)}' is not true or false"));
+            }
+        }
+
         if (section[nameof(ClientCredentialsOptions.DefaultTokenLifetime)] is { } lifetime)
         {
             ReadDefaultTokenLifetime(lifetime, options);

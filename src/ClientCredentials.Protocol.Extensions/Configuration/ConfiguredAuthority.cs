@@ -60,7 +60,7 @@ internal static class ConfiguredAuthority
                 nameof(options.TenantId) => TokenAuthority.Entra(options.TenantId!, options.Instance, RegionOf(options)),
                 nameof(options.Authority) => TokenAuthority.Adfs(ParseUri(path, nameof(options.Authority), options.Authority!)),
                 nameof(options.TokenEndpoint) => TokenAuthority.TokenEndpoint(ParseUri(path, nameof(options.TokenEndpoint), options.TokenEndpoint!)),
-                _ => TokenAuthority.OidcIssuer(ParseUri(path, nameof(options.Issuer), options.Issuer!), timeProvider),
+                _ => TokenAuthority.OAuthIssuer(ParseUri(path, nameof(options.Issuer), options.Issuer!), timeProvider),
             };
         }
         catch (ClientCredentialsConfigurationException ex) when (!ex.Setting.StartsWith(path + ":", StringComparison.Ordinal) && ex.Setting is not (EntraRegion.RegionalAuthorityVariable or EntraRegion.ForceRegionVariable))

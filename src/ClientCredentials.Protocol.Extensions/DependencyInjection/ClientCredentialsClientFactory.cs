@@ -69,6 +69,7 @@ internal sealed class ClientCredentialsClientFactory(
             DefaultTokenLifetime = options.DefaultTokenLifetime,
             TimeProvider = timeProvider,
             LoggerFactory = loggerFactory,
+            DPoPKey = options.UseDPoP ? DPoPProofKey.CreateEphemeral() : null,
         });
         ExtensionsLog.ClientCreated(_logger, name, client.ClientId, client.Authority);
         return client;

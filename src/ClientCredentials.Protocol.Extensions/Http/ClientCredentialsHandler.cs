@@ -10,7 +10,10 @@ namespace ClientCredentials.Protocol.Extensions.Http;
 /// Attaches <c>Authorization: {token_type} &lt;token&gt;</c> (normally <c>Bearer</c>, RFC 6750 §2.1) from a named client
 /// to every request. On a 401 it invalidates exactly the rejected token, gets a new one — with the <c>claims</c> of a <c>WWW-Authenticate</c>
 /// claims challenge when there is one — and sends the request once more if its body can be sent again. When no token
-/// can be had, the token error is thrown and the request is not sent.
+/// can be had, the token error is thrown and the request is not sent. A DPoP-bound token (<c>token_type: DPoP</c>, RFC 9449)
+/// is sent as <c>Authorization: DPoP &lt;token&gt;</c> with a fresh proof per request (<c>htm</c>, <c>htu</c>, <c>ath</c>, and the
+/// resource server's latest nonce); a <c>DPoP error="use_dpop_nonce"</c> challenge with a new <c>DPoP-Nonce</c> is answered by
+/// sending the request once more with a proof that carries it.
 /// </summary>
 /// <remarks>
 /// The token is for the request URI the caller sent, and only a 401 from that URI is acted on. When a handler below
@@ -36,6 +39,9 @@ internal sealed class ClientCredentialsHandler(
     // One parameters object per tenant, so the key each keeps makes repeated requests for a tenant allocation-free.
     private readonly ConcurrentDictionary<string, TokenRequestParameters> _parametersByTenant = new(StringComparer.OrdinalIgnoreCase);
 
+    // Each resource server's latest DPoP nonce (RFC 9449 §9), by origin.
+    private readonly ConcurrentDictionary<string, string> _dpopNonces = new(StringComparer.OrdinalIgnoreCase);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -46,8 +52,13 @@ internal sealed class ClientCredentialsHandler(
 
         var sentUri = request.RequestUri;
         var token = await GetTokenAsync(client, tokenParameters, host, cancellationToken).ConfigureAwait(false);
-        Attach(request, token, host);
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await SendWithTokenAsync(request, client, token, host, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Unauthorized && canResend && IsDPoP(token) && AsksForNewNonce(response))
+        {
+            response.Dispose();
+            response = await SendWithTokenAsync(request, client, token, host, cancellationToken).ConfigureAwait(false);
+        }
+
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -102,8 +113,7 @@ internal sealed class ClientCredentialsHandler(
 
         response.Dispose();
         HandlerTelemetry.RecordUnauthorized(clientName, HandlerTelemetry.Resent, hasClaims);
-        Attach(request, fresh, host);
-        var second = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var second = await SendWithTokenAsync(request, client, fresh, host, cancellationToken).ConfigureAwait(false);
         if (second.StatusCode == HttpStatusCode.Unauthorized)
         {
             ExtensionsLog.NewTokenRejected(logger, host, TokenFingerprint.Of(fresh.Token), clientName);
@@ -152,6 +162,41 @@ internal sealed class ClientCredentialsHandler(
         }
     }
 
+    /// <summary>Attaches the token (and a DPoP proof for a DPoP token), sends, and keeps the resource server's DPoP nonce.</summary>
+    private async Task<HttpResponseMessage> SendWithTokenAsync(HttpRequestMessage request, ClientCredentialsClient client, AccessToken token, string host, CancellationToken cancellationToken)
+    {
+        Attach(request, token, host);
+        if (IsDPoP(token))
+        {
+            var origin = Origin(request.RequestUri);
+            var proof = client.DPoPKey is null
+                ? throw new ClientCredentialsConfigurationException("DPoPKey", $"Client '{clientName}' received a DPoP-bound token (token_type DPoP) but has no DPoP key to prove possession with; the request was not sent. Set DPoPKey on the client's options.")
+                : client.CreateDPoPProof(request.Method, request.RequestUri!, token, _dpopNonces.TryGetValue(origin, out var nonce) ? nonce : null);
+            request.Headers.Remove(DPoPNonce.ProofHeaderName);
+            request.Headers.TryAddWithoutValidation(DPoPNonce.ProofHeaderName, proof);
+        }
+
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (IsDPoP(token) && DPoPNonce.From(response) is { } next)
+        {
+            _dpopNonces[Origin(request.RequestUri)] = next;
+        }
+
+        return response;
+    }
+
+    private static bool IsDPoP(AccessToken token) => IsDPoP(token.TokenType);
+
+    private static bool IsDPoP(string tokenType) => string.Equals(tokenType, "DPoP", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>RFC 9449 §9: <c>WWW-Authenticate: DPoP error="use_dpop_nonce"</c> with a <c>DPoP-Nonce</c> to use.</summary>
+    private static bool AsksForNewNonce(HttpResponseMessage response) =>
+        DPoPNonce.From(response) is not null &&
+        response.Headers.WwwAuthenticate.Any(h => string.Equals(h.Scheme, "DPoP", StringComparison.OrdinalIgnoreCase) &&
+            AuthParameters.Parse(h.Parameter).TryGetValue("error", out var error) && error == DPoPNonce.UseDPoPNonceError);
+
+    private static string Origin(Uri? uri) => uri is null ? string.Empty : uri.GetLeftPart(UriPartial.Authority);
+
     /// <summary>The URI the response answers: a handler that followed a redirect changed it from the one sent.</summary>
     private static Uri? AnsweredUri(HttpRequestMessage request, HttpResponseMessage response) =>
         response.RequestMessage?.RequestUri ?? request.RequestUri;
@@ -177,8 +222,11 @@ internal sealed class ClientCredentialsHandler(
     /// <summary>
     /// The <c>Authorization</c> scheme for a token of <paramref name="tokenType"/> (RFC 6749 §7.1): the type the token
     /// endpoint returned, except that <c>bearer</c> in any case is written <c>Bearer</c>, as RFC 6750 §2.1 spells the
-    /// scheme (AD FS and some servers answer <c>token_type: "bearer"</c>; some resource servers compare it exactly).
+    /// scheme (AD FS and some servers answer <c>token_type: "bearer"</c>; some resource servers compare it exactly), and
+    /// <c>dpop</c> in any case is written <c>DPoP</c> (RFC 9449 §7.1).
     /// </summary>
     internal static string AuthorizationScheme(string tokenType) =>
-        string.Equals(tokenType, "Bearer", StringComparison.OrdinalIgnoreCase) ? "Bearer" : tokenType;
+        string.Equals(tokenType, "Bearer", StringComparison.OrdinalIgnoreCase) ? "Bearer"
+        : IsDPoP(tokenType) ? "DPoP"
+        : tokenType;
 }

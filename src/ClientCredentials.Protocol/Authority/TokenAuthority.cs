@@ -57,6 +57,23 @@ public abstract class TokenAuthority
     /// <exception cref="TokenEndpointUnreachableException">The discovery document could not be fetched.</exception>
     public abstract ValueTask<Uri> GetTokenEndpointAsync(HttpClient httpClient, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The authorization server's metadata (RFC 8414, OIDC Discovery) for an authority found by its issuer
+    /// (<see cref="OAuthIssuer"/>, <see cref="OidcIssuer"/>): fetched with <paramref name="httpClient"/> on first use,
+    /// checked and kept. Null for Entra ID, ADFS and an explicit token endpoint, which publish none that this client reads.
+    /// </summary>
+    /// <param name="httpClient">Used only to fetch the document.</param>
+    /// <param name="cancellationToken">Stops waiting; a shared fetch keeps its own 30 s deadline.</param>
+    /// <exception cref="ClientCredentialsConfigurationException">The document names another issuer, no usable token endpoint, or a non-https mTLS alias.</exception>
+    /// <exception cref="TokenEndpointException">The document was answered with an error status.</exception>
+    /// <exception cref="TokenEndpointUnreachableException">The document could not be fetched.</exception>
+    public virtual ValueTask<AuthorizationServerMetadata?> GetMetadataAsync(HttpClient httpClient, CancellationToken cancellationToken = default) =>
+        new((AuthorizationServerMetadata?)null);
+
+    /// <summary>The issuer identifier when the authority was configured by one; the default audience of client
+    /// assertions for such servers (draft-ietf-oauth-rfc7523bis).</summary>
+    internal virtual string? Issuer => null;
+
     /// <summary>Forgets a discovered token endpoint so that the next request fetches discovery again.</summary>
     internal virtual void ForgetDiscoveredEndpoint()
     {
@@ -100,7 +117,16 @@ public abstract class TokenAuthority
     /// <c>{issuer}/.well-known/openid-configuration</c> (OpenID Connect Discovery 1.0 §4), fetched once and cached;
     /// the document's <c>issuer</c> must equal <paramref name="issuer"/> (§4.3).
     /// </summary>
-    public static TokenAuthority OidcIssuer(Uri issuer, TimeProvider? timeProvider = null) => new OidcIssuerAuthority(issuer, timeProvider ?? TimeProvider.System);
+    public static TokenAuthority OidcIssuer(Uri issuer, TimeProvider? timeProvider = null) => new IssuerAuthority(issuer, IssuerMetadata.OpenIdConnect, timeProvider ?? TimeProvider.System);
+
+    /// <summary>
+    /// Any OAuth 2.0 authorization server, by its issuer: the metadata is read from
+    /// <c>/.well-known/oauth-authorization-server</c> inserted between the host and the issuer's path (RFC 8414 §3.1),
+    /// or, when the server answers 404 there, from <c>{issuer}/.well-known/openid-configuration</c> (OIDC Discovery);
+    /// the document's <c>issuer</c> must equal <paramref name="issuer"/> (RFC 8414 §3.3). Client assertions for such a
+    /// server carry the issuer as <c>aud</c> (see <see cref="ClientAssertionAudience"/>).
+    /// </summary>
+    public static TokenAuthority OAuthIssuer(Uri issuer, TimeProvider? timeProvider = null) => new IssuerAuthority(issuer, IssuerMetadata.OAuthThenOpenIdConnect, timeProvider ?? TimeProvider.System);
 
     /// <inheritdoc />
     public override string ToString() => $"{Kind} {UntrustedText.Neutralize(CacheIdentity, 512)}";

@@ -12,6 +12,9 @@ internal sealed record AssertionClaims(string Audience, string ClientId, string 
     /// <summary>Claims the library sets and callers may not override.</summary>
     public static readonly string[] Reserved = ["aud", "iss", "sub", "jti", "iat", "nbf", "exp"];
 
+    /// <summary>No extra claims.</summary>
+    public static readonly IReadOnlyDictionary<string, object> NoExtra = new Dictionary<string, object>();
+
     public void WriteTo(Utf8JsonWriter writer)
     {
         var issuedAt = IssuedAt.ToUnixTimeSeconds();

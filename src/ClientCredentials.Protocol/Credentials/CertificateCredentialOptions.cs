@@ -12,6 +12,13 @@ public sealed record CertificateCredentialOptions
     public ClientAssertionAlgorithm Algorithm { get; init; } = ClientAssertionAlgorithm.Automatic;
 
     /// <summary>
+    /// The assertion's <c>aud</c> and <c>typ</c>: by default the issuer with <c>typ: client-authentication+jwt</c> for a
+    /// server found by its issuer (draft-ietf-oauth-rfc7523bis), the token endpoint for Entra ID, ADFS and an explicit
+    /// token endpoint.
+    /// </summary>
+    public ClientAssertionAudience Audience { get; init; } = ClientAssertionAudience.Automatic;
+
+    /// <summary>
     /// Adds the <c>x5c</c> header (RFC 7515 §4.1.6: an array of Base64 DER certificates, leaf first), needed for
     /// Entra's subject name + issuer authentication.
     /// </summary>

@@ -21,7 +21,7 @@ public sealed class ClientAssertionCredential : ClientCredential
 
     internal override async ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken)
     {
-        var assertionContext = new ClientAssertionContext(context.ClientId, context.TokenEndpoint, context.Authority.Tenant, context.Authority.Kind);
+        var assertionContext = new ClientAssertionContext(context.ClientId, context.TokenEndpoint, context.Authority.Tenant, context.Authority.Kind) { Issuer = context.Metadata?.RequiresTokenEndpointAudience == true ? null : context.Issuer };
         var assertion = await _getAssertion(assertionContext, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(assertion))
         {
@@ -31,6 +31,9 @@ public sealed class ClientAssertionCredential : ClientCredential
         message.Form.Add(new(OAuthParameters.ClientAssertionType, OAuthParameters.JwtBearerAssertionType));
         message.Form.Add(new(OAuthParameters.ClientAssertion, assertion.Trim()));
     }
+
+    /// <inheritdoc />
+    public override string AuthenticationMethod => ClientAuthenticationMethods.PrivateKeyJwt;
 
     /// <inheritdoc />
     public override string ToString() => "client assertion callback";

@@ -31,6 +31,17 @@ public abstract class ClientCredential
     {
     }
 
+    /// <summary>
+    /// The token endpoint authentication method this credential uses, as RFC 8414 names it in
+    /// <c>token_endpoint_auth_methods_supported</c> (see <see cref="ClientAuthenticationMethods"/>). When the server's
+    /// metadata lists its methods and this one is not among them, the request is refused before it is sent.
+    /// </summary>
+    public virtual string? AuthenticationMethod => null;
+
+    /// <summary>True when the credential is a certificate presented on the TLS connection (RFC 8705): requests then go to
+    /// the server's <c>mtls_endpoint_aliases</c> token endpoint when it has one.</summary>
+    internal virtual bool PresentsTlsClientCertificate => false;
+
     /// <summary>Adds the credential's form fields or header to one token request.</summary>
     internal abstract ValueTask ApplyAsync(ClientAuthenticationContext context, TokenRequestMessage message, CancellationToken cancellationToken);
 
@@ -55,4 +66,11 @@ public abstract class ClientCredential
 }
 
 /// <summary>What a credential needs to know about the request it authenticates.</summary>
-internal sealed record ClientAuthenticationContext(string ClientId, Uri TokenEndpoint, TokenAuthority Authority, TimeProvider TimeProvider);
+internal sealed record ClientAuthenticationContext(string ClientId, Uri TokenEndpoint, TokenAuthority Authority, TimeProvider TimeProvider)
+{
+    /// <summary>The server's metadata when the authority was found by its issuer.</summary>
+    public AuthorizationServerMetadata? Metadata { get; init; }
+
+    /// <summary>The issuer, from the metadata or the authority.</summary>
+    public string? Issuer => Metadata?.Issuer ?? Authority.Issuer;
+}

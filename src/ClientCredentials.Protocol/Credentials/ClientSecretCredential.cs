@@ -43,6 +43,10 @@ public sealed class ClientSecretCredential : ClientCredential
     /// <summary>Where the secret travels.</summary>
     public ClientSecretTransport Transport { get; }
 
+    /// <inheritdoc />
+    public override string AuthenticationMethod =>
+        Transport == ClientSecretTransport.BasicAuthentication ? ClientAuthenticationMethods.ClientSecretBasic : ClientAuthenticationMethods.ClientSecretPost;
+
     /// <summary>
     /// <c>secret:</c> and the Base64url PBKDF2-SHA256 digest of the secret under a fixed salt, computed once: equal
     /// secrets share tokens, different ones never do, and the key reveals nothing a guesser can check cheaply.
@@ -69,7 +73,7 @@ public sealed class ClientSecretCredential : ClientCredential
 
     /// <inheritdoc />
     /// <remarks>Not even a fingerprint: a hash of a weak secret in a log could be checked against guesses offline.</remarks>
-    public override string ToString() => $"client secret ({(Transport == ClientSecretTransport.RequestBody ? "client_secret_post" : "client_secret_basic")})";
+    public override string ToString() => $"client secret ({AuthenticationMethod})";
 }
 
 /// <summary>

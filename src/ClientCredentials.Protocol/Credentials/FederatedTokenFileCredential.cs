@@ -88,6 +88,9 @@ public sealed class FederatedTokenFileCredential : ClientCredential
     }
 
     /// <inheritdoc />
+    public override string AuthenticationMethod => ClientAuthenticationMethods.PrivateKeyJwt;
+
+    /// <inheritdoc />
     public override string ToString() => $"federated token file {UntrustedText.Neutralize(TokenFilePath, 512)}";
 
     /// <summary>The absolute path, or a configuration error for a path the file system cannot take (a NUL, an invalid form).</summary>

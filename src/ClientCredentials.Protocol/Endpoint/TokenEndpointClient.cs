@@ -19,10 +19,15 @@ internal sealed partial class TokenEndpointClient
     private readonly TimeSpan? _defaultLifetime;
     private readonly ILogger _logger;
     private readonly ClientCapabilities _capabilities;
+    private readonly DPoPProofKey? _dpopKey;
 
-    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger, ClientCapabilities? capabilities = null)
+    // The token endpoint's latest DPoP nonce (RFC 9449 §8), sent in the next proof.
+    private volatile string? _dpopNonce;
+
+    public TokenEndpointClient(HttpClient httpClient, TokenAuthority authority, string clientId, ClientCredential credential, TimeProvider timeProvider, TimeSpan? defaultLifetime, ILogger logger, ClientCapabilities? capabilities = null, DPoPProofKey? dpopKey = null)
     {
         _capabilities = capabilities ?? ClientCapabilities.None;
+        _dpopKey = dpopKey;
         _httpClient = httpClient;
         _authority = authority;
         _clientId = clientId;
@@ -44,10 +49,18 @@ internal sealed partial class TokenEndpointClient
     {
         // A request for another Entra tenant goes to the same instance (and region) with that tenant; the key holds it checked.
         var authority = request.Tenant is { } tenant ? _authority.ForTenant(tenant) : _authority;
-        var tokenEndpoint = await authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        var metadata = await authority.GetMetadataAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        var tokenEndpoint = metadata?.TokenEndpoint ?? await authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        if (_credential.PresentsTlsClientCertificate && metadata?.MtlsTokenEndpoint is { } mtlsEndpoint)
+        {
+            tokenEndpoint = mtlsEndpoint;
+        }
+
+        ClientAuthenticationMethodRule.Check(_credential, metadata);
+        var endpoint = new ResolvedEndpoint(authority, tokenEndpoint, metadata);
         if (authority.RegionalTokenEndpoint is not { } regionalEndpoint || regional is null)
         {
-            return await SendRenewingAsync(authority, tokenEndpoint, request, correlationId, RegionalRoute.NotRegional, cancellationToken).ConfigureAwait(false);
+            return await SendRenewingAsync(endpoint, request, correlationId, RegionalRoute.NotRegional, cancellationToken).ConfigureAwait(false);
         }
 
         if (regional.TimedOutBefore)
@@ -63,7 +76,7 @@ internal sealed partial class TokenEndpointClient
             string detail;
             try
             {
-                var token = await SendRenewingAsync(authority, regionalEndpoint, request, correlationId, RegionalRoute.Regional, cancellationToken).ConfigureAwait(false);
+                var token = await SendRenewingAsync(endpoint with { TokenEndpoint = regionalEndpoint }, request, correlationId, RegionalRoute.Regional, cancellationToken).ConfigureAwait(false);
                 regional.Answered();
                 return token;
             }
@@ -85,7 +98,7 @@ internal sealed partial class TokenEndpointClient
             FallBack(regionalEndpoint, reason, detail, correlationId);
         }
 
-        return await SendRenewingAsync(authority, tokenEndpoint, request, correlationId, RegionalRoute.GlobalAfterRegionalFailure, cancellationToken).ConfigureAwait(false);
+        return await SendRenewingAsync(endpoint, request, correlationId, RegionalRoute.GlobalAfterRegionalFailure, cancellationToken).ConfigureAwait(false);
     }
 
     private void FallBack(Uri regionalEndpoint, string reason, string detail, string correlationId)
@@ -98,12 +111,12 @@ internal sealed partial class TokenEndpointClient
     /// Sends the request; when the endpoint rejects the credential and the credential has since got something new to
     /// present (a rotated certificate), sends it once more.
     /// </summary>
-    private async Task<AccessToken> SendRenewingAsync(TokenAuthority authority, Uri tokenEndpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    private async Task<AccessToken> SendRenewingAsync(ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
     {
         TokenEndpointException rejected;
         try
         {
-            return await SendToAsync(authority, tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+            return await SendToAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
         }
         catch (TokenEndpointException ex) when (ex.ErrorCodes.Count > 0)
         {
@@ -116,14 +129,59 @@ internal sealed partial class TokenEndpointClient
         }
 
         LogCredentialRenewed(_logger, string.Join(",", rejected.ErrorCodes), _credential.ToString() ?? string.Empty, correlationId);
-        return await SendToAsync(authority, tokenEndpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+        return await SendToAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<AccessToken> SendToAsync(TokenAuthority authority, Uri tokenEndpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    /// <summary>Sends to one endpoint; a DPoP nonce challenge with a new nonce is answered once (RFC 9449 §8).</summary>
+    private async Task<AccessToken> SendToAsync(ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await SendAttemptAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenEndpointException ex) when (IsNonceChallenge(ex))
+        {
+            // One retry with the nonce the server just gave; a second challenge is the server's error.
+            LogDPoPNonceRetry(_logger, endpoint.TokenEndpoint.AbsoluteUri, correlationId);
+        }
+        catch (TokenEndpointException ex) when (_dpopKey is not null && ex.Error == DPoPNonce.UseDPoPNonceError)
+        {
+            throw new TokenEndpointException(
+                ex.Details with { Remedy = "The token endpoint asked for a DPoP nonce but sent no usable DPoP-Nonce header (RFC 9449 §8: one header of visible ASCII without quotes or backslashes), so there is nothing to retry with." },
+                ex);
+        }
+
+        try
+        {
+            return await SendAttemptAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenEndpointException ex) when (_dpopKey is not null && ex.Error == DPoPNonce.UseDPoPNonceError)
+        {
+            throw new TokenEndpointException(
+                ex.Details with
+                {
+                    Remedy = "The token endpoint asked for a new DPoP nonce again right after the retry that carried the nonce it had given; the client retries once per request (RFC 9449 §8). " +
+                        "Check that the server keeps its nonces valid long enough and that the clocks agree.",
+                },
+                ex);
+        }
+    }
+
+    /// <summary>A <c>use_dpop_nonce</c> answer to a DPoP request that came with a new nonce to retry with.</summary>
+    private bool IsNonceChallenge(TokenEndpointException ex) =>
+        _dpopKey is not null && ex.Error == DPoPNonce.UseDPoPNonceError && ex.Details.DPoPNonceProvided;
+
+    private async Task<AccessToken> SendAttemptAsync(ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    {
+        var tokenEndpoint = endpoint.TokenEndpoint;
         LastTokenEndpoint = tokenEndpoint;
-        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, authority, _timeProvider);
+        var context = new ClientAuthenticationContext(_clientId, tokenEndpoint, endpoint.Authority, _timeProvider) { Metadata = endpoint.Metadata };
         using var message = await TokenRequestFactory.CreateAsync(context, _credential, request, _capabilities.Merge(request.Claims), correlationId, cancellationToken).ConfigureAwait(false);
+        if (_dpopKey is not null)
+        {
+            message.Headers.TryAddWithoutValidation(DPoPNonce.ProofHeaderName, _dpopKey.CreateProof(HttpMethod.Post, tokenEndpoint, _timeProvider.GetUtcNow(), accessToken: null, _dpopNonce));
+        }
+
         using var activity = ClientCredentialsTelemetry.ActivitySource.StartActivity(ClientCredentialsTelemetry.TokenRequestActivity, ActivityKind.Client);
         activity?.SetTag("server.address", tokenEndpoint.Host);
         activity?.SetTag("oauth.client_id", _clientId);
@@ -138,6 +196,12 @@ internal sealed partial class TokenEndpointClient
             using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             statusCode = (int)response.StatusCode;
             activity?.SetTag("http.response.status_code", statusCode);
+            var newNonce = _dpopKey is null ? null : DPoPNonce.From(response);
+            if (newNonce is not null)
+            {
+                _dpopNonce = newNonce;
+            }
+
             if (RedirectRefusal.FollowedTo(response, tokenEndpoint) is { } elsewhere)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, "redirect_followed");
@@ -160,7 +224,16 @@ internal sealed partial class TokenEndpointClient
                 throw new TokenEndpointException(new TokenEndpointError { StatusCode = response.StatusCode, Error = TokenResponseReader.InvalidResponse, ErrorDescription = ex.Message, CorrelationId = correlationId }, ex);
             }
 
-            var token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime, route));
+            AccessToken token;
+            try
+            {
+                token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime, route));
+            }
+            catch (TokenEndpointException ex) when (newNonce is not null && ex.Error == DPoPNonce.UseDPoPNonceError)
+            {
+                throw new TokenEndpointException(ex.Details with { DPoPNonceProvided = true }, ex.InnerException);
+            }
+
             if (_logger.IsEnabled(LogLevel.Information))
             {
                 var fingerprint = TokenFingerprint.Of(token.Token);
@@ -223,6 +296,9 @@ internal sealed partial class TokenEndpointClient
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Token endpoint {TokenEndpoint} unreachable (timed out: {TimedOut}): {Reason} (client-request-id {CorrelationId}).")]
     private static partial void LogUnreachable(ILogger logger, string tokenEndpoint, bool timedOut, string reason, string correlationId);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Debug, Message = "The token endpoint {TokenEndpoint} asked for a DPoP nonce; retrying once with it (client-request-id {CorrelationId}).")]
+    private static partial void LogDPoPNonceRetry(ILogger logger, string tokenEndpoint, string correlationId);
+
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "The HttpClient followed a redirect of the token request to {TokenEndpoint} to {RedirectTarget}; the answer was refused and the credential may have reached that host (client-request-id {CorrelationId}).")]
     private static partial void LogRedirectFollowed(ILogger logger, string tokenEndpoint, string redirectTarget, string correlationId);
 }
@@ -245,3 +321,9 @@ internal sealed class RegionalAttempt
 
     public void Answered() => _pending = false;
 }
+
+/// <summary>
+/// Where one request goes: the authority (for Entra ID the request's tenant), the token endpoint, and the server
+/// metadata it was found with (null without an issuer).
+/// </summary>
+internal sealed record ResolvedEndpoint(TokenAuthority Authority, Uri TokenEndpoint, AuthorizationServerMetadata? Metadata);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 
 namespace ClientCredentials.Protocol;
 
@@ -17,4 +18,25 @@ public static class TokenEndpointHttpHandler
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         AutomaticDecompression = DecompressionMethods.All,
     };
+
+    /// <summary>
+    /// The same handler, presenting <paramref name="clientCertificate"/> on every TLS connection (RFC 8705 mutual TLS):
+    /// for <see cref="TlsClientCertificateCredential"/> at the token endpoint, and for calling a resource with a
+    /// certificate-bound token (<c>cnf.x5t#S256</c>) over the same certificate. The certificate is presented whatever CAs
+    /// the server names as acceptable, so a self-signed one (<c>self_signed_tls_client_auth</c>) works too.
+    /// </summary>
+    /// <exception cref="ClientCredentialsConfigurationException">The certificate has no private key.</exception>
+    public static SocketsHttpHandler Create(X509Certificate2 clientCertificate)
+    {
+        ArgumentNullException.ThrowIfNull(clientCertificate);
+        if (!clientCertificate.HasPrivateKey)
+        {
+            throw new ClientCredentialsConfigurationException("Certificate", $"Certificate '{clientCertificate.Subject}' (thumbprint {clientCertificate.Thumbprint}) has no private key, so it cannot be presented on a TLS connection; load it with its key.");
+        }
+
+        var handler = Create();
+        handler.SslOptions.ClientCertificates = [clientCertificate];
+        handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate;
+        return handler;
+    }
 }

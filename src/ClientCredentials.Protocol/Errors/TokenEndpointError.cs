@@ -61,6 +61,9 @@ public sealed record TokenEndpointError
     /// <summary>A one-line remedy for a known AADSTS code.</summary>
     public string? Remedy { get; init; }
 
+    /// <summary>True when a <c>use_dpop_nonce</c> answer came with a valid <c>DPoP-Nonce</c> header to retry with.</summary>
+    internal bool DPoPNonceProvided { get; init; }
+
     /// <summary>
     /// The wait the server asked for: <see cref="RetryAfter"/> on a 429 or 503 (RFC 9110 §10.2.3, RFC 6585 §4), where
     /// it means "do not ask again before". The retry pipeline waits for it and client-side throttling honours it.

@@ -29,17 +29,22 @@ internal sealed class TokenEndpointJson
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
-/// <summary>The members of an OpenID Provider configuration document that this client reads (OIDC Discovery §3).</summary>
-internal sealed class OidcDiscoveryJson
+/// <summary>The members of an authorization server metadata document (RFC 8414 §2, OIDC Discovery §3) that this client reads.</summary>
+internal sealed class AuthorizationServerMetadataJson
 {
     [JsonPropertyName("issuer")] public string? Issuer { get; set; }
     [JsonPropertyName("token_endpoint")] public string? TokenEndpoint { get; set; }
+    [JsonPropertyName("token_endpoint_auth_methods_supported")] public string[]? TokenEndpointAuthMethodsSupported { get; set; }
+    [JsonPropertyName("token_endpoint_auth_signing_alg_values_supported")] public string[]? TokenEndpointAuthSigningAlgValuesSupported { get; set; }
+    [JsonPropertyName("dpop_signing_alg_values_supported")] public string[]? DPoPSigningAlgValuesSupported { get; set; }
+    [JsonPropertyName("cloud_instance_name")] public JsonElement? CloudInstanceName { get; set; }
+    [JsonPropertyName("mtls_endpoint_aliases")] public Dictionary<string, JsonElement>? MtlsEndpointAliases { get; set; }
 }
 
 /// <summary>System.Text.Json source generation for the response types: no reflection, AOT-safe.</summary>
 [JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowReadingFromString, ReadCommentHandling = JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(TokenEndpointJson))]
-[JsonSerializable(typeof(OidcDiscoveryJson))]
+[JsonSerializable(typeof(AuthorizationServerMetadataJson))]
 internal sealed partial class TokenEndpointJsonContext : JsonSerializerContext
 {
 }

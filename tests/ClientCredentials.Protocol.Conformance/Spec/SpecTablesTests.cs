@@ -65,6 +65,33 @@ public sealed class SpecTablesTests : IDisposable
         Assert.Contains("names conformance/redirect-307-not-followed.json, which does not exist", output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A check may name a .NET test (for the rules the case format cannot express yet); one that names a method the
+    /// test file does not declare fails the check, while the file's real tests pass it.
+    /// </summary>
+    [Fact]
+    public async Task A_check_naming_a_missing_dotnet_test_fails()
+    {
+        // The script finds tests/ beside spec/, so this copy keeps that layout, with the one test file it needs.
+        var spec = CopySpec(Path.Combine(_copy, "spec"));
+        const string testFile = "tests/ClientCredentials.Protocol.Tests/Protocol/DPoPTests.cs";
+        var testCopy = Path.Combine(_copy, testFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(testCopy)!);
+        File.Copy(Path.Combine(RepositoryPaths.SpecDirectory, "..", testFile), testCopy);
+        var path = Path.Combine(spec, "traceability.json");
+        var trace = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var checks = trace["requirements"]!.AsArray()[0]!["checks"]!.AsArray();
+        checks.Add(testFile + "#A_nonce_loop_stops_after_one_retry_with_a_typed_error_that_says_so");
+        checks.Add(testFile + "#A_test_nobody_wrote");
+        File.WriteAllText(path, trace.ToJsonString());
+
+        var (exitCode, output) = await PythonScript.RunAsync(Path.Combine(spec, "tables.py"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"names {testFile}#A_test_nobody_wrote, which does not exist", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("#A_nonce_loop_stops_after_one_retry_with_a_typed_error_that_says_so, which does not exist", output, StringComparison.Ordinal);
+    }
+
     /// <summary>protocol.md §9 and msal-differences.json cannot drift apart: a change to either alone fails.</summary>
     [Fact]
     public async Task Section_9_that_differs_from_msal_differences_json_fails()
@@ -103,15 +130,16 @@ public sealed class SpecTablesTests : IDisposable
         }
     }
 
-    private string CopySpec()
+    private string CopySpec(string? into = null)
     {
+        var destination = into ?? _copy;
         foreach (var file in Directory.EnumerateFiles(RepositoryPaths.SpecDirectory, "*", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(_copy, Path.GetRelativePath(RepositoryPaths.SpecDirectory, file));
+            var target = Path.Combine(destination, Path.GetRelativePath(RepositoryPaths.SpecDirectory, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
 
-        return _copy;
+        return destination;
     }
 }

@@ -46,4 +46,57 @@ public static class TestCertificates
         ArgumentNullException.ThrowIfNull(certificate);
         return X509CertificateLoader.LoadCertificate(certificate.RawData);
     }
+
+    /// <summary>A certificate authority (RSA-2048, basic constraints CA) that can issue client and server certificates.</summary>
+    public static X509Certificate2 CertificateAuthority(string subject = "CN=test-ca")
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+    }
+
+    /// <summary>
+    /// An RSA certificate with its private key, issued by <paramref name="authority"/>: a TLS client certificate, or with
+    /// <paramref name="serverIpAddress"/> a TLS server certificate for that address.
+    /// </summary>
+    public static X509Certificate2 IssuedBy(X509Certificate2 authority, string subject, System.Net.IPAddress? serverIpAddress = null)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));
+        var purposes = new OidCollection { new Oid(serverIpAddress is null ? "1.3.6.1.5.5.7.3.2" : "1.3.6.1.5.5.7.3.1") };
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(purposes, critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority, true, false));
+        if (serverIpAddress is not null)
+        {
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddIpAddress(serverIpAddress);
+            request.CertificateExtensions.Add(names.Build());
+        }
+
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMonths(6), serial);
+        return issued.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>The certificate as PEM (<c>-----BEGIN CERTIFICATE-----</c>).</summary>
+    public static string CertificatePem(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return certificate.ExportCertificatePem();
+    }
+
+    /// <summary>The private key of an RSA or EC certificate as PKCS#8 PEM.</summary>
+    public static string PrivateKeyPem(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using AsymmetricAlgorithm key = (AsymmetricAlgorithm?)certificate.GetRSAPrivateKey() ?? certificate.GetECDsaPrivateKey() ?? throw new ArgumentException("The certificate has no private key.", nameof(certificate));
+        return key.ExportPkcs8PrivateKeyPem();
+    }
 }

@@ -376,6 +376,35 @@ public class TokenCacheKeyTests
         Assert.Equal("fabrikam.onmicrosoft.com", other.Tenant);
     }
 
+    [Fact]
+    public void A_dpop_clients_key_holds_the_dpop_token_type_and_its_keys_thumbprint()
+    {
+        var issuer = TokenAuthority.OAuthIssuer(new Uri("https://idp.example/realm"));
+        var credential = new ClientSecretCredential("pw");
+        var parameters = new TokenRequestParameters("orders.read");
+        using var first = DPoPProofKey.CreateEphemeral();
+        using var second = DPoPProofKey.CreateEphemeral();
+
+        var bearer = Client(issuer, credential).KeyFor(parameters);
+        var boundToFirst = DPoPClient(issuer, credential, first).KeyFor(parameters);
+        var boundToSecond = DPoPClient(issuer, credential, second).KeyFor(parameters);
+
+        Assert.Equal(("Bearer", null), (bearer.TokenType, bearer.ProofKey));
+        Assert.Equal(("DPoP", first.Thumbprint), (boundToFirst.TokenType, boundToFirst.ProofKey));
+        Assert.Equal(boundToFirst, DPoPClient(issuer, credential, first).KeyFor(parameters));
+        Assert.NotEqual(bearer, boundToFirst);
+        Assert.NotEqual(boundToFirst, boundToSecond);
+        Assert.Equal("oauth-issuer", bearer.Requester.AuthorityKind);
+    }
+
+    private static ClientCredentialsClient DPoPClient(TokenAuthority authority, ClientCredential credential, DPoPProofKey key) => new(new ClientCredentialsClientOptions
+    {
+        Authority = authority,
+        ClientId = "svc",
+        Credential = credential,
+        DPoPKey = key,
+    });
+
     private static ClientCredentialsClient EntraClient(ClientCredential credential) =>
         Client(TokenAuthority.Entra("contoso.onmicrosoft.com"), credential);
 

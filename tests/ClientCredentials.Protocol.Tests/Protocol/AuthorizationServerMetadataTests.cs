@@ -1,0 +1,225 @@
+using System.Text.Json.Nodes;
+using ClientCredentials.Protocol.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace ClientCredentials.Protocol.Tests.Protocol;
+
+/// <summary>
+/// RFC 8414 metadata and what is read from it: the path-inserted location, the issuer check, the authentication
+/// methods a credential must be among (refused before sending), the signing algorithms, the mTLS alias (https only),
+/// and the rfc7523bis audience of assertions for a server found by its issuer.
+/// </summary>
+public sealed class AuthorizationServerMetadataTests : IDisposable
+{
+    private readonly LoopbackWireMock _mock = LoopbackWireMock.Start();
+
+    public void Dispose() => _mock.Dispose();
+
+    /// <summary>An issuer with a path, as multi-tenant servers have.</summary>
+    private string Issuer => _mock.Url("tenant-a").AbsoluteUri;
+
+    private const string OAuthMetadataPath = "/.well-known/oauth-authorization-server/tenant-a";
+
+    private void StubMetadata(string path, string issuer, Action<JsonObject>? more = null)
+    {
+        var document = new JsonObject { ["issuer"] = issuer, ["token_endpoint"] = _mock.Url("tenant-a/token").AbsoluteUri };
+        more?.Invoke(document);
+        _mock.Stub(WireMockResponses.Get(path), WireMockResponses.Json(200, document));
+        _mock.Stub(WireMockResponses.Post("/tenant-a/token"), WireMockResponses.AccessToken("t"));
+    }
+
+    private ClientCredentialsClient Client(ClientCredential credential, TokenAuthority? authority = null) => new(new ClientCredentialsClientOptions
+    {
+        Authority = authority ?? TokenAuthority.OAuthIssuer(new Uri(Issuer)),
+        ClientId = "svc",
+        Credential = credential,
+        Resilience = new TokenRequestResilienceOptions { MaxRetries = 0 },
+    });
+
+    private int Posts => _mock.Requests.Count(r => r.Method == "POST");
+
+    [Fact]
+    public async Task Rfc8414_metadata_is_read_where_the_well_known_suffix_is_inserted_before_the_issuers_path()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer);
+
+        await Client(new ClientSecretCredential("pw")).GetTokenAsync(new TokenRequestParameters("read"));
+
+        Assert.Single(_mock.Requests, r => r.Method == "GET" && r.AbsoluteUrl.AbsolutePath == OAuthMetadataPath);
+        Assert.DoesNotContain(_mock.Requests, r => r.AbsoluteUrl.AbsolutePath.Contains("openid-configuration", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Oidc_discovery_is_read_when_the_rfc8414_location_answers_404()
+    {
+        StubMetadata("/tenant-a/.well-known/openid-configuration", Issuer);
+
+        var token = await Client(new ClientSecretCredential("pw")).GetTokenAsync(new TokenRequestParameters("read"));
+
+        Assert.Equal("t", token.Token);
+        Assert.Equal(2, _mock.Requests.Count(r => r.Method == "GET"));
+    }
+
+    [Fact]
+    public async Task Metadata_naming_another_issuer_is_refused_before_anything_is_sent()
+    {
+        StubMetadata(OAuthMetadataPath, _mock.Url("tenant-b").AbsoluteUri);
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => Client(new ClientSecretCredential("pw")).GetTokenAsync(new TokenRequestParameters("read")).AsTask());
+
+        Assert.Equal("Issuer", error.Setting);
+        Assert.Contains("tenant-b", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RFC 8414 §3.3", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Posts);
+    }
+
+    [Fact]
+    public async Task A_credential_whose_method_the_server_does_not_list_is_refused_before_sending_naming_the_supported_ones()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d["token_endpoint_auth_methods_supported"] = new JsonArray("private_key_jwt", "client_secret_basic"));
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => Client(new ClientSecretCredential("pw")).GetTokenAsync(new TokenRequestParameters("read")).AsTask());
+
+        Assert.Equal("Credential", error.Setting);
+        Assert.Contains("client_secret_post", error.Message, StringComparison.Ordinal);
+        Assert.Contains("private_key_jwt, client_secret_basic", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Posts);
+    }
+
+    [Fact]
+    public async Task A_listed_method_is_sent()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic"));
+
+        await Client(new ClientSecretCredential("pw", ClientSecretTransport.BasicAuthentication)).GetTokenAsync(new TokenRequestParameters("read"));
+
+        Assert.StartsWith("Basic ", _mock.Requests.Single(r => r.Method == "POST").GetHeader("Authorization"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_mtls_alias_that_is_not_https_is_refused_naming_the_setting()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d["mtls_endpoint_aliases"] = new JsonObject { ["token_endpoint"] = _mock.Url("tenant-a/mtls/token").AbsoluteUri });
+        using var certificate = TestCertificates.Rsa();
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => Client(new TlsClientCertificateCredential(certificate)).GetTokenAsync(new TokenRequestParameters("read")).AsTask());
+
+        Assert.Equal("mtls_endpoint_aliases", error.Setting);
+        Assert.Contains("not https", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Posts);
+    }
+
+    [Fact]
+    public async Task Mutual_tls_without_an_https_endpoint_is_refused_before_sending()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer);
+        using var certificate = TestCertificates.Rsa();
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => Client(new TlsClientCertificateCredential(certificate)).GetTokenAsync(new TokenRequestParameters("read")).AsTask());
+
+        Assert.Equal("Credential", error.Setting);
+        Assert.Contains("tls_client_auth", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Posts);
+    }
+
+    [Fact]
+    public async Task An_assertion_for_a_server_found_by_its_issuer_has_the_issuer_as_audience_and_the_rfc7523bis_type()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer);
+        using var certificate = TestCertificates.Rsa();
+
+        await Client(new CertificateCredential(certificate)).GetTokenAsync(new TokenRequestParameters("read"));
+
+        var assertion = new JsonWebToken(_mock.Requests.Single(r => r.Method == "POST").ReadForm()["client_assertion"]);
+        Assert.Equal(Issuer, assertion.GetClaim("aud").Value);
+        Assert.Equal("client-authentication+jwt", assertion.Typ);
+        Assert.Equal("RS256", assertion.Alg);
+    }
+
+    [Fact]
+    public async Task The_token_endpoint_stays_the_audience_when_asked_and_for_an_explicit_endpoint()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer);
+        using var certificate = TestCertificates.Rsa();
+        var tokenEndpoint = _mock.Url("tenant-a/token");
+
+        await Client(new CertificateCredential(certificate, new CertificateCredentialOptions { Audience = ClientAssertionAudience.TokenEndpoint })).GetTokenAsync(new TokenRequestParameters("read"));
+        await Client(new CertificateCredential(certificate), TokenAuthority.TokenEndpoint(tokenEndpoint)).GetTokenAsync(new TokenRequestParameters("read"));
+
+        foreach (var post in _mock.Requests.Where(r => r.Method == "POST"))
+        {
+            var assertion = new JsonWebToken(post.ReadForm()["client_assertion"]);
+            Assert.Equal(tokenEndpoint.AbsoluteUri, assertion.GetClaim("aud").Value);
+            Assert.Equal("JWT", assertion.Typ);
+        }
+    }
+
+    [Fact]
+    public void The_issuer_audience_is_refused_for_entra_and_for_an_authority_without_an_issuer()
+    {
+        using var certificate = TestCertificates.Rsa();
+        var options = new CertificateCredentialOptions { Audience = ClientAssertionAudience.Issuer };
+
+        var entra = Assert.Throws<ClientCredentialsConfigurationException>(() => Client(new CertificateCredential(certificate, options), TokenAuthority.Entra(TestIds.TenantId)));
+        var endpoint = Assert.Throws<ClientCredentialsConfigurationException>(() => Client(new CertificateCredential(certificate, options), TokenAuthority.TokenEndpoint(new Uri("https://as.example/token"))));
+
+        Assert.Equal("AssertionAudience", entra.Setting);
+        Assert.Equal("AssertionAudience", endpoint.Setting);
+    }
+
+    [Fact]
+    public async Task The_first_algorithm_the_server_lists_that_the_key_can_do_is_used_and_an_unlisted_explicit_one_is_refused()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d["token_endpoint_auth_signing_alg_values_supported"] = new JsonArray("ES384", "PS256"));
+        using var certificate = TestCertificates.Rsa();
+
+        await Client(new CertificateCredential(certificate)).GetTokenAsync(new TokenRequestParameters("read"));
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => Client(new CertificateCredential(certificate, new CertificateCredentialOptions { Algorithm = ClientAssertionAlgorithm.RS256 })).GetTokenAsync(new TokenRequestParameters("read")).AsTask());
+
+        Assert.Equal("PS256", new JsonWebToken(_mock.Requests.Single(r => r.Method == "POST").ReadForm()["client_assertion"]).Alg);
+        Assert.Equal("Algorithm", error.Setting);
+        Assert.Contains("ES384, PS256", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_ec_key_with_rs256_is_refused_when_the_client_is_created()
+    {
+        using var certificate = TestCertificates.EcP256();
+
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => Client(new CertificateCredential(certificate, new CertificateCredentialOptions { Algorithm = ClientAssertionAlgorithm.RS256 })));
+
+        Assert.Equal("Algorithm", error.Setting);
+        Assert.Contains("EC key; RS256 needs an RSA key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Client_secret_jwt_signs_hs256_with_the_secret()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer);
+        const string secret = "a-client-secret-of-at-least-32-bytes!";
+
+        await Client(new ClientSecretJwtCredential(secret)).GetTokenAsync(new TokenRequestParameters("read"));
+
+        var form = _mock.Requests.Single(r => r.Method == "POST").ReadForm();
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(form["client_assertion"], new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+        {
+            IssuerSigningKey = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(secret)),
+            ValidAudience = Issuer,
+            ValidIssuer = "svc",
+            ValidTypes = ["client-authentication+jwt"],
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+        Assert.Equal("HS256", ((JsonWebToken)result.SecurityToken).Alg);
+        Assert.Empty(form.GetValues("client_secret"));
+    }
+
+    [Fact]
+    public void Client_secret_jwt_refuses_a_secret_shorter_than_the_hash()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new ClientSecretJwtCredential("short-secret"));
+
+        Assert.Equal("ClientSecret", error.Setting);
+        Assert.Contains("RFC 7518 §3.2", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("short-secret", error.Message, StringComparison.Ordinal);
+    }
+}
