@@ -94,18 +94,9 @@ internal sealed class EntraAuthority : TokenAuthority
         }
 
         instance = instance.Trim();
-        Uri? parsed;
-        if (instance.Contains("://", StringComparison.Ordinal))
-        {
-            if (!Uri.TryCreate(instance, UriKind.Absolute, out parsed))
-            {
-                throw new ClientCredentialsConfigurationException("Instance", $"Instance '{UntrustedText.Neutralize(instance, 256)}' is not a valid URL; give a host such as {EntraInstance.Public} or a URL such as https://{EntraInstance.Public}/.");
-            }
-        }
-        else if (Uri.CheckHostName(instance.Split(':')[0]) == UriHostNameType.Unknown || !Uri.TryCreate($"https://{instance}/", UriKind.Absolute, out parsed))
-        {
-            throw new ClientCredentialsConfigurationException("Instance", $"Instance '{UntrustedText.Neutralize(instance, 256)}' is not a host name; give a host such as {EntraInstance.Public}.");
-        }
+        var parsed = instance.Contains("://", StringComparison.Ordinal)
+            ? AbsoluteUri(instance) ?? throw new ClientCredentialsConfigurationException("Instance", $"Instance '{UntrustedText.Neutralize(instance, 256)}' is not a valid URL; give a host such as {EntraInstance.Public} or a URL such as https://{EntraInstance.Public}/.")
+            : HostUri(instance) ?? throw new ClientCredentialsConfigurationException("Instance", $"Instance '{UntrustedText.Neutralize(instance, 256)}' is not a host name; give a host such as {EntraInstance.Public}.");
 
         AuthorityUri.Validate(parsed, "Instance");
         if (parsed.AbsolutePath is not "/" and not "")
@@ -115,4 +106,11 @@ internal sealed class EntraAuthority : TokenAuthority
 
         return new Uri(parsed.GetLeftPart(UriPartial.Authority) + "/");
     }
+
+    /// <summary>The absolute URL <paramref name="text"/> names, or null.</summary>
+    private static Uri? AbsoluteUri(string text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
+
+    /// <summary><c>https://<paramref name="host"/>/</c> when <paramref name="host"/> (with an optional port) is a host name, or null.</summary>
+    private static Uri? HostUri(string host) =>
+        Uri.CheckHostName(host.Split(':')[0]) == UriHostNameType.Unknown ? null : AbsoluteUri($"https://{host}/");
 }

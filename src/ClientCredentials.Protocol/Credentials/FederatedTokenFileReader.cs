@@ -29,9 +29,14 @@ internal static class FederatedTokenFileReader
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.None);
-            int read;
-            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+            while (length < buffer.Length)
             {
+                var read = stream.Read(buffer, length, buffer.Length - length);
+                if (read == 0)
+                {
+                    break;
+                }
+
                 length += read;
             }
         }

@@ -19,6 +19,7 @@ public static class TokenFingerprint
 
         Span<byte> hash = stackalloc byte[32];
         var byteCount = Encoding.UTF8.GetByteCount(value);
+        // Stryker disable once Equality,Conditional : stack or heap only changes where the bytes live, never the hash
         var buffer = byteCount <= 1024 ? stackalloc byte[byteCount] : new byte[byteCount];
         Encoding.UTF8.GetBytes(value, buffer);
         SHA256.HashData(buffer, hash);

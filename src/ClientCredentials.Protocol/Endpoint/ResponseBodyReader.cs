@@ -29,9 +29,14 @@ internal static class ResponseBodyReader
         {
             var body = new byte[length];
             var filled = 0;
-            int read;
-            while (filled < body.Length && (read = await stream.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            while (filled < body.Length)
             {
+                var read = await stream.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
                 filled += read;
             }
 

@@ -20,6 +20,9 @@ internal sealed class ThrottleGate
         _timeProvider = timeProvider;
     }
 
+    /// <summary>The windows held: those not yet passed, and passed ones until the next call for their key or the next window.</summary>
+    internal int WindowCount => _windows.Count;
+
     /// <summary>Throws when <paramref name="key"/> is inside a throttling window.</summary>
     public void ThrowIfThrottled(TokenCacheKey key)
     {

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using ClientCredentials.Protocol.Tests.Cache;
+using ClientCredentials.Protocol.Tests.Resilience;
+
+namespace ClientCredentials.Protocol.Tests.Protocol;
+
+/// <summary>
+/// What an OpenTelemetry user sees of each token endpoint request: one client span
+/// (<see cref="ClientCredentialsTelemetry.TokenRequestActivity"/>) tagged with the host, client id, client-request-id and
+/// HTTP status, marked as an error with the OAuth error code or the network exception's type; one
+/// <see cref="ClientCredentialsTelemetry.RequestDuration"/> measurement per request tagged with the status and host; and
+/// <see cref="ClientCredentialsTelemetry.Throttled"/> for each call refused by client-side throttling. Real listeners,
+/// real loopback exchanges; the tests run alone because the listeners are process-wide.
+/// </summary>
+[Collection(ProcessWideMeasurements.Name)]
+public sealed class TokenRequestTelemetryTests : IDisposable
+{
+    private static readonly TokenRequestResilienceOptions NoRetries = ResilienceTestClient.Fast with { MaxRetries = 0 };
+
+    private readonly LoopbackWireMock _mock = LoopbackWireMock.Start();
+    private readonly TelemetryRecorder _telemetry = new();
+
+    public void Dispose()
+    {
+        _telemetry.Dispose();
+        _mock.Dispose();
+    }
+
+    [Fact]
+    public async Task A_token_request_is_one_client_span_tagged_with_host_client_id_request_id_and_status()
+    {
+        _mock.AnswerAlways(ResilienceTestClient.Ok("spanned"));
+        var client = ResilienceTestClient.Create(_mock, NoRetries);
+
+        await client.GetTokenAsync(new TokenRequestParameters(ResilienceTestClient.Scope) { CorrelationId = "telemetry-ok" });
+
+        var span = Assert.Single(_telemetry.Spans);
+        Assert.Equal(ClientCredentialsTelemetry.TokenRequestActivity, span.OperationName);
+        Assert.Equal(ActivityKind.Client, span.Kind);
+        Assert.Equal("127.0.0.1", span.GetTagItem("server.address"));
+        Assert.Equal(TestIds.SecretAppId, span.GetTagItem("oauth.client_id"));
+        Assert.Equal("telemetry-ok", span.GetTagItem("client_request_id"));
+        Assert.Equal(200, span.GetTagItem("http.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+
+        var duration = Assert.Single(_telemetry.Durations);
+        Assert.True(duration.Seconds > 0, "the request took time");
+        Assert.Equal(200, duration.Tags["http.response.status_code"]);
+        Assert.Equal("127.0.0.1", duration.Tags["server.address"]);
+        Assert.Null(duration.Tags["region"]);
+    }
+
+    [Fact]
+    public async Task An_error_answer_marks_the_span_with_the_OAuth_error_and_is_measured_with_its_status()
+    {
+        _mock.AnswerAlways(ResilienceTestClient.Error(401, "invalid_client", 7000215));
+        var client = ResilienceTestClient.Create(_mock, NoRetries);
+
+        await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
+
+        var span = Assert.Single(_telemetry.Spans);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal("invalid_client", span.StatusDescription);
+        Assert.Equal(401, span.GetTagItem("http.response.status_code"));
+        Assert.Equal(401, Assert.Single(_telemetry.Durations).Tags["http.response.status_code"]);
+    }
+
+    [Fact]
+    public async Task An_unreachable_endpoint_marks_the_span_with_the_exception_type_and_is_measured_without_a_status()
+    {
+        var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = TokenAuthority.Entra(tenant: TestIds.TenantId, instance: $"http://127.0.0.1:{port}/"),
+            ClientId = TestIds.SecretAppId,
+            Credential = new ClientSecretCredential("telemetry-test-secret"),
+            Scopes = [ResilienceTestClient.Scope],
+            Resilience = NoRetries,
+        });
+
+        var failure = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
+
+        Assert.False(failure.TimedOut);
+        var span = Assert.Single(_telemetry.Spans);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(nameof(HttpRequestException), span.StatusDescription);
+        Assert.Null(span.GetTagItem("http.response.status_code"));
+        var duration = Assert.Single(_telemetry.Durations);
+        Assert.True(duration.Tags.ContainsKey("http.response.status_code"));
+        Assert.Null(duration.Tags["http.response.status_code"]);
+    }
+
+    [Fact]
+    public async Task Each_call_refused_by_client_side_throttling_is_counted_and_sends_nothing()
+    {
+        _mock.AnswerAlways(ResilienceTestClient.Error(429, "temporarily_unavailable", 90033, new Dictionary<string, string> { ["Retry-After"] = "600" }));
+        var client = ResilienceTestClient.Create(_mock, NoRetries, new TestClock());
+
+        await Assert.ThrowsAsync<TokenEndpointException>(async () => await client.GetTokenAsync());
+        await Assert.ThrowsAsync<TokenRequestThrottledException>(async () => await client.GetTokenAsync());
+        await Assert.ThrowsAsync<TokenRequestThrottledException>(async () => await client.GetTokenAsync());
+
+        Assert.Equal(2, _telemetry.Throttled);
+        Assert.Equal(1, _mock.RequestCount);
+        Assert.Single(_telemetry.Spans);
+    }
+
+    [Fact]
+    public void The_meter_publishes_each_documented_instrument_with_its_unit_and_description()
+    {
+        var published = new List<(string Name, string? Unit, string? Description, string? Version)>();
+        using (var listener = new MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == ClientCredentialsTelemetry.Name)
+                {
+                    published.Add((instrument.Name, instrument.Unit, instrument.Description, instrument.Meter.Version));
+                }
+            };
+            listener.Start();
+        }
+
+        var version = typeof(ClientCredentialsTelemetry).Assembly.GetName().Version!.ToString();
+        Assert.All(published, instrument => Assert.Equal(version, instrument.Version));
+        Assert.Equal(
+            [
+                (ClientCredentialsTelemetry.CacheHits, "{request}", "Token requests answered from the cache."),
+                (ClientCredentialsTelemetry.CacheMisses, "{request}", "Token requests the cache could not answer."),
+                (ClientCredentialsTelemetry.CacheRefreshes, "{request}", "Background refresh-ahead requests started."),
+                (ClientCredentialsTelemetry.Failures, "{request}", "Token requests that failed."),
+                (ClientCredentialsTelemetry.RegionalFallbacks, "{request}", "Requests sent to the global endpoint after the regional one failed."),
+                (ClientCredentialsTelemetry.RequestDuration, "s", "Duration of token endpoint HTTP requests."),
+                (ClientCredentialsTelemetry.Throttled, "{request}", "Calls refused by client-side throttling."),
+            ],
+            published.Select(i => (i.Name, i.Unit, i.Description)).OrderBy(i => i.Name, StringComparer.Ordinal));
+    }
+
+    /// <summary>Records the library's token request spans, request durations and throttled calls.</summary>
+    private sealed class TelemetryRecorder : IDisposable
+    {
+        private readonly ActivityListener _activities;
+        private readonly MeterListener _meters = new();
+        private readonly List<Activity> _spans = [];
+        private readonly List<(double Seconds, Dictionary<string, object?> Tags)> _durations = [];
+        private long _throttled;
+
+        public TelemetryRecorder()
+        {
+            _activities = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == ClientCredentialsTelemetry.Name,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    if (activity.OperationName == ClientCredentialsTelemetry.TokenRequestActivity)
+                    {
+                        lock (_spans)
+                        {
+                            _spans.Add(activity);
+                        }
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_activities);
+
+            _meters.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ClientCredentialsTelemetry.Name &&
+                    instrument.Name is ClientCredentialsTelemetry.RequestDuration or ClientCredentialsTelemetry.Throttled)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _meters.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+            {
+                var copy = new Dictionary<string, object?>();
+                foreach (var tag in tags)
+                {
+                    copy[tag.Key] = tag.Value;
+                }
+
+                lock (_durations)
+                {
+                    _durations.Add((value, copy));
+                }
+            });
+            _meters.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _throttled, value));
+            _meters.Start();
+        }
+
+        public IReadOnlyList<Activity> Spans
+        {
+            get
+            {
+                lock (_spans)
+                {
+                    return [.. _spans];
+                }
+            }
+        }
+
+        public IReadOnlyList<(double Seconds, Dictionary<string, object?> Tags)> Durations
+        {
+            get
+            {
+                lock (_durations)
+                {
+                    return [.. _durations];
+                }
+            }
+        }
+
+        public long Throttled => Interlocked.Read(ref _throttled);
+
+        public void Dispose()
+        {
+            _meters.Dispose();
+            _activities.Dispose();
+        }
+    }
+}
