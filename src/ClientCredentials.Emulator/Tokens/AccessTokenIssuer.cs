@@ -41,18 +41,7 @@ internal sealed class AccessTokenIssuer(EmulatorSigningKey signingKey, TimeProvi
             claims["roles"] = roles.ToArray();
         }
 
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = EmulatorUrls.Issuer(baseAddress, application.Tenant.Id),
-            Audience = resource.AppId,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            Claims = claims,
-            SigningCredentials = signingKey.SigningCredentials,
-            TokenType = "JWT",
-        };
-        return new IssuedToken(_handler.CreateToken(descriptor), now, expires);
+        return Sign(EmulatorUrls.Issuer(baseAddress, application.Tenant.Id), resource.AppId, claims, now, expires);
     }
 
     /// <summary>
@@ -85,9 +74,15 @@ internal sealed class AccessTokenIssuer(EmulatorSigningKey signingKey, TimeProvi
             claims["roles"] = roles.ToArray();
         }
 
+        return Sign(EmulatorUrls.Issuer(baseAddress, identity.Tenant.Id), audience, claims, now, expires);
+    }
+
+    /// <summary>Signs the claims with the emulator's key, with <c>iat</c> = <c>nbf</c> = <paramref name="now"/>.</summary>
+    private IssuedToken Sign(string issuer, string audience, Dictionary<string, object> claims, DateTimeOffset now, DateTimeOffset expires)
+    {
         var descriptor = new SecurityTokenDescriptor
         {
-            Issuer = EmulatorUrls.Issuer(baseAddress, identity.Tenant.Id),
+            Issuer = issuer,
             Audience = audience,
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
