@@ -94,9 +94,18 @@ public sealed class TenantAllowList
                 $"A token from tenant '{UntrustedText.Neutralize(tenant, 128)}' was asked for, but the client uses {authority}, which has no tenants; only Microsoft Entra ID clients serve other tenants.");
         }
 
-        if (AllowsAny || Array.Exists(_tenants, allowed => string.Equals(allowed, tenant, StringComparison.OrdinalIgnoreCase)))
+        if (AllowsAny)
         {
             return tenant;
+        }
+
+        // A loop rather than a predicate: no closure allocated on a caller's per-request path.
+        foreach (var allowed in _tenants)
+        {
+            if (string.Equals(allowed, tenant, StringComparison.OrdinalIgnoreCase))
+            {
+                return tenant;
+            }
         }
 
         throw new ClientCredentialsConfigurationException(
