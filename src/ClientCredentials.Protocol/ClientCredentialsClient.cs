@@ -138,7 +138,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     public override string ToString() => $"ClientCredentialsClient {ClientId} at {Authority}";
 
     Task<AccessToken> ITokenAcquirer.AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
-        AcquireAsync(key, Guid.NewGuid().ToString(), cancellationToken);
+        AcquireAsync(key, CorrelationId.New(), cancellationToken);
 
     /// <summary>The request of a parameters object: validated on its first use with this client, then kept with it.</summary>
     private ResolvedTokenRequest RequestOf(TokenRequestParameters parameters)
@@ -290,6 +290,6 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private sealed class KnownRequest(ClientCredentialsClient client, TokenCacheKey key, string? correlationId) : ResolvedTokenRequest(client, key)
     {
         public override Task<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
-            client.AcquireAsync(requested, correlationId ?? Guid.NewGuid().ToString(), cancellationToken);
+            client.AcquireAsync(requested, correlationId ?? CorrelationId.New(), cancellationToken);
     }
 }
