@@ -146,11 +146,12 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private ResolvedTokenRequest RequestOf(TokenRequestParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (parameters.ResolvedFor(this) is { } known)
-        {
-            return known;
-        }
+        return parameters.ResolvedFor(this) ?? Resolve(parameters);
+    }
 
+    /// <summary>Validates a parameters object on its first use with this client (kept apart so the hit path stays small).</summary>
+    private KnownRequest Resolve(TokenRequestParameters parameters)
+    {
         var correlationId = parameters.CorrelationId is { Length: > 0 } id
             ? HeaderValueRule.Validate(id, "CorrelationId", TokenRequestHeaders.MaxCorrelationIdLength)
             : null;
