@@ -24,6 +24,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     private readonly TokenCache _cache;
     private readonly TokenEndpointClient _endpoint;
     private readonly ResiliencePipeline<AccessToken> _pipeline;
+    private readonly bool _ownPipeline;
     private readonly ThrottleGate _throttle;
     private readonly TokenCacheKey? _defaultKey;
 
@@ -68,6 +69,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
             ?? (options.Credential is TlsClientCertificateCredential tls ? new HttpClient(TokenEndpointHttpHandler.Create(tls.Certificate)) { Timeout = Timeout.InfiniteTimeSpan } : SharedHttpClient.Value);
         _endpoint = new TokenEndpointClient(httpClient, Authority, ClientId, options.Credential, timeProvider, options.DefaultTokenLifetime, loggerFactory.CreateLogger<ClientCredentialsClient>(), capabilities, options.DPoPKey);
         _pipeline = options.ResiliencePipeline ?? TokenRequestPipeline.Build(options.Resilience, timeProvider);
+        _ownPipeline = options.ResiliencePipeline is null;
         _throttle = new ThrottleGate(options.Resilience, timeProvider);
         DPoPKey = options.DPoPKey;
         if (options.Scopes.Count > 0)
@@ -138,17 +140,18 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     public override string ToString() => $"ClientCredentialsClient {ClientId} at {Authority}";
 
     Task<AccessToken> ITokenAcquirer.AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
-        AcquireAsync(key, Guid.NewGuid().ToString(), cancellationToken);
+        AcquireAsync(key, CorrelationId.New(), cancellationToken);
 
     /// <summary>The request of a parameters object: validated on its first use with this client, then kept with it.</summary>
     private ResolvedTokenRequest RequestOf(TokenRequestParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (parameters.ResolvedFor(this) is { } known)
-        {
-            return known;
-        }
+        return parameters.ResolvedFor(this) ?? Resolve(parameters);
+    }
 
+    /// <summary>Validates a parameters object on its first use with this client (kept apart so the hit path stays small).</summary>
+    private KnownRequest Resolve(TokenRequestParameters parameters)
+    {
         var correlationId = parameters.CorrelationId is { Length: > 0 } id
             ? HeaderValueRule.Validate(id, "CorrelationId", TokenRequestHeaders.MaxCorrelationIdLength)
             : null;
@@ -216,13 +219,13 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         try
         {
             // The retry strategy makes no retry whose wait would reach the overall deadline.
-            context.Properties.Set(TokenRequestPipeline.Deadline, _timeProvider.GetUtcNow() + _resilience.TotalTimeout);
+            var deadline = _timeProvider.GetUtcNow() + _resilience.TotalTimeout;
+            context.Properties.Set(TokenRequestPipeline.Deadline, deadline);
 
-            // The key is the request: its scopes, claims and extras are the validated, immutable copies.
-            return await _pipeline.ExecuteAsync(
-                static (context, state) => new ValueTask<AccessToken>(state.Endpoint.SendAsync(state.Key, state.CorrelationId, context.CancellationToken, state.Regional)),
-                context,
-                (Endpoint: _endpoint, Key: key, CorrelationId: correlationId, Regional: Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt())).ConfigureAwait(false);
+            // The key is the request: its scopes, claims and extras are the validated, immutable copies. The client's own
+            // pipeline runs each attempt within its timeouts; a pipeline given in the options brings its own.
+            var attempt = new Attempt(_endpoint, key, correlationId, Authority.RegionalTokenEndpoint is null ? null : new RegionalAttempt(), _ownPipeline ? _resilience : null, deadline, _timeProvider);
+            return await _pipeline.ExecuteAsync(static (context, attempt) => attempt.RunAsync(context.CancellationToken), context, attempt).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -284,12 +287,26 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         : "a timeout of the caller's resilience pipeline";
 
     /// <summary>
+    /// One acquisition's attempts: where they go and, for the client's own pipeline, the timeouts each runs within
+    /// (<see cref="AttemptTimeout"/>; <paramref name="Timeouts"/> is null for a pipeline given in the options).
+    /// </summary>
+    private sealed record Attempt(TokenEndpointClient Endpoint, TokenCacheKey Key, string CorrelationId, RegionalAttempt? Regional, TokenRequestResilienceOptions? Timeouts, DateTimeOffset Deadline, TimeProvider TimeProvider)
+    {
+        public ValueTask<AccessToken> RunAsync(CancellationToken cancellationToken) => Timeouts is null
+            ? new ValueTask<AccessToken>(SendAsync(this, cancellationToken))
+            : AttemptTimeout.RunAsync(SendAsync, this, Deadline, Timeouts, TimeProvider, cancellationToken);
+
+        private static Task<AccessToken> SendAsync(Attempt attempt, CancellationToken cancellationToken) =>
+            attempt.Endpoint.SendAsync(attempt.Key, attempt.CorrelationId, cancellationToken, attempt.Regional);
+    }
+
+    /// <summary>
     /// A caller's parameters object, validated: its cache key, and the acquirer the cache calls on a miss, which sends
     /// the caller's <c>client-request-id</c> when it gave one and a new GUID otherwise.
     /// </summary>
     private sealed class KnownRequest(ClientCredentialsClient client, TokenCacheKey key, string? correlationId) : ResolvedTokenRequest(client, key)
     {
         public override Task<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
-            client.AcquireAsync(requested, correlationId ?? Guid.NewGuid().ToString(), cancellationToken);
+            client.AcquireAsync(requested, correlationId ?? CorrelationId.New(), cancellationToken);
     }
 }

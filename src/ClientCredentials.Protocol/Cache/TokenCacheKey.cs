@@ -99,9 +99,17 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
             string.IsNullOrEmpty(proofKey) ? null : proofKey);
     }
 
-    /// <summary>The same request for another tenant (the scope set is shared, not copied).</summary>
-    public TokenCacheKey ForTenant(string? tenant) =>
-        new(Requester, string.IsNullOrEmpty(tenant) ? null : tenant.ToLowerInvariant(), _scopes, Claims, ExtraParameters, TokenType, ProofKey);
+    /// <summary>
+    /// The same request for <paramref name="tenant"/>: this key when it already names that tenant (so lookups with it
+    /// compare by reference), else a new key that shares the scope set.
+    /// </summary>
+    public TokenCacheKey ForTenant(string? tenant)
+    {
+        var lowerCase = string.IsNullOrEmpty(tenant) ? null : tenant.ToLowerInvariant();
+        return string.Equals(lowerCase, Tenant, StringComparison.Ordinal)
+            ? this
+            : new(Requester, lowerCase, _scopes, Claims, ExtraParameters, TokenType, ProofKey);
+    }
 
     /// <inheritdoc />
     public bool Equals(TokenCacheKey? other)

@@ -121,7 +121,7 @@ public sealed class ManagedIdentityCredential
 
     private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string resource, CancellationToken cancellationToken)
     {
-        var correlationId = Guid.NewGuid().ToString();
+        var correlationId = CorrelationId.New();
         try
         {
             return await _pipeline.ExecuteAsync(

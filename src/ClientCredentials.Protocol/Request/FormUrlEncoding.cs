@@ -8,6 +8,10 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 internal static class FormUrlEncoding
 {
+    /// <summary>The characters written as they are; a value made only of them (a client id, a GUID, most secrets) is copied in one step.</summary>
+    private static readonly System.Buffers.SearchValues<char> Unreserved =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789*-._");
+
     public static string Encode(string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
@@ -82,6 +86,11 @@ internal static class FormUrlEncoding
 
     private static int EncodedLength(string value)
     {
+        if (!value.AsSpan().ContainsAnyExcept(Unreserved))
+        {
+            return value.Length;
+        }
+
         var length = 0;
         foreach (var c in value)
         {
@@ -93,6 +102,11 @@ internal static class FormUrlEncoding
 
     private static int Write(string value, byte[] destination, int at)
     {
+        if (!value.AsSpan().ContainsAnyExcept(Unreserved))
+        {
+            return at + Encoding.ASCII.GetBytes(value, destination.AsSpan(at));
+        }
+
         if (IsAscii(value))
         {
             foreach (var c in value)

@@ -6,8 +6,8 @@ using Polly.Timeout;
 namespace ClientCredentials.Protocol;
 
 /// <summary>
-/// Builds the Polly v8 pipeline that runs token request attempts: an overall deadline, then retries of transient
-/// failures, then a per-attempt timeout. The n-th retry waits <c>RetryBaseDelay × 2^(n−1)</c>, jittered by ±20 %;
+/// Builds the Polly v8 pipeline that retries token request attempts after transient failures; each attempt runs within
+/// its timeout and the overall deadline (<see cref="AttemptTimeout"/>, which the client applies around it). The n-th retry waits <c>RetryBaseDelay × 2^(n−1)</c>, jittered by ±20 %;
 /// 429/503 with a short <c>Retry-After</c> are waited for exactly and retried once; a long one fails at once. A retry
 /// whose wait would end at or after the overall deadline is not made: the caller gets the last failure at once rather
 /// than a timeout that hides it. Other 4xx are never retried, nor is 429 without <c>Retry-After</c> (as MSAL). Built
@@ -27,7 +27,6 @@ internal static class TokenRequestPipeline
     public static ResiliencePipeline<AccessToken> Build(TokenRequestResilienceOptions options, TimeProvider timeProvider)
     {
         var builder = new ResiliencePipelineBuilder<AccessToken> { TimeProvider = timeProvider };
-        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout });
         if (options.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<AccessToken>
@@ -38,7 +37,6 @@ internal static class TokenRequestPipeline
             });
         }
 
-        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
         return builder.Build();
     }
 

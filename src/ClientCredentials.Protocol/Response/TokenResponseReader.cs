@@ -34,9 +34,8 @@ internal static class TokenResponseReader
             // RFC 8259 §8.1: JSON between systems is UTF-8. Checked up front because members this reader keeps as raw
             // JSON (AdditionalFields) would otherwise fail later, and not as a JsonException.
             json = text.IsEmpty ? null
-                : Utf8.IsValid(text) ? JsonSerializer.Deserialize(text, TokenEndpointJsonContext.Default.TokenEndpointJson)
+                : Utf8.IsValid(text) ? TokenEndpointJsonReader.Read(text, out duplicate)
                 : throw new JsonException("it is not UTF-8, RFC 8259 §8.1");
-            duplicate = json is null ? null : JsonMemberNames.FirstDuplicate(text);
             if (duplicate is not null)
             {
                 json = null;
@@ -129,13 +128,7 @@ internal static class TokenResponseReader
             return AccessToken.NoAdditionalFields;
         }
 
-        var fields = new Dictionary<string, string>(extra.Count, StringComparer.Ordinal);
-        foreach (var (name, value) in extra)
-        {
-            fields[name] = value.GetRawText();
-        }
-
-        return fields;
+        return extra;
     }
 
     private static DateTimeOffset ExpiresOn(HttpStatusCode status, TokenEndpointJson json, TokenResponseContext context)

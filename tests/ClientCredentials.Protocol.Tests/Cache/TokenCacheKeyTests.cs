@@ -352,6 +352,24 @@ public class TokenCacheKeyTests
     }
 
     [Fact]
+    public void A_key_for_its_own_tenant_is_the_same_object_and_one_for_another_tenant_differs_only_by_tenant()
+    {
+        var requester = TestKeys.Requester("https://login.microsoftonline.com", "client", scopesAreCaseInsensitive: true);
+        var key = TokenCacheKey.Create(requester, "contoso.onmicrosoft.com", ["https://graph.microsoft.com/.default"]);
+
+        // The same object, so a hit with the default request for its own tenant compares by reference.
+        Assert.Same(key, key.ForTenant("contoso.onmicrosoft.com"));
+        Assert.Same(key, key.ForTenant("Contoso.OnMicrosoft.com"));
+
+        var other = key.ForTenant("Fabrikam.onmicrosoft.com");
+        Assert.NotEqual(key, other);
+        Assert.Equal("fabrikam.onmicrosoft.com", other.Tenant);
+        Assert.Equal(key.Scopes, other.Scopes);
+        Assert.Equal(TokenCacheKey.Create(requester, "fabrikam.onmicrosoft.com", ["https://graph.microsoft.com/.default"]), other);
+        Assert.Same(other, other.ForTenant("fabrikam.onmicrosoft.com"));
+    }
+
+    [Fact]
     public void Equal_keys_have_equal_canonical_forms_whatever_the_scope_order_and_case()
     {
         var requester = TestKeys.Requester("https://login.microsoftonline.com", "client", scopesAreCaseInsensitive: true);

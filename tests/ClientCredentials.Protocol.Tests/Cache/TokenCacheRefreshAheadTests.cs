@@ -119,9 +119,15 @@ public class TokenCacheRefreshAheadTests
         context.Time.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromTicks(1));
         context.Hit();
         Assert.Equal(0, context.Cache.InFlightCount);
+
+        // Held at the gate, so the retried refresh cannot finish on the pool before it is counted.
+        context.Acquirer.Succeed();
+        context.Acquirer.CloseGate();
         context.Time.Advance(TimeSpan.FromTicks(1));
         context.Hit();
         Assert.Equal(1, context.Cache.InFlightCount);
+        await context.Acquirer.WaitForCallsAsync(3);
+        context.Acquirer.OpenGate();
     }
 
     [Fact]
