@@ -19,9 +19,10 @@ MOCK_BASE = "${mockBase}"
 SECRET = "conformance~secret*value"
 PLACEHOLDERS = {
     "${clientId}", "${tokenEndpoint}", "${basicAuthorization}", "${certificate.x5t}", "${certificate.x5t#S256}",
-    "${now}", "${clientRequestId}",
+    "${now}", "${clientRequestId}", "${issuer}",
 }
 DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
+RFC8414_PREFIX = "/.well-known/oauth-authorization-server"
 MAX_RETRY_AFTER_WAIT = 2
 
 
@@ -36,19 +37,29 @@ def body_text(response):
 
 
 def discovery_token_path(mappings):
-    """oidc: the token endpoint path named by the (last) discovery document."""
+    """oidc, oauth: the token endpoint path named by the (last) metadata document, else the token mapping's path."""
     for m in reversed(mappings):
         if m["request"]["method"] == "GET":
             doc = m["response"].get("jsonBody")
             if isinstance(doc, dict) and isinstance(doc.get("token_endpoint"), str):
                 return doc["token_endpoint"].replace(MOCK_BASE, "")
-    return None
+    posts = [m for m in mappings if m["request"]["method"] == "POST"]
+    return posts[0]["request"]["urlPath"] if posts else None
+
+
+def metadata_paths(client):
+    """The GET paths an issuer authority may read: OIDC discovery (§1.5), and for oauth first RFC 8414's (§1.5a)."""
+    issuer_path = client["issuerPath"].rstrip("/")
+    paths = [issuer_path + DISCOVERY_SUFFIX]
+    if client["kind"] == "oauth":
+        paths.insert(0, RFC8414_PREFIX + issuer_path)
+    return paths
 
 
 def token_path(client, mappings):
     if client["kind"] == "entra":
         return f"/{client['tenant']}/oauth2/v2.0/token"
-    if client["kind"] == "oidc":
+    if client["kind"] in ("oidc", "oauth"):
         return discovery_token_path(mappings)
     return client["tokenEndpointPath"]
 
@@ -61,7 +72,7 @@ def sample_form(client):
         fields.append(("client_id", client["clientId"]))
     if credential == "secret":
         fields.append(("client_secret", SECRET))
-    elif credential != "secret-basic":
+    elif credential not in ("secret-basic", "mtls"):
         fields.append(("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
         fields.append(("client_assertion", "eyJhbGciOiJQUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln"))
     fields.append(("scope", " ".join(client["scopes"])))
@@ -211,11 +222,11 @@ def check_case(path):
     path_of_token = token_path(client, mappings)
     if path_of_token is None:
         problems.append("an oidc case needs a GET discovery mapping whose jsonBody names token_endpoint")
-    if gets and client["kind"] != "oidc":
-        problems.append("GET mappings (discovery) belong to oidc cases only")
+    if gets and client["kind"] not in ("oidc", "oauth"):
+        problems.append("GET mappings (metadata) belong to oidc and oauth cases only")
     for i, m in enumerate(gets):
-        if m["request"]["urlPath"] != client["issuerPath"].rstrip("/") + DISCOVERY_SUFFIX:
-            problems.append(f"GET mapping {i} is not the discovery path {client['issuerPath']}{DISCOVERY_SUFFIX}")
+        if m["request"]["urlPath"] not in metadata_paths(client):
+            problems.append(f"GET mapping {i} is not a metadata path of the issuer: {', '.join(metadata_paths(client))}")
     if not posts:
         problems.append("no token endpoint mapping")
     form = sample_form(client)
@@ -231,7 +242,10 @@ def check_case(path):
                         problems.append(f"POST mapping {i} bad regex {p[key]!r}: {e}")
             if not pattern_accepts(p, form):
                 problems.append(f"POST mapping {i} pattern {p} rejects a conformant request body: {form}")
-    for group, name in ((posts, "token"), (gets, "discovery")):
+    by_path = {}
+    for m in gets:
+        by_path.setdefault(m["request"]["urlPath"], []).append(m)
+    for group, name in [(posts, "token")] + [(g, f"metadata {p}") for p, g in by_path.items()]:
         if len(group) > 1:
             names = {m.get("scenarioName") for m in group}
             if None in names or len(names) != 1:
@@ -248,6 +262,9 @@ def check_case(path):
     for placeholder in placeholders_in(expect) + placeholders_in(case.get("steps", [])):
         if placeholder not in PLACEHOLDERS:
             problems.append(f"unknown placeholder {placeholder}")
+    if client.get("dpopKey") is None and ("dpop" in json.dumps(expect.get("sent", {})) or "sentPerRequest" in expect and "dpop" in json.dumps(expect["sentPerRequest"])):
+        problems.append("expectations on the DPoP proof need client.dpopKey")
+    per_request = expect.get("sentPerRequest")
     played = played_responses(posts) if posts else []
     if timeline:
         if any(is_retried(r) for r in played) and client.get("maxRetries") != 0:
@@ -270,7 +287,13 @@ def check_case(path):
         if len(played) > 1 and expect["requests"] - len(gets) < len(played) and "token" in expect:
             problems.append("the token comes from a response the client never reaches")
         reached = expect["requests"] - len(gets)
-        if reached < 1:
+        if per_request is not None and len(per_request) != max(reached, 0):
+            problems.append("sentPerRequest must have one item per token request")
+        if "configuration" in expect:
+            # Refused before anything is posted; the requests counted are the metadata GETs.
+            if reached != 0:
+                problems.append("a configuration error is found before sending: no token request may be counted")
+        elif reached < 1:
             # The acquisition failed at discovery: no token request was sent.
             if expect.get("error", {}).get("error") != "invalid_discovery_document":
                 problems.append("a case whose requests do not reach the token endpoint must fail with invalid_discovery_document")

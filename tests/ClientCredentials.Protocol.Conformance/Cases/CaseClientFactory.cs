@@ -10,7 +10,11 @@ internal static class CaseClientFactory
 {
     private static readonly TimeSpan ShortBackoff = TimeSpan.FromMilliseconds(10);
 
-    public static ClientCredentialsClient Create(ConformanceCase conformanceCase, Uri mockBase, TimeProvider clock, TokenCache? cache)
+    /// <summary>
+    /// The client of the case; <paramref name="dpopKey"/> names the DPoP key when it differs from <c>client.dpopKey</c>
+    /// (a timeline step's <c>call.dpopKey</c>). Configuration errors found at creation propagate.
+    /// </summary>
+    public static ClientCredentialsClient Create(ConformanceCase conformanceCase, Uri mockBase, TimeProvider clock, TokenCache? cache, string? dpopKey)
     {
         var client = conformanceCase.Client;
         var defaults = new TokenRequestResilienceOptions();
@@ -19,7 +23,8 @@ internal static class CaseClientFactory
         {
             Authority = AuthorityOn(conformanceCase, mockBase, clock),
             ClientId = client.ClientId,
-            Credential = CaseCredentials.Create(client.Credential),
+            Credential = CaseCredentials.Create(client),
+            DPoPKey = CaseCredentials.DPoPKey(dpopKey),
             Scopes = client.Scopes,
             TimeProvider = clock,
             Cache = cache,
@@ -37,7 +42,7 @@ internal static class CaseClientFactory
     /// <summary>The absolute URL the client posts token requests to: <c>${tokenEndpoint}</c>.</summary>
     public static Uri TokenEndpoint(ConformanceCase conformanceCase, Uri mockBase) => new(mockBase, conformanceCase.TokenPath.TrimStart('/'));
 
-    /// <summary>The authority the case describes on <paramref name="mockBase"/>; OIDC discovery reads <paramref name="clock"/>.</summary>
+    /// <summary>The authority the case describes on <paramref name="mockBase"/>; metadata discovery reads <paramref name="clock"/>.</summary>
     private static TokenAuthority AuthorityOn(ConformanceCase conformanceCase, Uri mockBase, TimeProvider clock)
     {
         var client = conformanceCase.Client;
@@ -46,7 +51,8 @@ internal static class CaseClientFactory
             "entra" => TokenAuthority.Entra(client.Tenant!, mockBase.AbsoluteUri),
             "adfs" => TokenAuthority.Adfs(new Uri(mockBase, AdfsAuthorityPath(client.TokenEndpointPath!).TrimStart('/'))),
             "generic" => TokenAuthority.TokenEndpoint(TokenEndpoint(conformanceCase, mockBase)),
-            "oidc" => TokenAuthority.OidcIssuer(new Uri(mockBase, client.IssuerPath!.TrimStart('/')), clock),
+            "oidc" => TokenAuthority.OidcIssuer(client.IssuerOn(mockBase)!, clock),
+            "oauth" => TokenAuthority.OAuthIssuer(client.IssuerOn(mockBase)!, clock),
             _ => throw new InvalidDataException($"{conformanceCase.FileName}: unknown client.kind '{client.Kind}'."),
         };
     }

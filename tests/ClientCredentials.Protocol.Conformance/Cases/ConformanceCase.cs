@@ -41,11 +41,11 @@ internal sealed partial record ConformanceCase(
     /// <summary>The number of requests the mock must have received when the case ends.</summary>
     public int ExpectedRequests => Expect["requests"]!.GetValue<int>();
 
-    /// <summary>The token endpoint path the case's mappings name (for oidc, the path its discovery document names).</summary>
+    /// <summary>The token endpoint path the case's mappings name (for oidc and oauth, the path its metadata document names).</summary>
     public string TokenPath => Client.Kind switch
     {
         "entra" => $"/{Client.Tenant}/oauth2/v2.0/token",
-        "oidc" => DiscoveredTokenPath(),
+        "oidc" or "oauth" => DiscoveredTokenPath(),
         _ => Client.TokenEndpointPath!,
     };
 
@@ -62,7 +62,9 @@ internal sealed partial record ConformanceCase(
             }
         }
 
-        throw new InvalidDataException($"{FileName}: an oidc case needs a discovery mapping whose jsonBody names token_endpoint.");
+        // No document names one (every metadata location fails): the token mapping's path, which no request reaches.
+        return Mappings.Where(m => m["request"]?["method"]?.GetValue<string>() == "POST").Select(m => m["request"]?["urlPath"]?.GetValue<string>()).FirstOrDefault()
+            ?? throw new InvalidDataException($"{FileName}: an {Client.Kind} case needs a metadata mapping whose jsonBody names token_endpoint, or a token mapping.");
     }
 
     private static IReadOnlyList<string> AccessTokensIn(IReadOnlyList<JsonObject> mappings)
@@ -103,8 +105,21 @@ internal sealed record CaseClient(
     int? MaxRetries,
     double? TotalTimeoutSeconds,
     double? RetryBaseDelaySeconds,
-    bool UseExtendedLifetime)
+    bool UseExtendedLifetime,
+    string? Algorithm,
+    string? AssertionAudience,
+    string? DPoPKey)
 {
+    /// <summary>The issuer as configured (<c>{base}{issuerPath}</c>, trailing <c>/</c> kept): <c>${issuer}</c>.</summary>
+    public Uri? IssuerOn(Uri mockBase) => IssuerPath is null ? null : new Uri(mockBase.AbsoluteUri.TrimEnd('/') + IssuerPath);
+
+    /// <summary>
+    /// The audience the client assertion must carry (protocol.md §4.3 <b>Audience</b>): the issuer for an issuer
+    /// authority unless the case asks for the token endpoint, else the token endpoint.
+    /// </summary>
+    public string AssertionAudienceOn(Uri mockBase, Uri tokenEndpoint) =>
+        IssuerPath is not null && AssertionAudience != "token-endpoint" ? IssuerOn(mockBase)!.AbsoluteUri : tokenEndpoint.AbsoluteUri;
+
     public static CaseClient From(string fileName, JsonObject client)
     {
         string Required(string name) => client[name]?.GetValue<string>()
@@ -115,13 +130,16 @@ internal sealed record CaseClient(
             kind,
             kind == "entra" ? Required("tenant") : null,
             kind is "adfs" or "generic" ? Required("tokenEndpointPath") : null,
-            kind == "oidc" ? Required("issuerPath") : null,
+            kind is "oidc" or "oauth" ? Required("issuerPath") : null,
             Required("clientId"),
             Required("credential"),
             [.. (client["scopes"] as JsonArray ?? []).Select(s => s!.GetValue<string>())],
             client["maxRetries"]?.GetValue<int>(),
             client["totalTimeoutSeconds"]?.GetValue<double>(),
             client["retryBaseDelaySeconds"]?.GetValue<double>(),
-            client["useExtendedLifetime"]?.GetValue<bool>() ?? false);
+            client["useExtendedLifetime"]?.GetValue<bool>() ?? false,
+            client["algorithm"]?.GetValue<string>(),
+            client["assertionAudience"]?.GetValue<string>(),
+            client["dpopKey"]?.GetValue<string>());
     }
 }

@@ -49,10 +49,23 @@ internal static class ConformanceCaseRunner
         }
         else
         {
-            var client = CaseClientFactory.Create(conformanceCase, mock.BaseAddress, TimeProvider.System, cache: null);
+            // A configuration error may come while the client is built (an unusable DPoP key, an audience the
+            // authority refuses): the case's outcome then, with no request sent.
+            ClientCredentialsClient? client = null;
+            CaseOutcome? refusedAtCreation = null;
+            try
+            {
+                client = CaseClientFactory.Create(conformanceCase, mock.BaseAddress, TimeProvider.System, cache: null, conformanceCase.Client.DPoPKey);
+            }
+            catch (ClientCredentialsConfigurationException refused)
+            {
+                refusedAtCreation = new CaseOutcome(null, refused, TimeProvider.System.GetUtcNow(), TimeProvider.System.GetUtcNow());
+            }
+
             trace.Step("build-client");
             using var timeout = new CancellationTokenSource(CallTimeout, TimeProvider.System);
-            var outcome = await CaseOutcome.AcquireAsync(client, conformanceCase.Client.Scopes, timeout.Token);
+            var outcome = refusedAtCreation ?? await CaseOutcome.AcquireAsync(client!, conformanceCase.Client.Scopes, timeout.Token);
+
             trace.Step("acquire");
             reported.AddRange(LeakChecks.TextsOf(outcome.Token, outcome.Failure));
             CheckOutcome(conformanceCase.Expect, outcome, outcomes, verdict);
@@ -73,10 +86,15 @@ internal static class ConformanceCaseRunner
         }
 
         trace.Step("check-requests");
-        var sent = new SentChecks(verdict, placeholders, certificate, sentAt);
+        var sent = new SentChecks(verdict, placeholders, certificate, sentAt, CaseCredentials.DPoPPublicKey(conformanceCase.Client.DPoPKey));
         if (conformanceCase.Expect["sent"] is JsonObject expectedSent)
         {
             sent.Check(expectedSent, requests);
+        }
+
+        if (conformanceCase.Expect["sentPerRequest"] is JsonArray perRequest)
+        {
+            sent.CheckEach(perRequest, requests);
         }
 
         if (conformanceCase.Expect["requestGaps"] is JsonArray gaps)
@@ -86,7 +104,7 @@ internal static class ConformanceCaseRunner
 
         if (certificate is not null && conformanceCase.Client.Credential == "certificate")
         {
-            CheckAssertionsIndependently(verdict, conformanceCase, tokenEndpoint, certificate, requests, sentAt);
+            CheckAssertionsIndependently(verdict, conformanceCase, conformanceCase.Client.AssertionAudienceOn(mock.BaseAddress, tokenEndpoint), certificate, requests, sentAt);
         }
 
         trace.Step("check-sent");
@@ -109,9 +127,13 @@ internal static class ConformanceCaseRunner
         {
             outcomes.Unreachable("expect.unreachable", unreachable, outcome.Token, outcome.Failure);
         }
+        else if (expect["configuration"] is JsonObject configuration)
+        {
+            outcomes.Configuration("expect.configuration", configuration, outcome.Token, outcome.Failure);
+        }
         else
         {
-            verdict.Add("expect has no token, error or unreachable");
+            verdict.Add("expect has no token, error, unreachable or configuration");
         }
     }
 
@@ -124,7 +146,22 @@ internal static class ConformanceCaseRunner
     {
         var clock = new TestClock(T0);
         var cache = new TokenCache(new TokenCacheOptions { UseExtendedLifetime = conformanceCase.Client.UseExtendedLifetime }, clock);
-        var client = CaseClientFactory.Create(conformanceCase, mock.BaseAddress, clock, cache);
+        // One client per DPoP key a step names (call.dpopKey), all sharing the one cache, as clients of one process
+        // share a cache (protocol.md §8.1); the case's own client is built first.
+        var clients = new Dictionary<string, ClientCredentialsClient>(StringComparer.Ordinal);
+        ClientCredentialsClient ClientWith(string? dpopKey)
+        {
+            var name = dpopKey ?? string.Empty;
+            if (!clients.TryGetValue(name, out var built))
+            {
+                built = CaseClientFactory.Create(conformanceCase, mock.BaseAddress, clock, cache, dpopKey);
+                clients[name] = built;
+            }
+
+            return built;
+        }
+
+        var client = ClientWith(conformanceCase.Client.DPoPKey);
         trace.Step("build-client");
         var sentAt = new List<long>();
         foreach (var (step, index) in conformanceCase.Steps.Select((s, i) => (s, i)))
@@ -141,7 +178,9 @@ internal static class ConformanceCaseRunner
             }
             else
             {
-                results.AddRange(await CallAsync(client, conformanceCase.Client.Scopes, step["call"] as JsonObject));
+                var call = step["call"] as JsonObject;
+                var caller = call is not null && call.TryGetPropertyValue("dpopKey", out var key) ? ClientWith(key?.GetValue<string>()) : client;
+                results.AddRange(await CallAsync(caller, conformanceCase.Client.Scopes, call));
             }
 
             trace.Step("call");
@@ -219,6 +258,7 @@ internal static class ConformanceCaseRunner
     {
         var calls = call?["calls"]?.GetValue<int>() ?? 1;
         var plain = call is null || (call["scopes"] is null && call["claims"] is null && call["forceRefresh"] is null);
+        // A call that names only its DPoP key (call.dpopKey, chosen by the caller above) is a plain call too.
         var parameters = plain ? null : new TokenRequestParameters(call!["scopes"] is JsonArray scopes ? [.. scopes.Select(s => s!.GetValue<string>())] : defaultScopes)
         {
             ForceRefresh = call["forceRefresh"]?.GetValue<bool>() ?? false,
@@ -245,8 +285,12 @@ internal static class ConformanceCaseRunner
     /// validator (signature with the public key, alg, aud, iss, sub, lifetime), on the clock it was sent by.
     /// </summary>
     private static void CheckAssertionsIndependently(
-        CaseVerdict verdict, ConformanceCase conformanceCase, Uri tokenEndpoint, X509Certificate2 certificate, IReadOnlyList<WireMockRecordedRequest> requests, Func<int, long?> sentAt)
+        CaseVerdict verdict, ConformanceCase conformanceCase, string audience, X509Certificate2 certificate, IReadOnlyList<WireMockRecordedRequest> requests, Func<int, long?> sentAt)
     {
+        // The algorithm the case pins (client.algorithm, or the header it expects), else the table of protocol.md §4.3.
+        var algorithm = conformanceCase.Client.Algorithm
+            ?? conformanceCase.Expect["sent"]?["assertion"]?["header"]?["alg"]?.GetValue<string>()
+            ?? (conformanceCase.Client.Kind == "entra" ? "PS256" : "RS256");
         for (var index = 0; index < requests.Count; index++)
         {
             var request = requests[index];
@@ -260,9 +304,9 @@ internal static class ConformanceCaseRunner
                 ClientAssertionValidator.Validate(request.ReadForm()["client_assertion"], new ExpectedClientAssertion
                 {
                     ClientId = conformanceCase.Client.ClientId,
-                    Audience = tokenEndpoint.AbsoluteUri,
+                    Audience = audience,
                     Certificate = certificate,
-                    Algorithm = conformanceCase.Client.Kind == "entra" ? "PS256" : "RS256",
+                    Algorithm = algorithm,
                     Now = sentAt(index) is { } at ? DateTimeOffset.FromUnixTimeSeconds(at) : null,
                     ClockSkew = CallTimeout,
                 });
@@ -281,6 +325,7 @@ internal static class ConformanceCaseRunner
         return text => text
             .Replace("${clientId}", clientId, StringComparison.Ordinal)
             .Replace("${tokenEndpoint}", tokenEndpoint.AbsoluteUri, StringComparison.Ordinal)
+            .Replace("${issuer}", conformanceCase.Client.IssuerOn(mock.BaseAddress)?.AbsoluteUri ?? "(no issuer)", StringComparison.Ordinal)
             .Replace("${basicAuthorization}", basic, StringComparison.Ordinal)
             .Replace("${certificate.x5t#S256}", certificate is null ? "(no certificate)" : CertificateThumbprints.X5tS256(certificate), StringComparison.Ordinal)
             .Replace("${certificate.x5t}", certificate is null ? "(no certificate)" : CertificateThumbprints.X5t(certificate), StringComparison.Ordinal)

@@ -13,6 +13,7 @@ internal static class LeakChecks
         {
             ("the client secret", CaseCredentials.Secret),
             ("the form-encoded client secret", "conformance%7Esecret*value"),
+            ("the client_secret_jwt secret", CaseCredentials.JwtSecret),
         };
         foreach (var request in requests.Where(r => r.Method == "POST"))
         {

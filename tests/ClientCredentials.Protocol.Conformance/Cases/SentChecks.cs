@@ -8,10 +8,11 @@ using System.Text.RegularExpressions;
 namespace ClientCredentials.Protocol.Conformance;
 
 /// <summary>
-/// Checks <c>expect.sent</c> (headers, form fields, the decoded client assertion) on every token request of a case,
-/// and <c>expect.requestGaps</c>, under the rules of spec/conformance/README.md.
+/// Checks <c>expect.sent</c> (headers, form fields, the decoded client assertion and DPoP proof) on every token request
+/// of a case, <c>expect.sentPerRequest</c> on one token request each, and <c>expect.requestGaps</c>, under the rules of
+/// spec/conformance/README.md.
 /// </summary>
-internal sealed class SentChecks(CaseVerdict verdict, Func<string, string> placeholders, X509Certificate2? certificate, Func<int, long?> nowOf)
+internal sealed class SentChecks(CaseVerdict verdict, Func<string, string> placeholders, X509Certificate2? certificate, Func<int, long?> nowOf, AsymmetricAlgorithm? dpopKey)
 {
     private static readonly TimeSpan GapSlack = TimeSpan.FromMilliseconds(50);
 
@@ -25,9 +26,32 @@ internal sealed class SentChecks(CaseVerdict verdict, Func<string, string> place
             return;
         }
 
+        Check("sent", sent, posts, positions);
+    }
+
+    /// <summary><c>expect.sentPerRequest</c>: item <i>i</i> (unless null) holds for the <i>i</i>-th token request alone.</summary>
+    public void CheckEach(JsonArray perRequest, IReadOnlyList<WireMockRecordedRequest> requests)
+    {
+        var positions = requests.Select((r, i) => (r, i)).Where(p => p.r.Method == "POST").Select(p => p.i).ToList();
+        if (perRequest.Count != positions.Count)
+        {
+            verdict.Add($"sentPerRequest: {perRequest.Count} item(s) for {positions.Count} token request(s)");
+        }
+
+        for (var index = 0; index < perRequest.Count && index < positions.Count; index++)
+        {
+            if (perRequest[index] is JsonObject sent)
+            {
+                Check($"sentPerRequest[{index}]", sent, [requests[positions[index]]], [positions[index]]);
+            }
+        }
+    }
+
+    private void Check(string where, JsonObject sent, IReadOnlyList<WireMockRecordedRequest> posts, IReadOnlyList<int> positions)
+    {
         foreach (var (name, matcher) in sent["headers"]?.AsObject() ?? [])
         {
-            Matcher($"sent.headers.{name}", matcher!.AsObject(), posts.Select(r => r.GetHeader(name)).ToList());
+            Matcher($"{where}.headers.{name}", matcher!.AsObject(), posts.Select(r => r.GetHeader(name)).ToList());
         }
 
         var forms = posts.Select(r => FormUrlEncodedBody.Parse(r.Body)).ToList();
@@ -38,19 +62,24 @@ internal sealed class SentChecks(CaseVerdict verdict, Func<string, string> place
             {
                 if (!want.SequenceEqual(form.Names))
                 {
-                    verdict.Add($"sent.fieldNames: request {index + 1} has fields [{string.Join(", ", form.Names)}], expected [{string.Join(", ", want)}]");
+                    verdict.Add($"{where}.fieldNames: request {index + 1} has fields [{string.Join(", ", form.Names)}], expected [{string.Join(", ", want)}]");
                 }
             }
         }
 
         foreach (var (name, matcher) in sent["fields"]?.AsObject() ?? [])
         {
-            Matcher($"sent.fields.{name}", matcher!.AsObject(), forms.Select(f => Value(f, name)).ToList());
+            Matcher($"{where}.fields.{name}", matcher!.AsObject(), forms.Select(f => Value(f, name)).ToList());
         }
 
         if (sent["assertion"] is JsonObject assertion)
         {
-            Assertion(assertion, posts, positions, forms);
+            Jwts($"{where}.assertion", assertion, [.. forms.Select(f => Value(f, "client_assertion"))], positions, Verifies);
+        }
+
+        if (sent["dpop"] is JsonObject dpop)
+        {
+            Jwts($"{where}.dpop", dpop, [.. posts.Select(r => r.GetHeader("DPoP"))], positions, VerifiesDPoP);
         }
     }
 
@@ -101,27 +130,33 @@ internal sealed class SentChecks(CaseVerdict verdict, Func<string, string> place
         }
     }
 
-    private void Assertion(JsonObject expected, IReadOnlyList<WireMockRecordedRequest> posts, IReadOnlyList<int> positions, IReadOnlyList<FormUrlEncodedBody> forms)
+    /// <summary>
+    /// Checks compact JWS values sent one per request (the client assertion, or the DPoP proof): header and claim
+    /// members, member order, the assertion lifetime, a <c>jti</c> per request, and the signature.
+    /// </summary>
+    private void Jwts(string what, JsonObject expected, IReadOnlyList<string?> jwts, IReadOnlyList<int> positions, Func<string?, string[], bool> verifies)
     {
         var jtis = new List<string?>();
-        for (var index = 0; index < posts.Count; index++)
+        for (var index = 0; index < jwts.Count; index++)
         {
-            var where = $"sent.assertion (request {index + 1})";
-            if (Value(forms[index], "client_assertion") is not { } jwt)
+            var where = $"{what} (request {index + 1})";
+            if (jwts[index] is not { } jwt)
             {
-                verdict.Add($"{where}: no client_assertion was sent");
+                verdict.Add($"{where}: nothing was sent");
                 continue;
             }
 
             var parts = jwt.Split('.');
             if (parts.Length != 3 || Decode(parts[0]) is not JsonObject header || Decode(parts[1]) is not JsonObject claims)
             {
-                verdict.Add($"{where}: client_assertion is not a compact JWS with JSON header and payload");
+                verdict.Add($"{where}: not a compact JWS with JSON header and payload");
                 continue;
             }
 
             Members($"{where}.header", expected["header"] as JsonObject, header, positions[index]);
             Members($"{where}.claims", expected["claims"] as JsonObject, claims, positions[index]);
+            Names($"{where}.headerNames", expected["headerNames"] as JsonArray, header);
+            Names($"{where}.claimNames", expected["claimNames"] as JsonArray, claims);
             jtis.Add(claims["jti"]?.ToString());
             if (expected["lifetimeSeconds"]?.GetValue<long>() is { } lifetime)
             {
@@ -134,15 +169,30 @@ internal sealed class SentChecks(CaseVerdict verdict, Func<string, string> place
                 }
             }
 
-            if (expected["signatureVerifies"] is not null && !Verifies(header["alg"]?.ToString(), parts))
+            if (expected["signatureVerifies"] is not null && !verifies(header["alg"]?.ToString(), parts))
             {
-                verdict.Add($"{where}: the signature does not verify with the credential's certificate");
+                verdict.Add($"{where}: the signature does not verify with the key of the case");
             }
         }
 
         if (expected["jtiUniquePerRequest"] is not null && jtis.Distinct().Count() < jtis.Count)
         {
-            verdict.Add("sent.assertion.jtiUniquePerRequest: two requests sent the same jti");
+            verdict.Add($"{what}.jtiUniquePerRequest: two requests sent the same jti");
+        }
+    }
+
+    private void Names(string where, JsonArray? expected, JsonObject actual)
+    {
+        if (expected is null)
+        {
+            return;
+        }
+
+        var want = expected.Select(n => n!.GetValue<string>()).ToList();
+        var got = actual.Select(member => member.Key).ToList();
+        if (!want.SequenceEqual(got))
+        {
+            verdict.Add($"{where}: the members are [{string.Join(", ", got)}], expected [{string.Join(", ", want)}]");
         }
     }
 
@@ -156,6 +206,17 @@ internal sealed class SentChecks(CaseVerdict verdict, Func<string, string> place
                 if (actual.ContainsKey(name))
                 {
                     verdict.Add($"{where}.{name}: expected no such member, got {got?.ToJsonString()}");
+                }
+
+                continue;
+            }
+
+            if (value is JsonObject or JsonArray || value.GetValueKind() != JsonValueKind.String)
+            {
+                // A JSON value other than a string (the proof's jwk, a number): the member equals it exactly.
+                if (!JsonNode.DeepEquals(value, got))
+                {
+                    verdict.Add($"{where}.{name}: expected {value.ToJsonString()}, got {got?.ToJsonString() ?? "nothing"}");
                 }
 
                 continue;
@@ -184,15 +245,21 @@ internal sealed class SentChecks(CaseVerdict verdict, Func<string, string> place
         }
     }
 
+    /// <summary>A client assertion: HS256 with the <c>secret-jwt</c> secret, else with the credential's certificate.</summary>
     private bool Verifies(string? alg, string[] parts)
     {
+        var data = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
+        var signature = Base64Url(parts[2]);
+        if (alg == "HS256")
+        {
+            return CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(Encoding.UTF8.GetBytes(CaseCredentials.JwtSecret), data), signature);
+        }
+
         if (certificate is null)
         {
             return false;
         }
 
-        var data = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
-        var signature = Base64Url(parts[2]);
         try
         {
             if (alg == "ES256")
@@ -204,6 +271,26 @@ internal sealed class SentChecks(CaseVerdict verdict, Func<string, string> place
             using var rsa = certificate.GetRSAPublicKey();
             return rsa is not null && alg is "RS256" or "PS256" &&
                 rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, alg == "PS256" ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A DPoP proof: ES256 (R‖S) or PS256 with the public half of the case's DPoP key.</summary>
+    private bool VerifiesDPoP(string? alg, string[] parts)
+    {
+        var data = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
+        var signature = Base64Url(parts[2]);
+        try
+        {
+            return (alg, dpopKey) switch
+            {
+                ("ES256", ECDsa ec) => ec.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+                ("PS256", RSA rsa) => rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss),
+                _ => false,
+            };
         }
         catch (CryptographicException)
         {

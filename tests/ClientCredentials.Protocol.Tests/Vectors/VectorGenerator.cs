@@ -133,23 +133,27 @@ internal static class VectorGenerator
     private static JsonObject Thumbprints()
     {
         var vectors = new JsonArray();
-        foreach (var (name, file) in new[] { ("rsa2048", VectorFiles.RsaCertificate), ("ec-p256", VectorFiles.EcCertificate) })
+        foreach (var (name, file, keyFile) in new[] { ("rsa2048", VectorFiles.RsaCertificate, VectorFiles.RsaPrivateKey), ("ec-p256", VectorFiles.EcCertificate, VectorFiles.EcPrivateKey) })
         {
             var certificate = VectorFiles.LoadCertificate(file, null);
+            using var withKey = VectorFiles.LoadCertificate(file, keyFile);
+            using var dpopKey = CertificateThumbprintVectorTests.DPoPKeyOf(withKey);
             vectors.Add(Vector(
                 name,
-                $"x5t, x5t#S256 and x5c of the TEST ONLY {name} certificate.",
-                new JsonObject { ["certificate"] = file },
+                $"x5t, x5t#S256 and x5c of the TEST ONLY {name} certificate; the public JWK of its key and that JWK's RFC 7638 thumbprint (a DPoP key's thumbprint, protocol.md §16.1).",
+                new JsonObject { ["certificate"] = file, ["privateKey"] = keyFile },
                 new JsonObject
                 {
                     ["sha1Hex"] = certificate.Thumbprint,
                     ["x5t"] = CertificateThumbprints.X5t(certificate),
                     ["x5t#S256"] = CertificateThumbprints.X5tS256(certificate),
                     ["x5c"] = new JsonArray(Convert.ToBase64String(certificate.RawData)),
+                    ["jwk"] = CertificateThumbprintVectorTests.PublicJwk(withKey),
+                    ["jwkThumbprint"] = dpopKey.Thumbprint,
                 }));
         }
 
-        return Group("certificate-thumbprints", "JWS certificate thumbprints (RFC 7515 §4.1.6-4.1.8) of the TEST ONLY certificates.", vectors);
+        return Group("certificate-thumbprints", "JWS certificate thumbprints (RFC 7515 §4.1.6-4.1.8) of the TEST ONLY certificates, and the RFC 7638 JWK thumbprints of their keys.", vectors);
     }
 
     private sealed record AssertionCase(
