@@ -123,6 +123,7 @@ public static class UntrustedText
     /// <summary>True when every character of <paramref name="text"/> may be printed as is.</summary>
     internal static bool IsSafe(ReadOnlySpan<char> text)
     {
+        // Each unit is looked at once, a surrogate together with its neighbour, so the index moves only in the header.
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -131,9 +132,10 @@ public static class UntrustedText
                 continue;
             }
 
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            var pairsWithNext = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            var pairsWithPrevious = char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(text[i - 1]);
+            if (pairsWithNext || pairsWithPrevious)
             {
-                i++;
                 continue;
             }
 
