@@ -43,17 +43,37 @@ public static class ClientCredentialsTelemetry
 
     internal static readonly Meter Meter = new(Name, typeof(ClientCredentialsTelemetry).Assembly.GetName().Version?.ToString());
 
-    internal static readonly Counter<long> CacheHitCounter = Meter.CreateCounter<long>(CacheHits, "{request}", "Token requests answered from the cache.");
+    // Units and descriptions are constants: a static initialiser runs once per test process, so a mutation tool can
+    // test a change to it only with the whole test suite (the meter test checks every one of them).
+    private const string RequestUnit = "{request}";
 
-    internal static readonly Counter<long> CacheMissCounter = Meter.CreateCounter<long>(CacheMisses, "{request}", "Token requests the cache could not answer.");
+    private const string SecondsUnit = "s";
 
-    internal static readonly Counter<long> CacheRefreshCounter = Meter.CreateCounter<long>(CacheRefreshes, "{request}", "Background refresh-ahead requests started.");
+    private const string CacheHitsDescription = "Token requests answered from the cache.";
 
-    internal static readonly Counter<long> FailureCounter = Meter.CreateCounter<long>(Failures, "{request}", "Token requests that failed.");
+    private const string CacheMissesDescription = "Token requests the cache could not answer.";
 
-    internal static readonly Counter<long> ThrottledCounter = Meter.CreateCounter<long>(Throttled, "{request}", "Calls refused by client-side throttling.");
+    private const string CacheRefreshesDescription = "Background refresh-ahead requests started.";
 
-    internal static readonly Counter<long> RegionalFallbackCounter = Meter.CreateCounter<long>(RegionalFallbacks, "{request}", "Requests sent to the global endpoint after the regional one failed.");
+    private const string FailuresDescription = "Token requests that failed.";
 
-    internal static readonly Histogram<double> RequestDurationHistogram = Meter.CreateHistogram<double>(RequestDuration, "s", "Duration of token endpoint HTTP requests.");
+    private const string ThrottledDescription = "Calls refused by client-side throttling.";
+
+    private const string RegionalFallbacksDescription = "Requests sent to the global endpoint after the regional one failed.";
+
+    private const string RequestDurationDescription = "Duration of token endpoint HTTP requests.";
+
+    internal static readonly Counter<long> CacheHitCounter = Meter.CreateCounter<long>(CacheHits, RequestUnit, CacheHitsDescription);
+
+    internal static readonly Counter<long> CacheMissCounter = Meter.CreateCounter<long>(CacheMisses, RequestUnit, CacheMissesDescription);
+
+    internal static readonly Counter<long> CacheRefreshCounter = Meter.CreateCounter<long>(CacheRefreshes, RequestUnit, CacheRefreshesDescription);
+
+    internal static readonly Counter<long> FailureCounter = Meter.CreateCounter<long>(Failures, RequestUnit, FailuresDescription);
+
+    internal static readonly Counter<long> ThrottledCounter = Meter.CreateCounter<long>(Throttled, RequestUnit, ThrottledDescription);
+
+    internal static readonly Counter<long> RegionalFallbackCounter = Meter.CreateCounter<long>(RegionalFallbacks, RequestUnit, RegionalFallbacksDescription);
+
+    internal static readonly Histogram<double> RequestDurationHistogram = Meter.CreateHistogram<double>(RequestDuration, SecondsUnit, RequestDurationDescription);
 }

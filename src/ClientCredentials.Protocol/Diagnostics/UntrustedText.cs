@@ -43,6 +43,7 @@ public static class UntrustedText
             return text;
         }
 
+        // Stryker disable once Linq : the capacity only sizes the first buffer; the loop cuts the text to maxLength
         var builder = new StringBuilder(Math.Min(text.Length, maxLength));
         var lastWasBreak = false;
         for (var i = 0; i < text.Length; i++)
@@ -123,21 +124,10 @@ public static class UntrustedText
     /// <summary>True when every character of <paramref name="text"/> may be printed as is.</summary>
     internal static bool IsSafe(ReadOnlySpan<char> text)
     {
+        // Each unit is looked at once (a surrogate together with its neighbour), so the index moves only in the header.
         for (var i = 0; i < text.Length; i++)
         {
-            var c = text[i];
-            if (c is >= ' ' and < '\x7f')
-            {
-                continue;
-            }
-
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
-
-            if (!IsSafe(c))
+            if (!IsSafe(text[i]) && !IsHalfOfSurrogatePair(text, i))
             {
                 return false;
             }
@@ -145,6 +135,12 @@ public static class UntrustedText
 
         return true;
     }
+
+    /// <summary>Whether <c>text[index]</c> is the high or the low half of a well-formed surrogate pair.</summary>
+    private static bool IsHalfOfSurrogatePair(ReadOnlySpan<char> text, int index) =>
+        char.IsHighSurrogate(text[index])
+            ? index + 1 < text.Length && char.IsLowSurrogate(text[index + 1])
+            : index > 0 && char.IsHighSurrogate(text[index - 1]) && char.IsLowSurrogate(text[index]);
 
     /// <summary>Whether one UTF-16 unit may be printed as is (surrogates only as part of a checked pair).</summary>
     private static bool IsSafe(char c) =>

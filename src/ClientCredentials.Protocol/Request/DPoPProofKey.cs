@@ -25,7 +25,8 @@ public sealed class DPoPProofKey : IDisposable
     public DPoPProofKey(ECDsa key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        ECParameters parameters;
+        // Assigned here too, so the compiler sees it assigned even where a mutation tool drops the try block's statements.
+        var parameters = default(ECParameters);
         try
         {
             parameters = key.ExportParameters(includePrivateParameters: false);
@@ -58,7 +59,7 @@ public sealed class DPoPProofKey : IDisposable
             throw new ClientCredentialsConfigurationException("DPoPKey", $"The DPoP key is a {key.KeySize}-bit RSA key; use at least 2048 bits, or an EC P-256 key (ES256).");
         }
 
-        RSAParameters parameters;
+        var parameters = default(RSAParameters);
         try
         {
             parameters = key.ExportParameters(includePrivateParameters: false);

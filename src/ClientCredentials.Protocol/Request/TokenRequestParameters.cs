@@ -82,16 +82,22 @@ public sealed record TokenRequestParameters
     /// <inheritdoc />
     public override int GetHashCode()
     {
+        // A string's own hash is ordinal, as Equals compares.
         var hash = new HashCode();
         foreach (var scope in Scopes)
         {
-            hash.Add(scope, StringComparer.Ordinal);
+            hash.Add(scope);
         }
 
-        hash.Add(Tenant, StringComparer.Ordinal);
-        hash.Add(Claims, StringComparer.Ordinal);
-        hash.Add(ExtraParameters.Count);
-        hash.Add(CorrelationId, StringComparer.Ordinal);
+        hash.Add(Tenant);
+        hash.Add(Claims);
+        foreach (var (name, value) in ExtraParameters)
+        {
+            hash.Add(name);
+            hash.Add(value);
+        }
+
+        hash.Add(CorrelationId);
         hash.Add(ForceRefresh);
         return hash.ToHashCode();
     }

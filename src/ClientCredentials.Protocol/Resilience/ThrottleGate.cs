@@ -56,6 +56,7 @@ internal sealed class ThrottleGate
             return;
         }
 
+        // Stryker disable once Equality : at equality the clamp assigns the value it already has
         if (duration > _options.MaxThrottleWindow)
         {
             duration = _options.MaxThrottleWindow;

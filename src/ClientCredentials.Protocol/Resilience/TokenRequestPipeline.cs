@@ -16,9 +16,12 @@ namespace ClientCredentials.Protocol;
 internal static class TokenRequestPipeline
 {
     /// <summary>When the overall deadline passes; set by the caller on the context of each acquisition.</summary>
+    // Stryker disable once String : a key name only has to differ from the other keys on the context; "" does too
     internal static readonly ResiliencePropertyKey<DateTimeOffset> Deadline = new("clientcredentials.deadline");
 
+    // Stryker disable once String : a key name only has to differ from the other keys on the context; "" does too
     private static readonly ResiliencePropertyKey<bool> RetryAfterHonoured = new("clientcredentials.retry-after-honoured");
+    // Stryker disable once String : a key name only has to differ from the other keys on the context; "" does too
     private static readonly ResiliencePropertyKey<TimeSpan> NextDelay = new("clientcredentials.next-delay");
 
     /// <summary>Doublings stop here, so a large attempt number cannot overflow the delay (the deadline ends it anyway).</summary>

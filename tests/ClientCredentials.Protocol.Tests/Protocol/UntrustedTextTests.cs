@@ -36,6 +36,63 @@ public sealed class UntrustedTextTests
         Assert.Equal("lone\\uD800surrogate", UntrustedText.Neutralize(text));
     }
 
+    [Theory]
+    [InlineData("\u00ad", "\\u00AD")]
+    [InlineData("\u061c", "\\u061C")]
+    [InlineData("\u180e", "\\u180E")]
+    [InlineData("\u200f", "\\u200F")]
+    [InlineData("\u2060", "\\u2060")]
+    [InlineData("\u206f", "\\u206F")]
+    [InlineData("\ufff9", "\\uFFF9")]
+    [InlineData("\ufffb", "\\uFFFB")]
+    [InlineData("\u001f", "\\u001F")]
+    [InlineData("\u007f", "\\u007F")]
+    public void Every_escaped_character_is_escaped_alone_among_safe_text(string character, string escape)
+    {
+        Assert.Equal("a" + escape + "b", UntrustedText.Neutralize("a" + character + "b"));
+    }
+
+    [Theory]
+    [InlineData("\u200a")] // hair space, next to the zero-width range
+    [InlineData("\u2027")] // hyphenation point, before the line separator
+    [InlineData("\u202f")] // narrow no-break space, after the bidirectional controls
+    [InlineData("\u205f")] // medium mathematical space, before the word joiner
+    [InlineData("\u2070")] // superscript zero, after the invisible operators
+    [InlineData("\ufffc")] // object replacement character, after the interlinear annotations
+    [InlineData("\u00a0")] // no-break space
+    public void Visible_characters_next_to_the_escaped_ranges_are_kept(string character)
+    {
+        var text = "a" + character + "b";
+
+        Assert.Same(text, UntrustedText.Neutralize(text));
+    }
+
+    [Theory]
+    [InlineData("\u0001 \U0001F511 end", "\\u0001 \U0001F511 end")]
+    [InlineData("\U0001F511\u0001", "\U0001F511\\u0001")]
+    [InlineData("a\n\U0001F511\nb", "a \U0001F511 b")]
+    public void Surrogate_pairs_are_kept_whole_when_other_characters_are_escaped(string text, string expected)
+    {
+        Assert.Equal(expected, UntrustedText.Neutralize(text));
+    }
+
+    [Fact]
+    public void Unpaired_surrogates_at_either_end_or_after_text_are_escaped()
+    {
+        // Built in code: an attribute argument cannot carry an unpaired surrogate.
+        Assert.Equal("x\\uD800", UntrustedText.Neutralize("x" + (char)0xD800));
+        Assert.Equal("\\uDC00x", UntrustedText.Neutralize((char)0xDC00 + "x"));
+        Assert.Equal("x\\uDC00y", UntrustedText.Neutralize("x" + (char)0xDC00 + "y"));
+        Assert.Equal("\\u0001x\\uD800", UntrustedText.Neutralize("\u0001x" + (char)0xD800));
+        Assert.Equal("\\uD800" + "\U00010000", UntrustedText.Neutralize(new string([(char)0xD800, (char)0xD800, (char)0xDC00])));
+    }
+
+    [Fact]
+    public void A_leading_line_break_becomes_a_space_too()
+    {
+        Assert.Equal(" first line", UntrustedText.Neutralize("\nfirst line"));
+    }
+
     [Fact]
     public void Long_text_is_cut_to_the_limit_ending_in_an_ellipsis()
     {
@@ -60,7 +117,33 @@ public sealed class UntrustedTextTests
     [Fact]
     public void Text_exactly_at_the_limit_is_not_cut()
     {
-        Assert.Equal("abcde", UntrustedText.Neutralize("abcde", 5));
+        var text = "abcde";
+
+        Assert.Same(text, UntrustedText.Neutralize(text, 5));
+    }
+
+    [Theory]
+    [InlineData("abcd\u0001", 10, "abcd\\u0001")] // the escape ends exactly at the limit
+    [InlineData("abcdefgh\u001b", 10, "abcdefgh…")] // the last escape would overflow
+    [InlineData("\u0001\u0001\u0001\u0001", 10, "\\u0001…")] // escapes keep counting towards the limit
+    [InlineData("abcdefghi\u0001", 10, "abcdefghi…")]
+    public void Escapes_count_towards_the_limit_and_are_never_cut(string text, int maxLength, string expected)
+    {
+        Assert.Equal(expected, UntrustedText.Neutralize(text, maxLength));
+    }
+
+    [Fact]
+    public void A_limit_below_one_character_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => UntrustedText.Neutralize("text", 0));
+    }
+
+    [Fact]
+    public void Capped_joins_refuse_missing_arguments_and_a_cap_below_one()
+    {
+        Assert.Throws<ArgumentNullException>(() => UntrustedText.JoinCapped(null!, [1]));
+        Assert.Throws<ArgumentNullException>(() => UntrustedText.JoinCapped<int>(", ", null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => UntrustedText.JoinCapped(", ", [1], 0));
     }
 
     [Fact]

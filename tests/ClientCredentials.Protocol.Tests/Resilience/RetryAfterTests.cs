@@ -30,6 +30,20 @@ public sealed class RetryAfterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_Retry_After_of_exactly_MaxRetryAfterWait_is_still_waited_for()
+    {
+        _mock.AnswerInOrder(
+            ResilienceTestClient.Error(503, "temporarily_unavailable", 90033, RetryAfter("1")),
+            ResilienceTestClient.Ok("after-wait"));
+        var client = ResilienceTestClient.Create(_mock, ResilienceTestClient.Fast with { MaxRetryAfterWait = TimeSpan.FromSeconds(1) });
+
+        var token = await client.GetTokenAsync();
+
+        Assert.Equal("after-wait", token.Token);
+        Assert.Equal(2, _mock.RequestCount);
+    }
+
+    [Fact]
     public async Task A_short_Retry_After_is_honoured_once_per_call()
     {
         _mock.AnswerInOrder(
