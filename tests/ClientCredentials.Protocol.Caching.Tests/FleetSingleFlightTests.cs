@@ -118,8 +118,11 @@ public sealed class FleetSingleFlightTests(RedisServerFixture fixture) : IClassF
 
         public override Task SetAsync(string cacheKey, AccessToken token, DateTimeOffset freshUntil, CancellationToken cancellationToken)
         {
+            // Signalled once the write has begun (it registers as work first), so WhenIdleAsync after the signal waits for
+            // it and for the lease release that follows it.
+            var writing = inner.SetAsync(cacheKey, token, freshUntil, cancellationToken);
             Stored.TrySetResult();
-            return inner.SetAsync(cacheKey, token, freshUntil, cancellationToken);
+            return writing;
         }
 
         public override Task RemoveAsync(string cacheKey, AccessToken rejected, CancellationToken cancellationToken) => inner.RemoveAsync(cacheKey, rejected, cancellationToken);
