@@ -7,11 +7,11 @@ namespace ClientCredentials.Protocol;
 
 /// <summary>
 /// Builds the Polly v8 pipeline that retries token request attempts after transient failures; each attempt runs within
-/// its timeout and the overall deadline (<see cref="AttemptTimeout"/>, which the client applies around it). The n-th retry waits <c>RetryBaseDelay × 2^(n−1)</c>, jittered by ±20 %;
-/// 429/503 with a short <c>Retry-After</c> are waited for exactly and retried once; a long one fails at once. A retry
-/// whose wait would end at or after the overall deadline is not made: the caller gets the last failure at once rather
-/// than a timeout that hides it. Other 4xx are never retried, nor is 429 without <c>Retry-After</c> (as MSAL). Built
-/// once per client.
+/// its timeout and the overall deadline (<see cref="AttemptTimeout"/>, which the client applies around it). The n-th
+/// retry waits <c>RetryBaseDelay × 2^(n−1)</c>, jittered by ±20 %; 429/503 with a short <c>Retry-After</c> are waited
+/// for exactly and retried once; a long one fails at once. A retry whose wait would end at or after the overall
+/// deadline is not made: the caller gets the last failure at once rather than a timeout that hides it. Other 4xx are
+/// never retried, nor is 429 without <c>Retry-After</c> (as MSAL). Built once per client.
 /// </summary>
 internal static class TokenRequestPipeline
 {
