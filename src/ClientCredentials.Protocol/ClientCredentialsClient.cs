@@ -139,7 +139,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     /// <inheritdoc />
     public override string ToString() => $"ClientCredentialsClient {ClientId} at {Authority}";
 
-    Task<AccessToken> ITokenAcquirer.AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
+    ValueTask<AccessToken> ITokenAcquirer.AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
         AcquireAsync(key, CorrelationId.New(), cancellationToken);
 
     /// <summary>The request of a parameters object: validated on its first use with this client, then kept with it.</summary>
@@ -212,7 +212,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
         return EntraTenant.Validate(parameters.Tenant);
     }
 
-    private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)
+    private async ValueTask<AccessToken> AcquireAsync(TokenCacheKey key, string correlationId, CancellationToken cancellationToken)
     {
         _throttle.ThrowIfThrottled(key);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -306,7 +306,7 @@ public sealed class ClientCredentialsClient : ITokenAcquirer
     /// </summary>
     private sealed class KnownRequest(ClientCredentialsClient client, TokenCacheKey key, string? correlationId) : ResolvedTokenRequest(client, key)
     {
-        public override Task<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
+        public override ValueTask<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
             client.AcquireAsync(requested, correlationId ?? CorrelationId.New(), cancellationToken);
     }
 }

@@ -12,5 +12,6 @@ internal interface ITokenAcquirer
     /// when <see cref="TokenCacheOptions.SharedRequestTimeout"/> elapses, never by one waiting caller.
     /// Failures are reported as <see cref="TokenAcquisitionException"/>.
     /// </summary>
-    Task<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken);
+    /// <remarks>A <see cref="ValueTask{TResult}"/>, so that a request that completes at once (an in-memory endpoint) allocates no task.</remarks>
+    ValueTask<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken);
 }

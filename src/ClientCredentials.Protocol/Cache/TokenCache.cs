@@ -25,7 +25,7 @@ public sealed class TokenCache
     private readonly ConcurrentDictionary<TokenCacheKey, TaskCompletionSource<AccessToken>> _flights = new();
 
     // Work under way (shared requests, background refresh bookkeeping), so that a test can wait until there is none.
-    // Touched on misses and refreshes only, never on a hit.
+    // Counted without a lock on misses and refreshes only, never on a hit; the lock guards the idle signal.
     private readonly object _workGate = new();
     private int _pendingWork;
     private TaskCompletionSource? _idle;
@@ -71,7 +71,7 @@ public sealed class TokenCache
     {
         lock (_workGate)
         {
-            return _pendingWork == 0
+            return Volatile.Read(ref _pendingWork) == 0
                 ? Task.CompletedTask
                 : (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
@@ -104,7 +104,7 @@ public sealed class TokenCache
             }
         }
 
-        return new ValueTask<AccessToken>(AcquireAsync(key, acquirer, forceRefresh, cancellationToken));
+        return AcquireAsync(key, acquirer, forceRefresh, cancellationToken);
     }
 
     /// <summary>
@@ -125,11 +125,31 @@ public sealed class TokenCache
             && _store.Remove(key, entry);
     }
 
-    private async Task<AccessToken> AcquireAsync(TokenCacheKey key, ITokenAcquirer acquirer, bool forceRefresh, CancellationToken cancellationToken)
+    /// <summary>A miss: joins or starts the shared request; one that already succeeded is returned without awaiting it.</summary>
+    private ValueTask<AccessToken> AcquireAsync(TokenCacheKey key, ITokenAcquirer acquirer, bool forceRefresh, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new ValueTask<AccessToken>(CancelledAsync(cancellationToken));
+        }
+
         ClientCredentialsTelemetry.CacheMissCounter.Add(1);
         var flight = StartOrJoinFlight(key, acquirer, reuse: forceRefresh ? FlightReuse.None : FlightReuse.AnyFreshEntry, replacing: null);
+        return flight.IsCompletedSuccessfully
+            ? new ValueTask<AccessToken>(flight.Result)
+            : new ValueTask<AccessToken>(WaitForFlightAsync(key, flight, forceRefresh, cancellationToken));
+    }
+
+    /// <summary>A call whose token was cancelled before the miss: a cancelled task carrying <see cref="OperationCanceledException"/>, nothing started.</summary>
+    private static async Task<AccessToken> CancelledAsync(CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        throw new OperationCanceledException(cancellationToken);
+    }
+
+    /// <summary>Waits for a shared request (only this caller's wait is cancelled); a transient failure may be answered from the cache.</summary>
+    private async Task<AccessToken> WaitForFlightAsync(TokenCacheKey key, Task<AccessToken> flight, bool forceRefresh, CancellationToken cancellationToken)
+    {
         try
         {
             return await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -392,20 +412,20 @@ public sealed class TokenCache
         }
     }
 
-    private void BeginWork()
-    {
-        lock (_workGate)
-        {
-            _pendingWork++;
-        }
-    }
+    private void BeginWork() => Interlocked.Increment(ref _pendingWork);
 
     private void EndWork()
     {
+        if (Interlocked.Decrement(ref _pendingWork) != 0)
+        {
+            return;
+        }
+
+        // The count reached zero; a waiter registered since then is released only if no new work began meanwhile.
         TaskCompletionSource? idle = null;
         lock (_workGate)
         {
-            if (--_pendingWork == 0)
+            if (Volatile.Read(ref _pendingWork) == 0)
             {
                 (idle, _idle) = (_idle, null);
             }
@@ -422,33 +442,56 @@ public sealed class TokenCache
 
     /// <summary>
     /// Calls the acquirer with a token that only <see cref="TokenCacheOptions.SharedRequestTimeout"/> cancels, and
-    /// stops waiting when it elapses even if the acquirer ignores cancellation.
+    /// stops waiting when it elapses even if the acquirer ignores cancellation. An acquisition that finished at once
+    /// is returned without awaiting it.
     /// </summary>
-    private async Task<AccessToken> AcquireWithTimeoutAsync(TokenCacheKey key, ITokenAcquirer acquirer)
+    private ValueTask<AccessToken> AcquireWithTimeoutAsync(TokenCacheKey key, ITokenAcquirer acquirer)
     {
         var timeout = _options.SharedRequestTimeout;
-        using var deadline = new CancellationTokenSource(timeout, _time);
-        Task<AccessToken> acquisition;
+        var deadline = new CancellationTokenSource(timeout, _time);
+        ValueTask<AccessToken> acquisition;
         try
         {
             acquisition = acquirer.AcquireAsync(key, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
+            deadline.Dispose();
             throw TimedOut(key, timeout, inner: null);
         }
-
-        try
+        catch
         {
-            return await acquisition.WaitAsync(deadline.Token).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The token acquirer returned no token for {key}.");
+            deadline.Dispose();
+            throw;
         }
-        catch (OperationCanceledException cancelled) when (deadline.IsCancellationRequested)
+
+        if (!acquisition.IsCompletedSuccessfully)
         {
-            ObserveAbandoned(acquisition);
-            throw TimedOut(key, timeout, cancelled);
+            return new ValueTask<AccessToken>(WaitWithinDeadlineAsync(key, acquisition.AsTask(), deadline, timeout));
+        }
+
+        deadline.Dispose();
+        return new ValueTask<AccessToken>(acquisition.Result ?? throw NoToken(key));
+    }
+
+    /// <summary>Waits for an acquisition under way until <paramref name="deadline"/> (which it disposes) cancels.</summary>
+    private async Task<AccessToken> WaitWithinDeadlineAsync(TokenCacheKey key, Task<AccessToken> acquisition, CancellationTokenSource deadline, TimeSpan timeout)
+    {
+        using (deadline)
+        {
+            try
+            {
+                return await acquisition.WaitAsync(deadline.Token).ConfigureAwait(false) ?? throw NoToken(key);
+            }
+            catch (OperationCanceledException cancelled) when (deadline.IsCancellationRequested)
+            {
+                ObserveAbandoned(acquisition);
+                throw TimedOut(key, timeout, cancelled);
+            }
         }
     }
+
+    private static InvalidOperationException NoToken(TokenCacheKey key) => new($"The token acquirer returned no token for {key}.");
 
     private TokenRequestTimeoutException TimedOut(TokenCacheKey key, TimeSpan timeout, Exception? inner)
     {

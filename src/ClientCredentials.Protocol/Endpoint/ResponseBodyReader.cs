@@ -11,12 +11,19 @@ internal static class ResponseBodyReader
     /// <summary>The first buffer rented when the length is not announced; a token response fits in it.</summary>
     private const int InitialBufferBytes = 4 * 1024;
 
-    /// <summary>
-    /// Reads the body into an array of exactly its length; throws <see cref="ResponseTooLargeException"/> past
-    /// <see cref="MaxBodyBytes"/>. With a <c>Content-Length</c> it reads straight into that array; without one it
-    /// reads into pooled buffers and copies once at the end.
-    /// </summary>
+    /// <summary>Reads the body into an array of exactly its length (for callers that keep it past the read).</summary>
     public static async Task<byte[]> ReadAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        using var body = await ReadPooledAsync(content, cancellationToken).ConfigureAwait(false);
+        return body.Span.ToArray();
+    }
+
+    /// <summary>
+    /// Reads the body into a pooled buffer (one of <c>Content-Length</c> bytes when announced); throws
+    /// <see cref="ResponseTooLargeException"/> past <see cref="MaxBodyBytes"/>. Dispose the result once parsed: it
+    /// wipes the bytes read (a token response holds a token) and returns the buffer.
+    /// </summary>
+    public static async Task<PooledResponseBody> ReadPooledAsync(HttpContent content, CancellationToken cancellationToken)
     {
         var announced = content.Headers.ContentLength;
         if (announced is > MaxBodyBytes)
@@ -25,29 +32,11 @@ internal static class ResponseBodyReader
         }
 
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        if (announced is { } length)
-        {
-            var body = new byte[length];
-            var filled = 0;
-            while (filled < body.Length)
-            {
-                var read = await stream.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                filled += read;
-            }
-
-            return filled == body.Length ? body : body[..filled];
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(announced is { } length ? Math.Max((int)length, 1) : InitialBufferBytes);
+        var filled = 0;
         try
         {
-            var filled = 0;
-            while (true)
+            while (announced is null || filled < announced)
             {
                 if (filled == buffer.Length)
                 {
@@ -58,11 +47,11 @@ internal static class ResponseBodyReader
 
                     var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxBodyBytes + 1));
                     buffer.AsSpan(0, filled).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    PooledResponseBody.Return(buffer, filled);
                     buffer = larger;
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                var read = await stream.ReadAsync(buffer.AsMemory(filled, announced is { } expected ? (int)expected - filled : buffer.Length - filled), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -75,12 +64,34 @@ internal static class ResponseBodyReader
                 }
             }
 
-            return buffer.AsSpan(0, filled).ToArray();
+            return new PooledResponseBody(buffer, filled);
         }
-        finally
+        catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            PooledResponseBody.Return(buffer, filled);
+            throw;
         }
+    }
+}
+
+/// <summary>A response body in a rented buffer; <see cref="Dispose"/> wipes it and returns the buffer to the pool.</summary>
+internal readonly struct PooledResponseBody : IDisposable
+{
+    private readonly byte[] _buffer;
+    private readonly int _length;
+
+    public PooledResponseBody(byte[] buffer, int length) => (_buffer, _length) = (buffer, length);
+
+    /// <summary>The bytes read.</summary>
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
+
+    public void Dispose() => Return(_buffer, _length);
+
+    /// <summary>Wipes the first <paramref name="used"/> bytes (a token must not linger in pooled memory) and returns the buffer.</summary>
+    internal static void Return(byte[] buffer, int used)
+    {
+        buffer.AsSpan(0, used).Clear();
+        ArrayPool<byte>.Shared.Return(buffer);
     }
 }
 

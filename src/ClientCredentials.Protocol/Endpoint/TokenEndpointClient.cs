@@ -111,12 +111,18 @@ internal sealed partial class TokenEndpointClient
     /// Sends the request; when the endpoint rejects the credential and the credential has since got something new to
     /// present (a rotated certificate), sends it once more.
     /// </summary>
-    private async Task<AccessToken> SendRenewingAsync(ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    private Task<AccessToken> SendRenewingAsync(ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    {
+        var sent = SendToAsync(endpoint, request, correlationId, route, cancellationToken);
+        return sent.IsCompletedSuccessfully ? sent : RenewIfRejectedAsync(sent, endpoint, request, correlationId, route, cancellationToken);
+    }
+
+    private async Task<AccessToken> RenewIfRejectedAsync(Task<AccessToken> sent, ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
     {
         TokenEndpointException rejected;
         try
         {
-            return await SendToAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+            return await sent.ConfigureAwait(false);
         }
         catch (TokenEndpointException ex) when (ex.ErrorCodes.Count > 0)
         {
@@ -133,11 +139,17 @@ internal sealed partial class TokenEndpointClient
     }
 
     /// <summary>Sends to one endpoint; a DPoP nonce challenge with a new nonce is answered once (RFC 9449 §8).</summary>
-    private async Task<AccessToken> SendToAsync(ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    private Task<AccessToken> SendToAsync(ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
+    {
+        var sent = SendAttemptAsync(endpoint, request, correlationId, route, cancellationToken);
+        return sent.IsCompletedSuccessfully ? sent : AnswerNonceChallengeAsync(sent, endpoint, request, correlationId, route, cancellationToken);
+    }
+
+    private async Task<AccessToken> AnswerNonceChallengeAsync(Task<AccessToken> sent, ResolvedEndpoint endpoint, TokenCacheKey request, string correlationId, RegionalRoute route, CancellationToken cancellationToken)
     {
         try
         {
-            return await SendAttemptAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
+            return await sent.ConfigureAwait(false);
         }
         catch (TokenEndpointException ex) when (IsNonceChallenge(ex))
         {
@@ -214,10 +226,10 @@ internal sealed partial class TokenEndpointClient
                 throw redirect;
             }
 
-            byte[] body;
+            PooledResponseBody body;
             try
             {
-                body = await ResponseBodyReader.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+                body = await ResponseBodyReader.ReadPooledAsync(response.Content, cancellationToken).ConfigureAwait(false);
             }
             catch (ResponseTooLargeException ex)
             {
@@ -227,11 +239,15 @@ internal sealed partial class TokenEndpointClient
             AccessToken token;
             try
             {
-                token = TokenResponseReader.Read(response.StatusCode, response.Headers, body, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime, route));
+                token = TokenResponseReader.Read(response.StatusCode, response.Headers, body.Span, new TokenResponseContext(request.Scopes, correlationId, requestedAt, _authority.Kind, _defaultLifetime, route));
             }
             catch (TokenEndpointException ex) when (newNonce is not null && ex.Error == DPoPNonce.UseDPoPNonceError)
             {
                 throw new TokenEndpointException(ex.Details with { DPoPNonceProvided = true }, ex.InnerException);
+            }
+            finally
+            {
+                body.Dispose();
             }
 
             if (_logger.IsEnabled(LogLevel.Information))
@@ -265,12 +281,15 @@ internal sealed partial class TokenEndpointClient
         }
         finally
         {
-            var elapsed = _timeProvider.GetElapsedTime(started);
-            ClientCredentialsTelemetry.RequestDurationHistogram.Record(
-                elapsed.TotalSeconds,
-                new KeyValuePair<string, object?>("http.response.status_code", statusCode),
-                new KeyValuePair<string, object?>("server.address", tokenEndpoint.Host),
-                new KeyValuePair<string, object?>("region", route == RegionalRoute.Regional ? _authority.Region : null));
+            // Only when a listener is there: the tags box the status code.
+            if (ClientCredentialsTelemetry.RequestDurationHistogram.Enabled)
+            {
+                ClientCredentialsTelemetry.RequestDurationHistogram.Record(
+                    _timeProvider.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("http.response.status_code", statusCode),
+                    new KeyValuePair<string, object?>("server.address", tokenEndpoint.Host),
+                    new KeyValuePair<string, object?>("region", route == RegionalRoute.Regional ? _authority.Region : null));
+            }
         }
     }
 

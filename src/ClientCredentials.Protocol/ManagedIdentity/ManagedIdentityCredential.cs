@@ -119,7 +119,7 @@ public sealed class ManagedIdentityCredential
         return _requests.Count < 1000 ? _requests.GetOrAdd(scopeOrResource, known) : known;
     }
 
-    private async Task<AccessToken> AcquireAsync(TokenCacheKey key, string resource, CancellationToken cancellationToken)
+    private async ValueTask<AccessToken> AcquireAsync(TokenCacheKey key, string resource, CancellationToken cancellationToken)
     {
         var correlationId = CorrelationId.New();
         try
@@ -178,7 +178,7 @@ public sealed class ManagedIdentityCredential
     {
         public TokenCacheKey Key { get; } = key;
 
-        public Task<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
+        public ValueTask<AccessToken> AcquireAsync(TokenCacheKey requested, CancellationToken cancellationToken) =>
             credential.AcquireAsync(requested, resource, cancellationToken);
     }
 }

@@ -113,5 +113,5 @@ internal abstract class ResolvedTokenRequest(object owner, TokenCacheKey key) : 
 
     public TokenCacheKey Key { get; } = key;
 
-    public abstract Task<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken);
+    public abstract ValueTask<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken);
 }

@@ -12,7 +12,8 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 internal static class AttemptTimeout
 {
-    public static async ValueTask<AccessToken> RunAsync<TState>(
+    /// <summary>Runs <paramref name="attempt"/>; one that finished at once is returned without awaiting it.</summary>
+    public static ValueTask<AccessToken> RunAsync<TState>(
         Func<TState, CancellationToken, Task<AccessToken>> attempt,
         TState state,
         DateTimeOffset deadline,
@@ -27,15 +28,53 @@ internal static class AttemptTimeout
             throw new TimeoutRejectedException($"The overall deadline ({options.TotalTimeout}) passed before the attempt began.", options.TotalTimeout);
         }
 
-        using var timer = new CancellationTokenSource(timeout, timeProvider);
-        using var caller = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timer);
+        var timer = new CancellationTokenSource(timeout, timeProvider);
+        var caller = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timer);
+        Task<AccessToken>? running = null;
         try
         {
-            return await attempt(state, timer.Token).ConfigureAwait(false);
+            running = attempt(state, timer.Token);
         }
-        catch (OperationCanceledException ex) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (TimerCancelled(timer, cancellationToken))
         {
-            throw new TimeoutRejectedException($"The attempt did not finish within {named}.", named, ex);
+            throw TimedOut(named, ex);
+        }
+        finally
+        {
+            if (running is null || running.IsCompletedSuccessfully)
+            {
+                caller.Dispose();
+                timer.Dispose();
+            }
+        }
+
+        return running.IsCompletedSuccessfully
+            ? new ValueTask<AccessToken>(running.Result)
+            : new ValueTask<AccessToken>(AwaitAsync(running, timer, caller, named, cancellationToken));
+    }
+
+    /// <summary>Waits for an attempt under way; disposes its timer and the caller's registration when it ends.</summary>
+    private static async Task<AccessToken> AwaitAsync(Task<AccessToken> running, CancellationTokenSource timer, CancellationTokenRegistration caller, TimeSpan named, CancellationToken cancellationToken)
+    {
+        using (timer)
+        using (caller)
+        {
+            try
+            {
+                return await running.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (TimerCancelled(timer, cancellationToken))
+            {
+                throw TimedOut(named, ex);
+            }
         }
     }
+
+    /// <summary>The attempt's own timer cancelled it, not the caller.</summary>
+    private static bool TimerCancelled(CancellationTokenSource timer, CancellationToken cancellationToken) =>
+        timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+
+    /// <summary>Polly's <see cref="TimeoutRejectedException"/> naming the timeout that elapsed.</summary>
+    private static TimeoutRejectedException TimedOut(TimeSpan named, OperationCanceledException cancelled) =>
+        new($"The attempt did not finish within {named}.", named, cancelled);
 }

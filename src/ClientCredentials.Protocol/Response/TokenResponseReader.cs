@@ -23,7 +23,7 @@ internal static class TokenResponseReader
 
     private static readonly long MaxLifetimeSeconds = (long)MaxLifetime.TotalSeconds;
 
-    public static AccessToken Read(HttpStatusCode status, HttpResponseHeaders headers, byte[] body, TokenResponseContext context)
+    public static AccessToken Read(HttpStatusCode status, HttpResponseHeaders headers, ReadOnlySpan<byte> body, TokenResponseContext context)
     {
         TokenEndpointJson? json = null;
         JsonException? parseError = null;
@@ -56,7 +56,7 @@ internal static class TokenResponseReader
         {
             // A body that holds an access token (any 2xx, or an error status that carries one, whole or cut short) is
             // never excerpted: the token would end up in logs.
-            var holdsToken = success || body.AsSpan().IndexOf("access_token"u8) >= 0;
+            var holdsToken = success || body.IndexOf("access_token"u8) >= 0;
             throw new TokenEndpointException(
                 new TokenEndpointError
                 {
@@ -169,8 +169,8 @@ internal static class TokenResponseReader
         return context.RequestedAt + lifetime;
     }
 
-    private static ReadOnlySpan<byte> WithoutByteOrderMark(byte[] body) =>
-        body.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body.AsSpan(3) : body;
+    private static ReadOnlySpan<byte> WithoutByteOrderMark(ReadOnlySpan<byte> body) =>
+        body.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body[3..] : body;
 
     /// <summary>AAD sends <c>"trace_id":""</c> when it has none; an empty or blank field is absent.</summary>
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -50,7 +50,7 @@ public class MissLayerBenchmarks
 
     /// <summary>The client's acquisition: throttle gate, resilience pipeline (total timeout, retry, attempt timeout) and the endpoint client.</summary>
     [Benchmark]
-    public Task<AccessToken> PipelineAndEndpoint() => ((ITokenAcquirer)_client).AcquireAsync(_key, CancellationToken.None);
+    public ValueTask<AccessToken> PipelineAndEndpoint() => ((ITokenAcquirer)_client).AcquireAsync(_key, CancellationToken.None);
 
     /// <summary>The whole forced miss: the cache's single flight and shared-request deadline around the acquisition.</summary>
     [Benchmark]

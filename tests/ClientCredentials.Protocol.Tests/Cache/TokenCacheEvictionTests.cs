@@ -118,7 +118,7 @@ public class TokenCacheEvictionTests
 
     private sealed class FailingAcquirer : ITokenAcquirer
     {
-        public Task<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
-            Task.FromException<AccessToken>(new InvalidOperationException("The probe expected a cached token."));
+        public ValueTask<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) =>
+            ValueTask.FromException<AccessToken>(new InvalidOperationException("The probe expected a cached token."));
     }
 }

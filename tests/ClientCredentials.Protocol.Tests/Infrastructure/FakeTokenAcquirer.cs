@@ -60,7 +60,7 @@ internal sealed class FakeTokenAcquirer(TestClock time) : ITokenAcquirer
         }
     }
 
-    public async Task<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken)
+    public async ValueTask<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken)
     {
         int call;
         lock (ReceivedTokens)

@@ -63,6 +63,42 @@ public sealed class ResponseBodyLimitTests
         Assert.Equal(0, stream.BytesRead);
     }
 
+    [Theory]
+    [InlineData(100, 7)]
+    [InlineData(5000, 5000)]
+    public async Task A_body_is_read_up_to_its_announced_length_and_no_further(int announced, int piece)
+    {
+        var stream = new PieceStream(Bytes(announced + 50), piece);
+        var content = new StreamContent(stream);
+        content.Headers.ContentLength = announced;
+
+        using var body = await ResponseBodyReader.ReadPooledAsync(content, CancellationToken.None);
+
+        Assert.Equal(Bytes(announced + 50)[..announced], body.Span.ToArray());
+        Assert.Equal(announced, stream.BytesRead);
+    }
+
+    [Fact]
+    public async Task A_body_that_ends_before_its_announced_length_is_what_arrived()
+    {
+        var content = new StreamContent(new PieceStream(Bytes(40), 16));
+        content.Headers.ContentLength = 100;
+
+        Assert.Equal(Bytes(40), await ResponseBodyReader.ReadAsync(content, CancellationToken.None));
+    }
+
+    [Fact]
+    public void A_returned_buffer_has_the_bytes_read_wiped_so_no_token_lingers_in_the_pool()
+    {
+        var buffer = Bytes(64);
+        buffer[0] = 1;
+
+        PooledResponseBody.Return(buffer, used: 40);
+
+        Assert.All(buffer[..40], b => Assert.Equal(0, b));
+        Assert.Equal(Bytes(64)[40..], buffer[40..]);
+    }
+
     private static byte[] Bytes(int length)
     {
         var bytes = new byte[length];
