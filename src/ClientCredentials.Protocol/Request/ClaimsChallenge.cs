@@ -35,6 +35,7 @@ public static class ClaimsChallenge
         string decoded;
         try
         {
+            // Stryker disable once Boolean : the BOM flag only affects encoding (GetPreamble), never GetString
             decoded = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(base64));
         }
         catch (Exception ex) when (ex is FormatException or DecoderFallbackException)

@@ -17,6 +17,7 @@ internal static class CorrelationId
         // Big-endian field order (RFC 9562 §4): the version in the high nibble of octet 6, the variant 10xx in octet 8.
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        // Stryker disable once String : Guid.ToString("") is the "D" format
         return new Guid(bytes, bigEndian: true).ToString("D");
     }
 }

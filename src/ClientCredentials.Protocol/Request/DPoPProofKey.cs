@@ -116,6 +116,7 @@ public sealed class DPoPProofKey : IDisposable
                 header.WriteString("typ", "dpop+jwt");
                 header.WriteString("alg", Algorithm);
                 header.WritePropertyName("jwk");
+                // Stryker disable once Boolean : the JWK is JSON this class wrote; validating it writes the same bytes
                 header.WriteRawValue(_publicJwk, skipInputValidation: true);
                 header.WriteEndObject();
             },
@@ -147,12 +148,10 @@ public sealed class DPoPProofKey : IDisposable
     /// <inheritdoc />
     public override string ToString() => $"DPoP key {Algorithm} (jkt {Thumbprint})";
 
-    private byte[] Sign(byte[] data) => _key switch
-    {
-        ECDsa ec => ec.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
-        RSA rsa => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pss),
-        _ => throw new InvalidOperationException("Unsupported DPoP key."),
-    };
+    // The constructors take an ECDsa or an RSA key only.
+    private byte[] Sign(byte[] data) => _key is ECDsa ec
+        ? ec.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+        : ((RSA)_key).SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
 }
 
 /// <summary>DPoP nonces (RFC 9449 §8): the <c>DPoP-Nonce</c> header a server sends, checked before it is used.</summary>

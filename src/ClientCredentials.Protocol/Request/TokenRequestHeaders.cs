@@ -19,6 +19,7 @@ internal static class TokenRequestHeaders
     public const string Capabilities = "retry-after, h429";
     public const string Sku = "ClientCredentials.Protocol";
 
+    // Stryker disable once String : the SDK always writes the informational version, so the fallback is never used
     public static readonly string Version =
         typeof(TokenRequestHeaders).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 

@@ -98,6 +98,7 @@ public sealed class ClientCapabilitiesTests : IAsyncLifetime
     {
         var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(async () => await Client("cp1").GetTokenAsync(new TokenRequestParameters(Scope) { Claims = challenge }));
         Assert.Equal("Claims", error.Setting);
+        Assert.StartsWith("The claims challenge cannot be merged with the client capabilities: ", error.Message, StringComparison.Ordinal);
         Assert.Empty(_entra.Requests);
     }
 
@@ -107,4 +108,44 @@ public sealed class ClientCapabilitiesTests : IAsyncLifetime
     [InlineData("cp\"1")]
     public void A_malformed_capability_is_a_configuration_error(string capability) =>
         Assert.Equal("ClientCapabilities", Assert.Throws<ClientCredentialsConfigurationException>(() => Client(capability)).Setting);
+    [Fact]
+    public void A_malformed_capability_is_named_in_the_error()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => Client("cp1", "cp 1"));
+
+        Assert.Equal("Client capability 'cp 1' is not a capability name such as cp1 (printable ASCII without spaces, quotes or backslashes).", error.Message);
+    }
+
+    [Theory]
+    [InlineData("!")] // U+0021, the first printable character
+    [InlineData("~")] // U+007E, the last
+    public async Task The_edges_of_printable_ascii_are_valid_capability_names(string capability)
+    {
+        await Client(capability).GetTokenAsync();
+
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["access_token"] = new JsonObject { ["xms_cc"] = new JsonObject { ["values"] = new JsonArray(capability) } } }, ClaimsOf(0)));
+    }
+
+    [Theory]
+    [InlineData("cp\u007f")]
+    [InlineData("cp\\1")]
+    public void Delete_and_backslash_are_not_in_a_capability_name(string capability) =>
+        Assert.Equal("ClientCapabilities", Assert.Throws<ClientCredentialsConfigurationException>(() => Client(capability)).Setting);
+
+    [Fact]
+    public async Task A_null_capability_list_means_none()
+    {
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = TokenAuthority.Entra("contoso.onmicrosoft.com", _entra.BaseAddress.AbsoluteUri),
+            ClientId = "6731de76-14a6-49ae-97bc-6eba6914391e",
+            Credential = new ClientSecretCredential("secret"),
+            Scopes = [Scope],
+            ClientCapabilities = null!,
+        });
+
+        await client.GetTokenAsync();
+
+        Assert.Null(ClaimsOf(0));
+    }
 }

@@ -128,11 +128,218 @@ public sealed class DPoPTests : IDisposable
         var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new DPoPProofKey(rsa));
 
         Assert.Equal("DPoPKey", error.Setting);
+        Assert.Contains("cannot sign PS256: it needs its private part", error.Message, StringComparison.Ordinal);
         using var full = RSA.Create(2048);
         using var key = new DPoPProofKey(full);
         var parameters = full.ExportParameters(false);
         var jwk = new JsonWebKey { Kty = "RSA", N = Base64UrlEncoder.Encode(parameters.Modulus), E = Base64UrlEncoder.Encode(parameters.Exponent) };
         Assert.Equal(Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint()), key.Thumbprint);
         Assert.Equal("PS256", key.Algorithm);
+    }
+    [Fact]
+    public void A_public_only_ec_key_is_refused_because_it_cannot_sign()
+    {
+        using var full = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var publicOnly = ECDsa.Create(full.ExportParameters(includePrivateParameters: false));
+
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new DPoPProofKey(publicOnly));
+
+        Assert.Equal("DPoPKey", error.Setting);
+        Assert.Equal("The DPoP key cannot sign: it needs its private part.", error.Message);
+    }
+
+    [Fact]
+    public void A_p384_key_is_refused_naming_its_size()
+    {
+        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new DPoPProofKey(p384));
+
+        Assert.Equal("DPoPKey", error.Setting);
+        Assert.Equal("The DPoP key is an EC key of 384 bits; ES256 needs the P-256 curve.", error.Message);
+    }
+
+    [Fact]
+    public void A_256_bit_key_on_another_curve_than_p256_is_refused()
+    {
+        using var brainpool = ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1);
+
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new DPoPProofKey(brainpool));
+
+        Assert.Equal("DPoPKey", error.Setting);
+        Assert.Contains("ES256 needs the P-256 curve", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_ec_key_that_exports_no_public_point_is_refused()
+    {
+        using var inner = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var key = new HardwareEcKey(inner, dropY: true);
+
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new DPoPProofKey(key));
+
+        Assert.Equal("DPoPKey", error.Setting);
+    }
+
+    [Fact]
+    public async Task An_ec_key_whose_private_part_cannot_be_exported_proves_possession()
+    {
+        using var inner = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var key = new DPoPProofKey(new HardwareEcKey(inner));
+
+        var proof = new JsonWebToken(key.CreateProof(HttpMethod.Get, new Uri("https://api.example/items"), DateTimeOffset.UnixEpoch));
+
+        Assert.Equal("ES256", proof.Alg);
+        await AssertSignedByItsJwkAsync(proof, key);
+    }
+
+    [Fact]
+    public void An_rsa_key_shorter_than_2048_bits_is_refused_naming_its_size()
+    {
+        using var rsa = RSA.Create(1024);
+
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new DPoPProofKey(rsa));
+
+        Assert.Equal("DPoPKey", error.Setting);
+        Assert.Equal("The DPoP key is a 1024-bit RSA key; use at least 2048 bits, or an EC P-256 key (ES256).", error.Message);
+    }
+
+    [Fact]
+    public async Task An_rsa_key_whose_private_part_cannot_be_exported_proves_possession_with_ps256()
+    {
+        using var inner = RSA.Create(2048);
+        using var key = new DPoPProofKey(new HardwareRsaKey(inner));
+
+        var proof = new JsonWebToken(key.CreateProof(HttpMethod.Post, new Uri("https://idp.example/token"), DateTimeOffset.UnixEpoch));
+
+        Assert.Equal("PS256", proof.Alg);
+        await AssertSignedByItsJwkAsync(proof, key);
+    }
+
+    [Fact]
+    public void A_null_key_method_uri_or_response_is_an_argument_null_error()
+    {
+        Assert.Equal("key", Assert.Throws<ArgumentNullException>(() => new DPoPProofKey((ECDsa)null!)).ParamName);
+        Assert.Equal("key", Assert.Throws<ArgumentNullException>(() => new DPoPProofKey((RSA)null!)).ParamName);
+        Assert.Equal("method", Assert.Throws<ArgumentNullException>(() => _key.CreateProof(null!, new Uri("https://api.example/"), DateTimeOffset.UnixEpoch)).ParamName);
+        Assert.Equal("requestUri", Assert.Throws<ArgumentNullException>(() => _key.CreateProof(HttpMethod.Get, null!, DateTimeOffset.UnixEpoch)).ParamName);
+        Assert.Equal("response", Assert.Throws<ArgumentNullException>(() => DPoPNonce.From(null!)).ParamName);
+    }
+
+    [Theory]
+    [InlineData("ftp://files.example/items")]
+    [InlineData("items/7")]
+    public void A_proof_is_made_only_for_an_absolute_http_uri(string uri)
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => _key.CreateProof(HttpMethod.Get, new Uri(uri, UriKind.RelativeOrAbsolute), DateTimeOffset.UnixEpoch));
+
+        Assert.Equal("RequestUri", error.Setting);
+        Assert.Equal("A DPoP proof is made for an absolute http(s) request URI.", error.Message);
+    }
+
+    [Fact]
+    public void A_proof_for_a_plain_http_uri_is_made()
+    {
+        var proof = new JsonWebToken(_key.CreateProof(HttpMethod.Get, new Uri("http://127.0.0.1:8080/items"), DateTimeOffset.UnixEpoch));
+
+        Assert.Equal("http://127.0.0.1:8080/items", proof.GetClaim("htu").Value);
+    }
+
+    [Fact]
+    public void A_proof_with_a_malformed_nonce_is_refused()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => _key.CreateProof(HttpMethod.Get, new Uri("https://api.example/"), DateTimeOffset.UnixEpoch, nonce: "two words"));
+
+        Assert.Equal("DPoPNonce", error.Setting);
+        Assert.Equal("The DPoP nonce is not a nonce (RFC 9449 §8.1: visible ASCII without '\"' or '\\').", error.Message);
+    }
+
+    [Theory]
+    [InlineData("!", true)] // U+0021, the first NQCHAR
+    [InlineData("~", true)] // U+007E, the last
+    [InlineData("#[]", true)]
+    [InlineData(" ", false)]
+    [InlineData("\u007f", false)]
+    [InlineData("a\"b", false)]
+    [InlineData("a\\b", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void A_nonce_is_one_or_more_visible_ascii_characters_without_quote_or_backslash(string? nonce, bool valid) =>
+        Assert.Equal(valid, DPoPNonce.IsValid(nonce));
+
+    [Fact]
+    public void A_nonce_may_be_512_characters_long_and_no_longer()
+    {
+        Assert.True(DPoPNonce.IsValid(new string('n', DPoPNonce.MaxLength)));
+        Assert.False(DPoPNonce.IsValid(new string('n', DPoPNonce.MaxLength + 1)));
+    }
+
+    [Fact]
+    public void The_key_shows_its_algorithm_and_thumbprint_only()
+    {
+        Assert.Equal($"DPoP key ES256 (jkt {_key.Thumbprint})", _key.ToString());
+    }
+
+    private static async Task AssertSignedByItsJwkAsync(JsonWebToken proof, DPoPProofKey key)
+    {
+        var jwk = new JsonWebKey(proof.GetHeaderValue<JsonElement>("jwk").GetRawText());
+        Assert.Equal(key.Thumbprint, Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint()));
+        var valid = await new JsonWebTokenHandler().ValidateTokenAsync(proof.EncodedToken, new TokenValidationParameters { IssuerSigningKey = jwk, ValidateAudience = false, ValidateIssuer = false, ValidateLifetime = false, ValidTypes = ["dpop+jwt"] });
+        Assert.True(valid.IsValid, valid.Exception?.Message);
+    }
+
+    /// <summary>An EC key as a hardware module or a non-exportable store keeps it: it signs, and exports its public part only.</summary>
+    private sealed class HardwareEcKey(ECDsa inner, bool dropY = false) : ECDsa
+    {
+        public override int KeySize
+        {
+            get => inner.KeySize;
+            set => throw new NotSupportedException();
+        }
+
+        public override ECParameters ExportParameters(bool includePrivateParameters)
+        {
+            if (includePrivateParameters)
+            {
+                throw new CryptographicException("The private key cannot be exported.");
+            }
+
+            var parameters = inner.ExportParameters(includePrivateParameters: false);
+            if (dropY)
+            {
+                parameters.Q.Y = null;
+            }
+
+            return parameters;
+        }
+
+        public override byte[] SignHash(byte[] hash) => inner.SignHash(hash);
+
+        public override bool VerifyHash(byte[] hash, byte[] signature) => inner.VerifyHash(hash, signature);
+
+        protected override byte[] HashData(byte[] data, int offset, int count, HashAlgorithmName hashAlgorithm) =>
+            CryptographicOperations.HashData(hashAlgorithm, data.AsSpan(offset, count));
+    }
+
+    /// <summary>An RSA key as a hardware module or a non-exportable store keeps it: it signs, and exports its public part only.</summary>
+    private sealed class HardwareRsaKey(RSA inner) : RSA
+    {
+        public override int KeySize
+        {
+            get => inner.KeySize;
+            set => throw new NotSupportedException();
+        }
+
+        public override RSAParameters ExportParameters(bool includePrivateParameters) =>
+            includePrivateParameters ? throw new CryptographicException("The private key cannot be exported.") : inner.ExportParameters(includePrivateParameters: false);
+
+        public override void ImportParameters(RSAParameters parameters) => throw new NotSupportedException();
+
+        public override byte[] SignHash(byte[] hash, HashAlgorithmName hashAlgorithm, RSASignaturePadding padding) => inner.SignHash(hash, hashAlgorithm, padding);
+
+        public override bool VerifyHash(byte[] hash, byte[] signature, HashAlgorithmName hashAlgorithm, RSASignaturePadding padding) => inner.VerifyHash(hash, signature, hashAlgorithm, padding);
+
+        protected override byte[] HashData(byte[] data, int offset, int count, HashAlgorithmName hashAlgorithm) =>
+            CryptographicOperations.HashData(hashAlgorithm, data.AsSpan(offset, count));
     }
 }

@@ -42,6 +42,27 @@ public sealed class HeaderValueRuleTests
     }
 
     [Theory]
+    [InlineData("(")]
+    [InlineData(":")]
+    [InlineData("/")]
+    public void A_delimiter_is_refused_as_the_first_character_of_a_token(string delimiter)
+    {
+        Assert.True(HeaderValueRule.IsValid(delimiter + "Bearer"));
+        Assert.False(HeaderValueRule.IsValidToken(delimiter + "Bearer"));
+    }
+
+    [Fact]
+    public void A_refused_value_says_why_header_values_are_restricted()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => HeaderValueRule.Validate("a\r\nb", "CorrelationId"));
+
+        Assert.EndsWith(
+            "A value sent in an HTTP header must be visible ASCII only (no CR, LF, NUL or other control character, no white space, no non-ASCII), so that it cannot end the header line and inject headers.",
+            error.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("ab\ncd", "a line feed (U+000A) at position 2")]
     [InlineData("a\0", "a NUL (U+0000) at position 1")]
     [InlineData("a b", "a space (U+0020) at position 1")]

@@ -217,6 +217,38 @@ public sealed class TokenRequestWireTests : IDisposable
         Assert.Equal(0, _mock.RequestCount);
     }
 
+    [Theory]
+    [InlineData("", "An extra parameter has an empty name.")]
+    [InlineData(" Client_Secret", "would stand for 'client_secret', a parameter the library writes itself (grant_type, client_id, client_secret, client_assertion_type, client_assertion, scope, claims; compared ignoring case and surrounding white space); use the dedicated option instead.")]
+    [InlineData("resource ", "has white space around its name; remove it.")]
+    public async Task A_refused_extra_parameter_name_is_explained_and_nothing_is_sent(string name, string explanation)
+    {
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = TokenAuthority.TokenEndpoint(_mock.Url("token")),
+            ClientId = "svc",
+            Credential = new ClientSecretCredential("pw"),
+        });
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() =>
+            client.GetTokenAsync(new TokenRequestParameters("read") { ExtraParameters = [new(name, "x")] }).AsTask());
+
+        Assert.Equal("ExtraParameters", error.Setting);
+        Assert.EndsWith(explanation, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _mock.RequestCount);
+    }
+
+    [Fact]
+    public async Task The_library_version_header_is_the_assemblys_version_without_build_metadata()
+    {
+        StubToken(EntraTokenPath);
+        await EntraClient(new ClientSecretCredential(Secret)).GetTokenAsync();
+
+        var sent = Assert.Single(_mock.Requests).GetHeader("x-client-Ver")!;
+        var version = typeof(ClientCredentialsClient).Assembly.GetName().Version!;
+        Assert.StartsWith($"{version.Major}.{version.Minor}.{version.Build}", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain('+', sent);
+    }
+
     [Fact]
     public async Task Entra_refuses_a_non_default_scope_before_sending()
     {

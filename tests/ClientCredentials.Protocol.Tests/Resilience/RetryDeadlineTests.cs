@@ -1,4 +1,5 @@
 using System.Net;
+using ClientCredentials.Protocol.Testing;
 using Polly;
 
 namespace ClientCredentials.Protocol.Tests.Resilience;
@@ -61,6 +62,44 @@ public class RetryDeadlineTests
         Assert.Equal(HttpStatusCode.TooManyRequests, error.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1.4), error.RetryAfter);
         Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task A_retry_after_wait_that_would_end_exactly_at_the_deadline_is_not_waited_and_the_503_surfaces_at_once()
+    {
+        // Deadline 3 s. The first attempt takes 1 s and is answered 503 with Retry-After: 2, a wait that would end at
+        // 3 s, exactly the deadline: no retry, the caller gets the 503 with its wait, and no timer is started.
+        var clock = new TestClock();
+        var options = new TokenRequestResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(3), TotalTimeout = TimeSpan.FromSeconds(3), MaxRetryAfterWait = TimeSpan.FromSeconds(2) };
+        var pipeline = TokenRequestPipeline.Build(options, clock);
+        var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
+        context.Properties.Set(TokenRequestPipeline.Deadline, clock.GetUtcNow() + options.TotalTimeout);
+        var attempts = 0;
+        try
+        {
+            var run = pipeline.ExecuteAsync<AccessToken, int>(
+                (_, _) =>
+                {
+                    attempts++;
+                    clock.Advance(TimeSpan.FromSeconds(1));
+                    throw ServerError(HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(2));
+                },
+                context,
+                0).AsTask();
+
+            // Had a retry been planned, this would let its wait end and the retry run.
+            clock.Advance(TimeSpan.FromSeconds(2));
+            var error = await Assert.ThrowsAsync<TokenEndpointException>(() => run);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(2), error.RetryAfter);
+            Assert.Equal(1, attempts);
+            Assert.Empty(clock.RequestedDueTimes);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
     [Fact]
