@@ -70,7 +70,8 @@ internal static class RedirectRefusal
             return null;
         }
 
-        var absolute = location.IsAbsoluteUri ? location : new Uri(sent, location);
+        // A relative Location is resolved against the request's URI; an absolute one stands as it is (the base is ignored).
+        var absolute = new Uri(sent, location);
         return UntrustedText.Neutralize(AuthorityUri.Printable(absolute), 256);
     }
 }

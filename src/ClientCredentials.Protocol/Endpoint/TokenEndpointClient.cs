@@ -50,6 +50,7 @@ internal sealed partial class TokenEndpointClient
         // A request for another Entra tenant goes to the same instance (and region) with that tenant; the key holds it checked.
         var authority = request.Tenant is { } tenant ? _authority.ForTenant(tenant) : _authority;
         var metadata = await authority.GetMetadataAsync(_httpClient, cancellationToken).ConfigureAwait(false);
+        // Stryker disable once NullCoalescing,Boolean : an issuer's GetTokenEndpointAsync answers its metadata's token_endpoint; the authorities without metadata know theirs, so that await never suspends
         var tokenEndpoint = metadata?.TokenEndpoint ?? await authority.GetTokenEndpointAsync(_httpClient, cancellationToken).ConfigureAwait(false);
         if (_credential.PresentsTlsClientCertificate && metadata?.MtlsTokenEndpoint is { } mtlsEndpoint)
         {
@@ -77,6 +78,8 @@ internal sealed partial class TokenEndpointClient
             try
             {
                 var token = await SendRenewingAsync(endpoint with { TokenEndpoint = regionalEndpoint }, request, correlationId, RegionalRoute.Regional, cancellationToken).ConfigureAwait(false);
+
+                // Stryker disable once Statement : a token ends the acquisition, and its RegionalAttempt is not consulted again
                 regional.Answered();
                 return token;
             }
@@ -124,16 +127,19 @@ internal sealed partial class TokenEndpointClient
         {
             return await sent.ConfigureAwait(false);
         }
+        // Stryker disable once Equality : without error codes no credential renews (a reloading certificate renews for listed codes only), so the error is rethrown as it was
         catch (TokenEndpointException ex) when (ex.ErrorCodes.Count > 0)
         {
             rejected = ex;
         }
 
+        // Stryker disable once Boolean : every credential answers RenewAfterRejectionAsync synchronously, so this await never suspends
         if (!await _credential.RenewAfterRejectionAsync(rejected.Details, _timeProvider, cancellationToken).ConfigureAwait(false))
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(rejected);
         }
 
+        // Stryker disable once String : every credential type (its constructor is private protected) names itself, so ToString is never null
         LogCredentialRenewed(_logger, string.Join(",", rejected.ErrorCodes), _credential.ToString() ?? string.Empty, correlationId);
         return await SendToAsync(endpoint, request, correlationId, route, cancellationToken).ConfigureAwait(false);
     }
@@ -208,6 +214,7 @@ internal sealed partial class TokenEndpointClient
             using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             statusCode = (int)response.StatusCode;
             activity?.SetTag("http.response.status_code", statusCode);
+            // Stryker disable once Conditional : without a DPoP key no proof carries the nonce, and the flag it sets on an error is read only with a key
             var newNonce = _dpopKey is null ? null : DPoPNonce.From(response);
             if (newNonce is not null)
             {

@@ -26,9 +26,14 @@ internal static partial class ResponseExcerpt
             return "(empty body)";
         }
 
+        // Stryker disable once Equality : a body of exactly 2,048 bytes cut at 2,048 bytes is the whole body
         var text = Encoding.UTF8.GetString(body.Length > MaxChars * 4 ? body[..(MaxChars * 4)] : body);
         text = Redact(text);
+
+        // Stryker disable once Linq : the capacity only sizes the first buffer; Neutralize cuts the text to MaxChars
         var builder = new StringBuilder(Math.Min(text.Length, MaxChars));
+
+        // Stryker disable once Boolean : before the first character the builder is empty, which already keeps a leading space out
         var lastWasSpace = false;
         foreach (var c in text)
         {

@@ -19,12 +19,14 @@ internal static class RetryAfterHeader
 
         if (value?.Delta is { } delta)
         {
+            // Stryker disable once Equality : a delta of zero is TimeSpan.Zero either way
             return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
         }
 
         if (value?.Date is { } date)
         {
             var wait = date - now;
+            // Stryker disable once Equality : a wait of zero is TimeSpan.Zero either way
             return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         }
 

@@ -70,6 +70,7 @@ internal static class TokenEndpointErrorDescription
             length++;
         }
 
+        // Stryker disable once Equality : no digits parse as no integer, so length 0 gives [] either way
         return length > 0 && int.TryParse(digits[..length], out var code) ? [code] : [];
     }
 

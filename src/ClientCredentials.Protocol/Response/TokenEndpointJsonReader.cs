@@ -33,10 +33,9 @@ internal static class TokenEndpointJsonReader
     {
         duplicate = null;
         var reader = new Utf8JsonReader(utf8);
-        if (!reader.Read())
-        {
-            throw new JsonException("The input does not contain any JSON value.");
-        }
+
+        // On a final block Read throws when there is no value at all (white space only), so it stands on one now.
+        reader.Read();
 
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -59,10 +58,12 @@ internal static class TokenEndpointJsonReader
                     duplicate ??= name;
                 }
 
+                // Stryker disable once Assignment : a name's second occurrence is found either way, and only the first repeat is reported
                 seen |= 1 << member;
             }
             else
             {
+                // Stryker disable once NullCoalescing : an escaped name unescapes to the same string a second time
                 name = escapedName ?? GetString(ref reader, "a member name");
                 if (json.Extra?.ContainsKey(name) == true)
                 {
@@ -121,14 +122,11 @@ internal static class TokenEndpointJsonReader
         return Array.IndexOf(KnownNames, escapedName);
     }
 
-    /// <summary>The reader stands on the object's end (or a whole non-object value): only white space may follow.</summary>
-    private static void EnsureEnd(ref Utf8JsonReader reader)
-    {
-        if (reader.Read())
-        {
-            throw new JsonException("There is more after the top-level JSON value.");
-        }
-    }
+    /// <summary>
+    /// The reader stands on the object's end (or a whole non-object value): only white space may follow. Reading on
+    /// checks that: the reader, which allows one top-level value, throws on anything else and returns false at the end.
+    /// </summary>
+    private static void EnsureEnd(ref Utf8JsonReader reader) => reader.Read();
 
     /// <summary>The value's JSON text as sent (as <c>JsonElement.GetRawText</c> gives it), for members not interpreted.</summary>
     private static string RawValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
@@ -198,6 +196,7 @@ internal static class TokenEndpointJsonReader
     /// </summary>
     private static bool TryReadIntegerString(ref Utf8JsonReader reader, bool int32, out long value)
     {
+        // Stryker disable once Block : an unescaped value reads the same through GetString below (non-ASCII or invalid text is no integer either way)
         if (!reader.ValueIsEscaped)
         {
             return TryParseInteger(reader.ValueSpan, int32, out value);

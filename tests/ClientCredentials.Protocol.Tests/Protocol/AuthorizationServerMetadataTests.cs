@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
+using ClientCredentials.Protocol.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace ClientCredentials.Protocol.Tests.Protocol;
@@ -107,6 +108,29 @@ public sealed class AuthorizationServerMetadataTests : IDisposable
         Assert.Equal("mtls_endpoint_aliases", error.Setting);
         Assert.Contains("not https", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, Posts);
+    }
+
+    [Fact]
+    public async Task A_tls_client_certificate_is_presented_at_the_servers_mtls_token_endpoint()
+    {
+        const string issuer = "https://issuer.example/tenant-a";
+        var handler = new ScriptedHttpHandler(r => r.Method == HttpMethod.Get
+            ? ScriptedHttpHandler.Json(200, $$$"""{"issuer":"{{{issuer}}}","token_endpoint":"{{{issuer}}}/token","mtls_endpoint_aliases":{"token_endpoint":"https://mtls.issuer.example/tenant-a/token"}}""")
+            : ScriptedHttpHandler.Token("bound"));
+        using var certificate = TestCertificates.Rsa();
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = TokenAuthority.OAuthIssuer(new Uri(issuer)),
+            ClientId = "svc",
+            Credential = new TlsClientCertificateCredential(certificate),
+            HttpClient = new HttpClient(handler),
+            Resilience = new TokenRequestResilienceOptions { MaxRetries = 0 },
+        });
+
+        var token = await client.GetTokenAsync(new TokenRequestParameters("read"));
+
+        Assert.Equal("bound", token.Token);
+        Assert.Equal(new Uri("https://mtls.issuer.example/tenant-a/token"), handler.Requests[^1]);
     }
 
     [Fact]

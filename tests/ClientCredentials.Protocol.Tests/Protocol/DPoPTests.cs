@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
+using ClientCredentials.Protocol.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -21,7 +22,7 @@ public sealed class DPoPTests : IDisposable
 
     private Uri TokenEndpoint => _mock.Url("token");
 
-    private ClientCredentialsClient Client(TimeProvider? clock = null) => new(new ClientCredentialsClientOptions
+    private ClientCredentialsClient Client(TimeProvider? clock = null, RecordingLogger? logger = null) => new(new ClientCredentialsClientOptions
     {
         Authority = TokenAuthority.TokenEndpoint(TokenEndpoint),
         ClientId = "svc",
@@ -29,7 +30,11 @@ public sealed class DPoPTests : IDisposable
         DPoPKey = _key,
         Resilience = new TokenRequestResilienceOptions { MaxRetries = 0 },
         TimeProvider = clock,
+        LoggerFactory = logger is null ? null : new RecordingLoggerFactory(logger),
     });
+
+    private static WireMock.ResponseBuilders.IResponseBuilder InvalidClient() =>
+        WireMockResponses.Json(401, new JsonObject { ["error"] = "invalid_client", ["error_description"] = "Client authentication failed." });
 
     private static WireMock.ResponseBuilders.IResponseBuilder NonceChallenge(string nonce) =>
         WireMockResponses.Json(400, new JsonObject { ["error"] = "use_dpop_nonce", ["error_description"] = "Authorization server requires nonce in DPoP proof" }, new Dictionary<string, string> { ["DPoP-Nonce"] = nonce });
@@ -87,7 +92,45 @@ public sealed class DPoPTests : IDisposable
         var error = await Assert.ThrowsAsync<TokenEndpointException>(() => Client().GetTokenAsync(new TokenRequestParameters("read")).AsTask());
 
         Assert.Equal("use_dpop_nonce", error.Error);
-        Assert.Contains("retries once", error.Details.Remedy, StringComparison.Ordinal);
+        Assert.Equal(
+            "The token endpoint asked for a new DPoP nonce again right after the retry that carried the nonce it had given; the client retries once per request (RFC 9449 §8). " +
+            "Check that the server keeps its nonces valid long enough and that the clocks agree.",
+            error.Details.Remedy);
+        Assert.Equal(2, _mock.Requests.Count(r => r.Method == "POST"));
+    }
+
+    [Fact]
+    public async Task A_nonce_retry_is_logged()
+    {
+        _mock.StubSequence(WireMockResponses.Post("/token"), NonceChallenge("n-1"), DPoPToken());
+        var logger = new RecordingLogger();
+
+        await Client(logger: logger).GetTokenAsync(new TokenRequestParameters("read") { CorrelationId = "dpop-log" });
+
+        Assert.Equal($"The token endpoint {TokenEndpoint.AbsoluteUri} asked for a DPoP nonce; retrying once with it (client-request-id dpop-log).", Assert.Single(logger.Records, r => r.EventId == 1008).Message);
+    }
+
+    [Fact]
+    public async Task Another_error_to_a_dpop_request_is_neither_retried_nor_given_a_nonce_remedy()
+    {
+        _mock.Stub(WireMockResponses.Post("/token"), InvalidClient());
+
+        var error = await Assert.ThrowsAsync<TokenEndpointException>(() => Client().GetTokenAsync(new TokenRequestParameters("read")).AsTask());
+
+        Assert.Equal("invalid_client", error.Error);
+        Assert.Null(error.Details.Remedy);
+        Assert.Single(_mock.Requests, r => r.Method == "POST");
+    }
+
+    [Fact]
+    public async Task Another_error_to_the_nonce_retry_is_reported_as_it_is()
+    {
+        _mock.StubSequence(WireMockResponses.Post("/token"), NonceChallenge("n-1"), InvalidClient());
+
+        var error = await Assert.ThrowsAsync<TokenEndpointException>(() => Client().GetTokenAsync(new TokenRequestParameters("read")).AsTask());
+
+        Assert.Equal("invalid_client", error.Error);
+        Assert.Null(error.Details.Remedy);
         Assert.Equal(2, _mock.Requests.Count(r => r.Method == "POST"));
     }
 

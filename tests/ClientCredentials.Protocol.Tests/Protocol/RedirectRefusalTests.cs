@@ -75,6 +75,47 @@ public sealed class RedirectRefusalTests : IDisposable
     }
 
     [Fact]
+    public async Task An_HttpClient_that_follows_a_redirect_of_the_metadata_request_is_refused_without_a_credential_reported_as_exposed()
+    {
+        _mock.Stub(WireMockResponses.Get("/.well-known/oauth-authorization-server/tenant-a"), WireMockResponses.Text(302, "", headers: new Dictionary<string, string> { ["Location"] = _mock.Url("elsewhere").AbsoluteUri }));
+        _mock.Stub(WireMockResponses.Get("/elsewhere"), WireMockResponses.Json(200, new System.Text.Json.Nodes.JsonObject { ["issuer"] = _mock.Url("tenant-a").AbsoluteUri, ["token_endpoint"] = _mock.Url("token").AbsoluteUri }));
+        using var following = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = TokenAuthority.OAuthIssuer(_mock.Url("tenant-a")),
+            ClientId = "svc",
+            Credential = new ClientSecretCredential("pw"),
+            Scopes = ["read"],
+            HttpClient = following,
+            Resilience = new TokenRequestResilienceOptions { MaxRetries = 0 },
+        });
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(async () => await client.GetTokenAsync());
+
+        Assert.Equal("HttpClient", error.Setting);
+        var sent = AuthorityUri.Printable(_mock.Url(".well-known/oauth-authorization-server/tenant-a"));
+        var answered = AuthorityUri.Printable(_mock.Url("elsewhere"));
+        Assert.Equal(
+            $"The HttpClient given to this client followed a redirect from {sent} to {answered}; its answer was not used. " +
+            "Give an HttpClient whose handler does not follow redirects: new HttpClient(TokenEndpointHttpHandler.Create()), or a handler with AllowAutoRedirect = false.",
+            error.Message);
+        Assert.DoesNotContain(_mock.Requests, r => r.Method == "POST");
+    }
+
+    [Fact]
+    public void The_mutual_tls_handler_needs_a_certificate_with_its_private_key()
+    {
+        Assert.Equal("clientCertificate", Assert.Throws<ArgumentNullException>(() => TokenEndpointHttpHandler.Create(null!)).ParamName);
+        using var certificate = TestCertificates.Rsa();
+        using var publicOnly = TestCertificates.PublicOnly(certificate);
+
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => TokenEndpointHttpHandler.Create(publicOnly));
+
+        Assert.Equal("Certificate", error.Setting);
+        Assert.Equal($"Certificate '{publicOnly.Subject}' (thumbprint {publicOnly.Thumbprint}) has no private key, so it cannot be presented on a TLS connection; load it with its key.", error.Message);
+    }
+
+    [Fact]
     public void The_library_handler_follows_no_redirect_renews_connections_and_accepts_compression()
     {
         using var handler = TokenEndpointHttpHandler.Create();

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using ClientCredentials.Protocol.Testing;
+using ClientCredentials.Protocol.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ClientCredentials.Protocol.Tests.Protocol;
@@ -197,6 +198,132 @@ public sealed class RegionalEndpointTests : IAsyncLifetime
 
         Assert.Equal(RegionalRoute.NotRegional, token.RegionalRoute);
         Assert.Equal([_global.BaseAddress.Authority], guard.Destinations.Select(d => d.Authority));
+    }
+
+    private const string GlobalHost = "login.microsoftonline.com";
+
+    private string RegionalHost => $"{_region}.login.microsoft.com";
+
+    private static TokenRequestParameters Logged => new(Scope) { CorrelationId = "regional-log" };
+
+    /// <summary>A client for the public cloud with <see cref="_region"/>, over an in-memory handler.</summary>
+    private ClientCredentialsClient Scripted(ScriptedHttpHandler handler, RecordingLogger? logger = null, int maxRetries = 0) => new(new ClientCredentialsClientOptions
+    {
+        Authority = TokenAuthority.Entra(Tenant, GlobalHost, EntraRegion.Named(_region)),
+        ClientId = ClientId,
+        Credential = new ClientSecretCredential("secret"),
+        Scopes = [Scope],
+        HttpClient = new HttpClient(handler),
+        LoggerFactory = logger is null ? null : new RecordingLoggerFactory(logger),
+        Resilience = new TokenRequestResilienceOptions { MaxRetries = maxRetries, RetryBaseDelay = TimeSpan.Zero },
+    });
+
+    /// <summary>Answers the regional host and the global host each from its own list, in order; the last answer repeats.</summary>
+    private Func<HttpRequestMessage, HttpResponseMessage> ByHost(Func<HttpResponseMessage>[] regional, Func<HttpResponseMessage>[] global)
+    {
+        int regionalCount = 0, globalCount = 0;
+        return request => request.RequestUri!.Host == RegionalHost
+            ? regional[Math.Min(regionalCount++, regional.Length - 1)]()
+            : global[Math.Min(globalCount++, global.Length - 1)]();
+    }
+
+    private static HttpResponseMessage GlobalToken() => ScriptedHttpHandler.Token("global");
+
+    private static int RequestsTo(ScriptedHttpHandler handler, string host) => handler.Requests.Count(u => u.Host == host);
+
+    private static string FallbackLog(RecordingLogger logger) => Assert.Single(logger.Records, r => r.EventId == 1006).Message;
+
+    [Fact]
+    public async Task A_500_from_the_regional_endpoint_falls_back_and_the_log_names_the_status_and_the_error()
+    {
+        var logger = new RecordingLogger();
+        using var fallbacks = new FallbackCounter(_region);
+        var handler = new ScriptedHttpHandler(ByHost([() => ScriptedHttpHandler.Json(500, """{"error":"server_error"}""")], [GlobalToken]));
+
+        var token = await Scripted(handler, logger).GetTokenAsync(Logged);
+
+        Assert.Equal(RegionalRoute.GlobalAfterRegionalFailure, token.RegionalRoute);
+        Assert.Equal(["server_error"], fallbacks.Reasons);
+        Assert.Equal($"The regional token endpoint {RegionalHost} failed (server_error: HTTP 500 server_error); this request goes to the global endpoint (client-request-id regional-log).", FallbackLog(logger));
+    }
+
+    [Fact]
+    public async Task A_network_failure_at_the_regional_endpoint_is_logged_with_the_failure_itself()
+    {
+        var logger = new RecordingLogger();
+        var handler = new ScriptedHttpHandler(ByHost([() => throw new HttpRequestException("regional refused")], [GlobalToken]));
+
+        await Scripted(handler, logger).GetTokenAsync(Logged);
+
+        Assert.Equal($"The regional token endpoint {RegionalHost} failed (network: regional refused); this request goes to the global endpoint (client-request-id regional-log).", FallbackLog(logger));
+    }
+
+    [Fact]
+    public async Task An_HttpClient_timeout_at_the_regional_endpoint_is_a_timeout_fallback()
+    {
+        var logger = new RecordingLogger();
+        using var fallbacks = new FallbackCounter(_region);
+        var handler = new ScriptedHttpHandler(ByHost([() => throw new TaskCanceledException("regional silent")], [GlobalToken]));
+
+        var token = await Scripted(handler, logger).GetTokenAsync(Logged);
+
+        Assert.Equal("global", token.Token);
+        Assert.Equal(["timeout"], fallbacks.Reasons);
+        var log = FallbackLog(logger);
+        Assert.StartsWith($"The regional token endpoint {RegionalHost} failed (timeout: ", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not answer", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_attempt_after_one_that_got_no_answer_goes_global_and_the_log_says_why()
+    {
+        var logger = new RecordingLogger();
+        using var fallbacks = new FallbackCounter(_region);
+        var handler = new ScriptedHttpHandler(ByHost([() => ScriptedHttpHandler.Token("regional")], [GlobalToken]));
+        var client = Scripted(handler);
+        var endpoint = new TokenEndpointClient(new HttpClient(handler), client.Authority, ClientId, new ClientSecretCredential("secret"), TimeProvider.System, null, logger);
+        var regional = new RegionalAttempt();
+        regional.Started();
+
+        var token = await endpoint.SendAsync(client.KeyFor(new TokenRequestParameters(Scope)), "regional-log", CancellationToken.None, regional);
+
+        Assert.Equal("global", token.Token);
+        Assert.Equal(0, RequestsTo(handler, RegionalHost));
+        Assert.Equal(["timeout"], fallbacks.Reasons);
+        Assert.Equal($"The regional token endpoint {RegionalHost} failed (timeout: an earlier attempt timed out there); this request goes to the global endpoint (client-request-id regional-log).", FallbackLog(logger));
+    }
+
+    [Fact]
+    public async Task A_429_from_the_regional_endpoint_is_an_answer_so_the_retry_goes_there_again()
+    {
+        using var fallbacks = new FallbackCounter(_region);
+        var handler = new ScriptedHttpHandler(ByHost(
+            [() => ScriptedHttpHandler.Json(429, """{"error":"temporarily_unavailable"}""", ("Retry-After", "0")), () => ScriptedHttpHandler.Token("regional-again")],
+            [GlobalToken]));
+
+        var token = await Scripted(handler, maxRetries: 1).GetTokenAsync();
+
+        Assert.Equal("regional-again", token.Token);
+        Assert.Equal(RegionalRoute.Regional, token.RegionalRoute);
+        Assert.Equal(2, RequestsTo(handler, RegionalHost));
+        Assert.Equal(0, RequestsTo(handler, GlobalHost));
+        Assert.Empty(fallbacks.Reasons);
+    }
+
+    [Fact]
+    public async Task After_a_fallback_the_retries_of_that_request_stay_on_the_global_endpoint()
+    {
+        using var fallbacks = new FallbackCounter(_region);
+        var handler = new ScriptedHttpHandler(ByHost(
+            [() => ScriptedHttpHandler.Json(503, """{"error":"temporarily_unavailable"}""")],
+            [() => ScriptedHttpHandler.Json(503, """{"error":"temporarily_unavailable"}"""), GlobalToken]));
+
+        var token = await Scripted(handler, maxRetries: 1).GetTokenAsync();
+
+        Assert.Equal("global", token.Token);
+        Assert.Equal(1, RequestsTo(handler, RegionalHost));
+        Assert.Equal(2, RequestsTo(handler, GlobalHost));
+        Assert.Equal(["server_error"], fallbacks.Reasons);
     }
 
     /// <summary>Collects the <c>reason</c> of each regional fallback counted for one region.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using ClientCredentials.Protocol.Testing;
+using ClientCredentials.Protocol.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ClientCredentials.Protocol.Tests.Protocol;
@@ -37,13 +38,14 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
 
     private static readonly IReadOnlyDictionary<string, string> Json = new Dictionary<string, string> { ["Content-Type"] = "application/json" };
 
-    private ClientCredentialsClient Client(ClientCredential credential) => new(new ClientCredentialsClientOptions
+    private ClientCredentialsClient Client(ClientCredential credential, RecordingLogger? logger = null) => new(new ClientCredentialsClientOptions
     {
         Authority = TokenAuthority.Entra("contoso.onmicrosoft.com", _entra.BaseAddress.AbsoluteUri),
         ClientId = "6731de76-14a6-49ae-97bc-6eba6914391e",
         Credential = credential,
         Scopes = [Scope],
         Resilience = new TokenRequestResilienceOptions { MaxRetries = 0 },
+        LoggerFactory = logger is null ? null : new RecordingLoggerFactory(logger),
     });
 
     private static readonly TokenRequestParameters Fresh = new(Scope) { ForceRefresh = true };
@@ -103,6 +105,36 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
 
             Assert.Equal("after-rotation", token.Token);
             Assert.Equal([CertificateThumbprints.X5tS256(old), CertificateThumbprints.X5tS256(old), CertificateThumbprints.X5tS256(renewed)], SignedBy());
+        }
+        finally
+        {
+            store.Remove(old);
+            store.Remove(renewed);
+        }
+    }
+
+    [Fact]
+    public async Task A_send_after_a_renewal_is_logged_with_the_codes_and_what_the_credential_now_presents()
+    {
+        var subject = $"CN=cc-rotation-{Guid.NewGuid():N}";
+        using var old = Exportable(subject, TimeSpan.FromDays(10));
+        using var renewed = Exportable(subject, TimeSpan.FromDays(300));
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        store.Open(OpenFlags.ReadWrite);
+        store.Add(old);
+        try
+        {
+            _entra.Play(Rejected("""{"error":"invalid_client","error_description":"AADSTS700027: not registered.","error_codes":[700027,7000214]}"""), Ok("after-rotation"));
+            var credential = ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject });
+            var logger = new RecordingLogger();
+            store.Add(renewed);
+            store.Remove(old);
+
+            await Client(credential, logger).GetTokenAsync(new TokenRequestParameters(Scope) { CorrelationId = "renewal-log" });
+
+            var renewal = Assert.Single(logger.Records, r => r.EventId == 1007);
+            Assert.Equal($"The token endpoint rejected the credential (AADSTS700027,7000214); it was loaded again and now presents {credential}: sending once more (client-request-id renewal-log).", renewal.Message);
+            Assert.Contains(CertificateThumbprints.X5tS256(renewed), SignedBy());
         }
         finally
         {

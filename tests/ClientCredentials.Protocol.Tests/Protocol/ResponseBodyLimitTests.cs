@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 
 namespace ClientCredentials.Protocol.Tests.Protocol;
@@ -99,6 +100,38 @@ public sealed class ResponseBodyLimitTests
         Assert.Equal(Bytes(64)[40..], buffer[40..]);
     }
 
+    [Fact]
+    public async Task A_buffer_outgrown_while_reading_goes_back_to_the_pool_wiped()
+    {
+        // The shared pool hands this thread the array of a size it returned last, so the reader's first buffer is this one.
+        var first = ArrayPool<byte>.Shared.Rent(4096);
+        first.AsSpan().Fill(0xAA);
+        ArrayPool<byte>.Shared.Return(first);
+
+        var read = ResponseBodyReader.ReadAsync(Unannounced(Bytes(5000), 5000), CancellationToken.None);
+
+        Assert.True(read.IsCompletedSuccessfully, "a synchronous stream is read synchronously");
+        Assert.Equal(Bytes(5000), await read);
+        Assert.All(first, b => Assert.Equal(0, b));
+        var again = ArrayPool<byte>.Shared.Rent(4096);
+        ArrayPool<byte>.Shared.Return(again);
+        Assert.Same(first, again);
+    }
+
+    [Fact]
+    public async Task A_buffer_goes_back_to_the_pool_wiped_when_the_read_fails()
+    {
+        var first = ArrayPool<byte>.Shared.Rent(4096);
+        first.AsSpan().Fill(0xAA);
+        ArrayPool<byte>.Shared.Return(first);
+
+        var read = ResponseBodyReader.ReadAsync(new StreamContent(new BreakingStream(Bytes(100))), CancellationToken.None);
+
+        Assert.True(read.IsCompleted, "a synchronous stream is read synchronously");
+        await Assert.ThrowsAsync<IOException>(() => read);
+        Assert.All(first[..100], b => Assert.Equal(0, b));
+    }
+
     private static byte[] Bytes(int length)
     {
         var bytes = new byte[length];
@@ -116,6 +149,48 @@ public sealed class ResponseBodyLimitTests
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         Assert.Null(content.Headers.ContentLength);
         return content;
+    }
+
+    /// <summary>Gives <c>source</c> in one read, then fails as a broken connection does.</summary>
+    private sealed class BreakingStream(byte[] source) : Stream
+    {
+        private bool _given;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_given)
+            {
+                throw new IOException("connection reset by the test");
+            }
+
+            _given = true;
+            source.CopyTo(buffer);
+            return source.Length;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A network-like stream: not seekable, at most <c>piece</c> bytes per read.</summary>

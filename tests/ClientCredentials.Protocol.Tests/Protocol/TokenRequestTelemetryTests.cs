@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using ClientCredentials.Protocol.Tests.Cache;
+using ClientCredentials.Protocol.Tests.Infrastructure;
 using ClientCredentials.Protocol.Tests.Resilience;
 
 namespace ClientCredentials.Protocol.Tests.Protocol;
@@ -94,6 +95,56 @@ public sealed class TokenRequestTelemetryTests : IDisposable
         var duration = Assert.Single(_telemetry.Durations);
         Assert.True(duration.Tags.ContainsKey("http.response.status_code"));
         Assert.Null(duration.Tags["http.response.status_code"]);
+    }
+
+    [Fact]
+    public async Task The_duration_of_a_regional_request_carries_its_region_and_that_of_its_global_fallback_none()
+    {
+        var region = "t" + Guid.NewGuid().ToString("N")[..10];
+        var regionalHost = $"{region}.login.microsoft.com";
+        var handler = new ScriptedHttpHandler(r => r.RequestUri!.Host == regionalHost ? ScriptedHttpHandler.Json(503, """{"error":"temporarily_unavailable"}""") : ScriptedHttpHandler.Token("global"));
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = TokenAuthority.Entra(TestIds.TenantId, "login.microsoftonline.com", EntraRegion.Named(region)),
+            ClientId = TestIds.SecretAppId,
+            Credential = new ClientSecretCredential("telemetry-test-secret"),
+            Scopes = [ResilienceTestClient.Scope],
+            HttpClient = new HttpClient(handler),
+            Resilience = NoRetries,
+        });
+
+        var token = await client.GetTokenAsync();
+
+        Assert.Equal(RegionalRoute.GlobalAfterRegionalFailure, token.RegionalRoute);
+        var regional = Assert.Single(_telemetry.Durations, d => Equals(d.Tags["region"], region));
+        Assert.Equal(regionalHost, regional.Tags["server.address"]);
+        Assert.Equal(503, regional.Tags["http.response.status_code"]);
+    }
+
+    [Fact]
+    public async Task A_redirect_the_HttpClient_followed_marks_the_span_as_an_error()
+    {
+        var handler = new ScriptedHttpHandler(_ =>
+        {
+            var response = ScriptedHttpHandler.Token("answered-elsewhere");
+            response.RequestMessage = new HttpRequestMessage(HttpMethod.Post, "https://elsewhere.example/token");
+            return response;
+        });
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = TokenAuthority.TokenEndpoint(new Uri("https://idp.example/token")),
+            ClientId = "svc",
+            Credential = new ClientSecretCredential("telemetry-test-secret"),
+            Scopes = ["read"],
+            HttpClient = new HttpClient(handler),
+            Resilience = NoRetries,
+        });
+
+        await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(async () => await client.GetTokenAsync(new TokenRequestParameters("read") { CorrelationId = "telemetry-redirect" }));
+
+        var span = Assert.Single(_telemetry.Spans, s => Equals(s.GetTagItem("client_request_id"), "telemetry-redirect"));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal("redirect_followed", span.StatusDescription);
     }
 
     [Fact]

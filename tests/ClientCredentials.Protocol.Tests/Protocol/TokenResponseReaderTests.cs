@@ -150,6 +150,13 @@ public class TokenResponseReaderTests
     [InlineData(1002012)]
     [InlineData(65001)]
     [InlineData(700213)]
+    [InlineData(7000214)]
+    [InlineData(700212)]
+    [InlineData(700023)]
+    [InlineData(700021)]
+    [InlineData(7000112)]
+    [InlineData(53003)]
+    [InlineData(900023)]
     public void Known_aadsts_codes_carry_a_remedy(int code)
     {
         var error = Fail($$"""{"error":"invalid_request","error_codes":[{{code}}]}""");
@@ -187,6 +194,20 @@ public class TokenResponseReaderTests
         Assert.Equal(TimeSpan.FromSeconds(90), error.RetryAfter);
     }
 
+    [Fact]
+    public void A_retry_after_date_in_the_past_is_no_wait()
+    {
+        var error = Fail("{}", HttpStatusCode.ServiceUnavailable, headers: r => r.Headers.TryAddWithoutValidation("Retry-After", Now.AddSeconds(-90).ToString("R")));
+        Assert.Equal(TimeSpan.Zero, error.RetryAfter);
+    }
+
+    [Fact]
+    public void A_negative_retry_after_delay_is_no_wait()
+    {
+        var error = Fail("{}", HttpStatusCode.ServiceUnavailable, headers: r => r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(-5)));
+        Assert.Equal(TimeSpan.Zero, error.RetryAfter);
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.InternalServerError, true)]
     [InlineData(HttpStatusCode.ServiceUnavailable, true)]
@@ -197,6 +218,154 @@ public class TokenResponseReaderTests
     public void Transience_follows_the_status(HttpStatusCode status, bool transient)
     {
         Assert.Equal(transient, Fail("""{"error":"x"}""", status).IsTransient);
+    }
+
+    [Fact]
+    public void An_empty_success_body_is_reported_as_empty_without_a_json_error()
+    {
+        var error = Fail("", HttpStatusCode.OK);
+
+        Assert.Equal("The response body is empty.", error.ErrorDescription);
+        Assert.Null(error.InnerException);
+    }
+
+    [Fact]
+    public void A_300_is_not_a_success_even_with_a_token_in_its_body()
+    {
+        var error = Fail("""{"token_type":"Bearer","expires_in":3599,"access_token":"t"}""", (HttpStatusCode)300);
+
+        Assert.Equal("HTTP 300 without an OAuth error response; the body names an access_token, so no excerpt of it is kept.", error.ErrorDescription);
+    }
+
+    [Fact]
+    public void An_error_status_whose_body_starts_with_an_access_token_field_keeps_no_excerpt()
+    {
+        var error = Fail("access_token=abc&expires_in=3599", HttpStatusCode.BadGateway);
+
+        Assert.Null(error.ResponseSnippet);
+        Assert.Equal("HTTP 502 without an OAuth error response; the body names an access_token, so no excerpt of it is kept.", error.ErrorDescription);
+    }
+
+    [Fact]
+    public void An_error_status_without_an_oauth_error_says_so_and_keeps_the_excerpt()
+    {
+        var error = Fail("Bad gateway", HttpStatusCode.BadGateway);
+
+        Assert.Equal("HTTP 502 without an OAuth error response.", error.ErrorDescription);
+        Assert.Equal("Bad gateway", error.ResponseSnippet);
+    }
+
+    [Fact]
+    public void An_empty_error_body_is_quoted_as_an_empty_body()
+    {
+        Assert.Equal("(empty body)", Fail("", HttpStatusCode.ServiceUnavailable).ResponseSnippet);
+    }
+
+    [Theory]
+    [InlineData("  leading", "leading")]
+    [InlineData("a   b\t\tc", "a b c")]
+    [InlineData("a\u0001b", "a b")]
+    public void The_excerpt_collapses_white_space_and_control_characters_into_single_spaces(string body, string snippet)
+    {
+        Assert.Equal(snippet, Fail(body, HttpStatusCode.BadGateway).ResponseSnippet);
+    }
+
+    [Fact]
+    public void The_excerpt_reads_no_further_than_the_first_2048_bytes()
+    {
+        var error = Fail(new string(' ', 2047) + "AB" + new string('C', 10), HttpStatusCode.BadGateway);
+
+        Assert.Equal("A", error.ResponseSnippet);
+    }
+
+    [Fact]
+    public void The_excerpt_quotes_text_found_past_the_first_128_bytes()
+    {
+        var error = Fail(new string(' ', 200) + "tail", HttpStatusCode.BadGateway);
+
+        Assert.Equal("tail", error.ResponseSnippet);
+    }
+
+    [Fact]
+    public void A_refresh_in_of_zero_sets_no_refresh_time()
+    {
+        Assert.Null(Read("""{"token_type":"Bearer","expires_in":3599,"refresh_in":0,"access_token":"t"}""").RefreshOn);
+    }
+
+    [Fact]
+    public void A_refresh_in_equal_to_the_lifetime_sets_no_refresh_time()
+    {
+        Assert.Null(Read("""{"token_type":"Bearer","expires_in":3599,"refresh_in":3599,"access_token":"t"}""").RefreshOn);
+    }
+
+    [Fact]
+    public void A_lifetime_of_exactly_10_years_is_accepted()
+    {
+        Assert.Equal(Now.AddDays(3650), Read("""{"token_type":"Bearer","expires_in":315360000,"access_token":"t"}""").ExpiresOn);
+    }
+
+    [Fact]
+    public void A_lifetime_of_zero_and_a_negative_one_are_described_apart()
+    {
+        Assert.Equal("The response gives a lifetime of 0 s: the token is expired on arrival.", Fail("""{"access_token":"t","expires_in":0}""", HttpStatusCode.OK).ErrorDescription);
+        Assert.Equal("The response gives a negative lifetime (-1 s).", Fail("""{"access_token":"t","expires_in":-1}""", HttpStatusCode.OK).ErrorDescription);
+    }
+
+    [Fact]
+    public void Trace_fields_sent_as_members_win_over_the_trace_lines_of_the_description()
+    {
+        var error = Fail("""{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.\r\nTrace ID: line-trace\r\nCorrelation ID: line-corr\r\nTimestamp: 2020-01-01 00:00:00Z","trace_id":"member-trace","correlation_id":"member-corr","timestamp":"2026-02-02 02:02:02Z"}""");
+
+        Assert.Equal("member-trace", error.TraceId);
+        Assert.Equal("member-corr", error.CorrelationId);
+        Assert.Equal("2026-02-02 02:02:02Z", error.Timestamp);
+    }
+
+    [Fact]
+    public void Trace_fields_sent_as_members_are_read_without_trace_lines()
+    {
+        var error = Fail("""{"error":"invalid_client","error_description":"Invalid client secret provided.","trace_id":"member-trace","correlation_id":"member-corr","timestamp":"2026-02-02 02:02:02Z"}""");
+
+        Assert.Equal("member-trace", error.TraceId);
+        Assert.Equal("member-corr", error.CorrelationId);
+        Assert.Equal("2026-02-02 02:02:02Z", error.Timestamp);
+    }
+
+    [Fact]
+    public void A_description_that_starts_with_its_trace_lines_is_read()
+    {
+        var error = Fail("""{"error":"invalid_request","error_description":"Trace ID: t-1 Correlation ID: c-1"}""");
+        var timestamp = Fail("""{"error":"invalid_request","error_description":"Timestamp: 2026-01-01 00:00:00Z"}""");
+
+        Assert.Equal("t-1", error.TraceId);
+        Assert.Equal("c-1", error.CorrelationId);
+        Assert.Equal("2026-01-01 00:00:00Z", timestamp.Timestamp);
+    }
+
+    [Fact]
+    public void A_timestamp_line_ends_at_its_line_break()
+    {
+        var error = Fail("""{"error":"invalid_request","error_description":"AADSTS90002: Tenant not found.\r\nTimestamp: 2026-01-01 00:00:00Z\r\nTrace ID: t-1"}""");
+
+        Assert.Equal("2026-01-01 00:00:00Z", error.Timestamp);
+        Assert.Equal("t-1", error.TraceId);
+    }
+
+    [Theory]
+    [InlineData("AADSTS90002: Tenant not found.\\r\\nTimestamp:\\r\\nTrace ID: t-1")]
+    [InlineData("AADSTS90002: Tenant not found. Trace ID: t-1 Timestamp: ")]
+    public void An_empty_timestamp_line_is_absent(string description)
+    {
+        Assert.Null(Fail($$"""{"error":"invalid_request","error_description":"{{description}}"}""").Timestamp);
+    }
+
+    [Fact]
+    public void A_description_that_is_only_an_aadsts_code_picks_its_remedy()
+    {
+        var error = Fail("""{"error":"invalid_client","error_description":"AADSTS7000215"}""");
+
+        Assert.Contains("Value (not its Secret ID)", error.Remedy, StringComparison.Ordinal);
+        Assert.Empty(error.ErrorCodes);
     }
 
     [Fact]

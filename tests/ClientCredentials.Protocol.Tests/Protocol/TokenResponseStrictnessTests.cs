@@ -184,4 +184,122 @@ public class TokenResponseStrictnessTests
     {
         Assert.Equal("t", Read("""{"error":"","access_token":"t","expires_in":3599}""").Token);
     }
+
+    [Theory]
+    [InlineData("""{"access_token":"t","expires_in":3599} x""")]
+    [InlineData("""{"access_token":"t","expires_in":3599}{}""")]
+    [InlineData("""[1] 2""")]
+    public void Anything_but_white_space_after_the_top_level_value_makes_the_body_invalid_json(string body)
+    {
+        var error = Fail(body);
+
+        Assert.Equal("invalid_response", error.Error);
+        Assert.Contains("is not valid JSON", error.ErrorDescription, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[1,2]")]
+    [InlineData("\"text\"")]
+    [InlineData("42 ")]
+    public void A_json_value_other_than_an_object_is_an_invalid_response(string body)
+    {
+        var error = Fail(body);
+
+        Assert.Equal("invalid_response", error.Error);
+        Assert.Equal("The response body is not a JSON object.", error.ErrorDescription);
+    }
+
+    [Fact]
+    public void A_body_of_white_space_only_holds_no_json_value()
+    {
+        var error = Fail("  ");
+
+        Assert.StartsWith("The 2-byte response body is not valid JSON (", error.ErrorDescription, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_type_named_twice_makes_the_body_an_invalid_response()
+    {
+        var error = Fail("""{"token_type":"Bearer","access_token":"t","expires_in":3599,"token_type":"pop"}""");
+
+        Assert.Equal("The response body names the member 'token_type' more than once.", error.ErrorDescription);
+    }
+
+    [Fact]
+    public void Of_several_members_named_twice_the_first_repeated_is_reported()
+    {
+        var error = Fail("""{"access_token":"a","expires_in":1,"access_token":"b","expires_in":2}""");
+
+        Assert.Equal("The response body names the member 'access_token' more than once.", error.ErrorDescription);
+    }
+
+    [Fact]
+    public void Of_several_unknown_members_named_twice_the_first_repeated_is_reported()
+    {
+        var error = Fail("""{"access_token":"t","expires_in":3599,"vendor":1,"other":1,"vendor":2,"other":2}""");
+
+        Assert.Equal("The response body names the member 'vendor' more than once.", error.ErrorDescription);
+    }
+
+    [Theory]
+    [InlineData("""{"access_token":5,"expires_in":3599}""", "The member 'access_token' must be a string or null.")]
+    [InlineData("""{"access_token":"t","expires_in":true}""", "The member 'expires_in' must be an integer or an integer string (signed 64-bit) or null.")]
+    [InlineData("""{"error":"invalid_client","error_codes":"7000215"}""", "The member 'error_codes' must be an array of integers or integer strings or null.")]
+    [InlineData("""{"error":"invalid_client","error_codes":[true]}""", "The member 'error_codes' must be an array of integers or integer strings (signed 32-bit) or null.")]
+    [InlineData("""{"error":"invalid_client","error_codes":["2147483648"]}""", "The member 'error_codes' must be an array of integers or integer strings (signed 32-bit) or null.")]
+    [InlineData("""{"access_token":"t","\ud800":1}""", "a member name holds an escape that is not a Unicode character.")]
+    public void A_member_of_the_wrong_type_is_named_with_the_type_it_must_have(string body, string reason)
+    {
+        var error = Fail(body);
+
+        Assert.Equal("invalid_response", error.Error);
+        Assert.EndsWith($"is not valid JSON ({reason}).", error.ErrorDescription, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Error_codes_given_as_integer_strings_are_read()
+    {
+        var error = Fail("""{"error":"invalid_client","error_codes":["7000215","+700027"]}""", HttpStatusCode.Unauthorized);
+
+        Assert.Equal("invalid_client", error.Error);
+        Assert.Equal([7000215, 700027], error.ErrorCodes);
+    }
+
+    [Fact]
+    public void A_lifetime_string_beyond_32_bits_is_read_as_a_64_bit_integer()
+    {
+        var error = Fail("""{"access_token":"t","expires_in":"2147483648"}""");
+
+        Assert.Equal("The response claims a lifetime over 10 years (2147483648 s); refusing to cache such a token.", error.ErrorDescription);
+    }
+
+    [Fact]
+    public void Digits_written_as_escapes_in_an_integer_string_are_read()
+    {
+        var token = Read("""{"access_token":"t","expires_in":"\u0033\u0035\u0039\u0039"}""");
+
+        Assert.Equal(Now.AddSeconds(3599), token.ExpiresOn);
+    }
+
+    [Theory]
+    [InlineData("\"\\ud800\"")]
+    [InlineData("\"\\u0663\"")]
+    [InlineData("\"\\u00e9\"")]
+    [InlineData("\"\\u0061\"")]
+    public void An_escaped_integer_string_that_is_not_ascii_digits_is_an_invalid_response(string value)
+    {
+        var error = Fail($$"""{"access_token":"t","expires_in":{{value}}}""");
+
+        Assert.EndsWith("is not valid JSON (The member 'expires_in' must be an integer or an integer string (signed 64-bit) or null.).", error.ErrorDescription, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unescaped_member_name_that_is_not_utf8_is_a_json_error_naming_the_member_name()
+    {
+        byte[] body = [.. "{\""u8, 0xFF, .. "\":1}"u8];
+
+        var error = Assert.Throws<System.Text.Json.JsonException>(() => TokenEndpointJsonReader.Read(body, out _));
+
+        Assert.Equal("a member name holds an escape that is not a Unicode character.", error.Message);
+    }
 }

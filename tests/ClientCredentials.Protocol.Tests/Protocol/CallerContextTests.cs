@@ -1,0 +1,247 @@
+using System.Security.Cryptography.X509Certificates;
+using ClientCredentials.Protocol.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClientCredentials.Protocol.Tests.Protocol;
+
+/// <summary>
+/// A token request never resumes on the caller's <see cref="SynchronizationContext"/> (a UI thread, classic ASP.NET):
+/// whichever await of the endpoint client or the body reader is the first to wait, it leaves that context, so a
+/// caller that blocks on the result does not deadlock. Each test holds one operation (everything before it completes
+/// at once), starts the request with a recording context installed, and releases the operation: a continuation that
+/// captured the context would be posted to it.
+/// </summary>
+public sealed class CallerContextTests
+{
+    private const string Scope = "https://graph.microsoft.com/.default";
+    private const string ClientId = "6731de76-14a6-49ae-97bc-6eba6914391e";
+    private static readonly TokenAuthority FixedEndpoint = TokenAuthority.TokenEndpoint(new Uri("https://idp.example/token"));
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Reading_a_body_never_resumes_on_the_callers_context(bool holdOpen)
+    {
+        var releases = new ScriptedHttpHandler(_ => throw new InvalidOperationException("no request is sent"));
+        byte[] body = [1, 2, 3, 4, 5];
+
+        var read = await OnCallerContext(() => ResponseBodyReader.ReadAsync(new HeldContent(body, releases, holdOpen), CancellationToken.None), releases);
+
+        Assert.Equal(body, read);
+    }
+
+    [Fact]
+    public async Task Waiting_for_the_answer_never_resumes_on_the_callers_context()
+    {
+        var handler = new ScriptedHttpHandler(_ => ScriptedHttpHandler.Token("t")) { Hold = _ => true };
+        var (endpoint, key) = Endpoint(FixedEndpoint, handler);
+
+        var token = await OnCallerContext(() => endpoint.SendAsync(key, "context-test", CancellationToken.None), handler);
+
+        Assert.Equal("t", token.Token);
+    }
+
+    [Fact]
+    public async Task Waiting_for_the_body_never_resumes_on_the_callers_context()
+    {
+        ScriptedHttpHandler handler = null!;
+        handler = new ScriptedHttpHandler(_ => HeldContent.Around(ScriptedHttpHandler.Token("t"), handler));
+        var (endpoint, key) = Endpoint(FixedEndpoint, handler);
+
+        var token = await OnCallerContext(() => endpoint.SendAsync(key, "context-test", CancellationToken.None), handler);
+
+        Assert.Equal("t", token.Token);
+    }
+
+    [Fact]
+    public async Task Waiting_for_a_regional_endpoint_never_resumes_on_the_callers_context()
+    {
+        var handler = new ScriptedHttpHandler(_ => ScriptedHttpHandler.Token("regional")) { Hold = _ => true };
+        var (endpoint, key) = Endpoint(TokenAuthority.Entra("contoso.onmicrosoft.com", "login.microsoftonline.com", EntraRegion.Named("westus2")), handler);
+
+        var token = await OnCallerContext(() => endpoint.SendAsync(key, "context-test", CancellationToken.None, new RegionalAttempt()), handler);
+
+        Assert.Equal(RegionalRoute.Regional, token.RegionalRoute);
+    }
+
+    [Fact]
+    public async Task Waiting_for_the_global_endpoint_after_a_regional_failure_never_resumes_on_the_callers_context()
+    {
+        static bool Regional(HttpRequestMessage request) => request.RequestUri!.Host.StartsWith("westus2.", StringComparison.Ordinal);
+        var handler = new ScriptedHttpHandler(r => Regional(r) ? ScriptedHttpHandler.Json(503, """{"error":"temporarily_unavailable"}""") : ScriptedHttpHandler.Token("global"))
+        {
+            Hold = r => !Regional(r),
+        };
+        var (endpoint, key) = Endpoint(TokenAuthority.Entra("contoso.onmicrosoft.com", "login.microsoftonline.com", EntraRegion.Named("westus2")), handler);
+
+        var token = await OnCallerContext(() => endpoint.SendAsync(key, "context-test", CancellationToken.None, new RegionalAttempt()), handler);
+
+        Assert.Equal(RegionalRoute.GlobalAfterRegionalFailure, token.RegionalRoute);
+    }
+
+    [Fact]
+    public async Task Waiting_for_discovery_never_resumes_on_the_callers_context()
+    {
+        var handler = new ScriptedHttpHandler(r => r.Method == HttpMethod.Get
+            ? ScriptedHttpHandler.Json(200, """{"issuer":"https://issuer.example/tenant-a","token_endpoint":"https://issuer.example/tenant-a/token"}""")
+            : ScriptedHttpHandler.Token("t"))
+        {
+            Hold = r => r.Method == HttpMethod.Get,
+        };
+        var (endpoint, key) = Endpoint(TokenAuthority.OAuthIssuer(new Uri("https://issuer.example/tenant-a")), handler);
+
+        var token = await OnCallerContext(() => endpoint.SendAsync(key, "context-test", CancellationToken.None), handler);
+
+        Assert.Equal("t", token.Token);
+    }
+
+    [Fact]
+    public async Task Waiting_for_an_assertion_callback_never_resumes_on_the_callers_context()
+    {
+        var handler = new ScriptedHttpHandler(_ => ScriptedHttpHandler.Token("t"));
+        var credential = new ClientAssertionCredential((_, _) => new ValueTask<string>(handler.Later(() => "assertion")));
+        var (endpoint, key) = Endpoint(FixedEndpoint, handler, credential);
+
+        var token = await OnCallerContext(() => endpoint.SendAsync(key, "context-test", CancellationToken.None), handler);
+
+        Assert.Equal("t", token.Token);
+    }
+
+    [Fact]
+    public async Task Waiting_for_the_dpop_nonce_retry_never_resumes_on_the_callers_context()
+    {
+        var sent = 0;
+        var handler = new ScriptedHttpHandler(r => r.Headers.Contains("X-Retry")
+            ? ScriptedHttpHandler.Json(200, """{"token_type":"DPoP","expires_in":3599,"access_token":"bound"}""")
+            : ScriptedHttpHandler.Json(400, """{"error":"use_dpop_nonce"}""", ("DPoP-Nonce", "n-1")))
+        {
+            Hold = r => Interlocked.Increment(ref sent) > 1 && r.Headers.TryAddWithoutValidation("X-Retry", "1"),
+        };
+        using var key = DPoPProofKey.CreateEphemeral();
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = FixedEndpoint,
+            ClientId = ClientId,
+            Credential = new ClientSecretCredential("pw"),
+            DPoPKey = key,
+            HttpClient = new HttpClient(handler),
+        });
+        var endpoint = new TokenEndpointClient(new HttpClient(handler), FixedEndpoint, ClientId, new ClientSecretCredential("pw"), TimeProvider.System, null, NullLogger.Instance, dpopKey: key);
+
+        var token = await OnCallerContext(() => endpoint.SendAsync(client.KeyFor(new TokenRequestParameters(Scope)), "context-test", CancellationToken.None), handler);
+
+        Assert.Equal("bound", token.Token);
+        Assert.Equal(2, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Waiting_for_the_send_after_a_credential_renewal_never_resumes_on_the_callers_context()
+    {
+        var subject = $"CN=cc-context-{Guid.NewGuid():N}";
+        using var old = Exportable(subject, TimeSpan.FromDays(10));
+        using var renewed = Exportable(subject, TimeSpan.FromDays(300));
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        store.Open(OpenFlags.ReadWrite);
+        store.Add(old);
+        try
+        {
+            var sent = 0;
+            var handler = new ScriptedHttpHandler(r => r.Headers.Contains("X-Retry")
+                ? ScriptedHttpHandler.Token("after-rotation")
+                : ScriptedHttpHandler.Json(401, """{"error":"invalid_client","error_codes":[700027]}"""))
+            {
+                Hold = r => Interlocked.Increment(ref sent) > 1 && r.Headers.TryAddWithoutValidation("X-Retry", "1"),
+            };
+            var credential = ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject });
+            store.Add(renewed);
+            store.Remove(old);
+            var (endpoint, key) = Endpoint(TokenAuthority.Entra("contoso.onmicrosoft.com", "login.microsoftonline.com", EntraRegion.None), handler, credential);
+
+            var token = await OnCallerContext(() => endpoint.SendAsync(key, "context-test", CancellationToken.None), handler);
+
+            Assert.Equal("after-rotation", token.Token);
+            Assert.Equal(2, handler.Requests.Count);
+        }
+        finally
+        {
+            store.Remove(old);
+            store.Remove(renewed);
+        }
+    }
+
+    private static X509Certificate2 Exportable(string subject, TimeSpan lifetime)
+    {
+        using var ephemeral = TestCertificates.Rsa(subject: subject, notAfter: DateTimeOffset.UtcNow.Add(lifetime));
+        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null, X509KeyStorageFlags.Exportable);
+    }
+
+    private static (TokenEndpointClient Endpoint, TokenCacheKey Key) Endpoint(TokenAuthority authority, ScriptedHttpHandler handler, ClientCredential? credential = null)
+    {
+        credential ??= new ClientSecretCredential("pw");
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = authority,
+            ClientId = ClientId,
+            Credential = credential,
+            HttpClient = new HttpClient(handler),
+        });
+        return (new TokenEndpointClient(new HttpClient(handler), authority, ClientId, credential, TimeProvider.System, null, NullLogger.Instance), client.KeyFor(new TokenRequestParameters(Scope)));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="start"/> with a recording context installed, which stays until the start waits on a held
+    /// operation; then releases every held operation and asserts that it completed with nothing posted to the context.
+    /// </summary>
+    private static async Task<T> OnCallerContext<T>(Func<Task<T>> start, ScriptedHttpHandler releases)
+    {
+        var context = new RecordingContext();
+        var previous = SynchronizationContext.Current;
+        Task<T> running;
+        SynchronizationContext.SetSynchronizationContext(context);
+        try
+        {
+            running = start();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
+        }
+
+        try
+        {
+            Assert.False(running.IsCompleted, "the request waits on a held operation");
+            while (releases.ReleaseNext())
+            {
+            }
+
+            Assert.True(running.IsCompleted, "every held operation was released");
+            Assert.Equal(0, context.Posts);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        return await running;
+    }
+
+    /// <summary>Counts what is posted or sent to it and runs it at once, on the calling thread.</summary>
+    private sealed class RecordingContext : SynchronizationContext
+    {
+        private int _posts;
+
+        public int Posts => Volatile.Read(ref _posts);
+
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+            Interlocked.Increment(ref _posts);
+            d(state);
+        }
+
+        public override void Send(SendOrPostCallback d, object? state)
+        {
+            Interlocked.Increment(ref _posts);
+            d(state);
+        }
+    }
+}
