@@ -143,6 +143,7 @@ public sealed class TokenCache
     /// <summary>A call whose token was cancelled before the miss: a cancelled task carrying <see cref="OperationCanceledException"/>, nothing started.</summary>
     private static async Task<AccessToken> CancelledAsync(CancellationToken cancellationToken)
     {
+        // Stryker disable once Boolean : a completed task never yields, so there is no context to resume on
         await Task.CompletedTask.ConfigureAwait(false);
         throw new OperationCanceledException(cancellationToken);
     }
@@ -214,6 +215,7 @@ public sealed class TokenCache
 
             // Success normally replaces this entry. If it is still the stored one, the flight it joined stored nothing
             // (a token already inside its buffer): schedule another attempt rather than leave it marked as refreshing.
+            // Stryker disable once Logical : with || a replaced entry also gets a retry point, but no hit can reach an entry no longer stored
             if (_store.TryGet(key, out var current) && ReferenceEquals(current, entry))
             {
                 entry.EndUnsuccessfulRefresh((_time.GetUtcNow() + RefreshRetryDelay).UtcTicks);
@@ -223,6 +225,7 @@ public sealed class TokenCache
         {
             // Keep serving the old token until its fresh window ends; try again later, not on the very next hit.
             var now = _time.GetUtcNow();
+            // Stryker disable once Equality : at equality both arms are the same delay
             var wait = failure is TokenAcquisitionException { RetryAfter: { } retryAfter } && retryAfter > RefreshRetryDelay ? retryAfter : RefreshRetryDelay;
             var retryAt = now + wait;
             entry.EndUnsuccessfulRefresh(retryAt.UtcTicks);
@@ -288,9 +291,9 @@ public sealed class TokenCache
             }
 
             // A second level may answer a miss, and a refresh ahead of expiry with a token another instance refreshed
-            // (not a forced request: it wants a new token from the endpoint).
+            // (not a forced request: it wants a new token from the endpoint). Only a refresh has an entry it replaces.
             if (reuse != FlightReuse.None && SecondLevel is { } secondLevel
-                && await TryGetFromSecondLevelAsync(secondLevel, key, reuse == FlightReuse.FreshEntryOtherThanReplaced ? replacing?.Token : null).ConfigureAwait(false) is { } shared)
+                && await TryGetFromSecondLevelAsync(secondLevel, key, replacing?.Token).ConfigureAwait(false) is { } shared)
             {
                 var sharedAt = _time.GetUtcNow();
                 var sharedEntry = TokenCacheEntry.FromSecondLevel(shared, sharedAt, _options, out var sharedReturned);
@@ -361,6 +364,7 @@ public sealed class TokenCache
             var shared = refreshing is null
                 ? await secondLevel.TryGetAsync(key, deadline.Token).ConfigureAwait(false)
                 : await secondLevel.TryGetRefreshedAsync(key, refreshing, deadline.Token).ConfigureAwait(false);
+            // Stryker disable once Equality : a token expiring exactly now is not fresh either (fresh-until is at most the expiry), so the flight asks the endpoint all the same
             return shared is not null && shared.Token.ExpiresOnTicks > _time.GetUtcNow().UtcTicks
                 && (refreshing is null || !string.Equals(shared.Token.Token, refreshing.Token, StringComparison.Ordinal))
                 ? shared
@@ -500,6 +504,7 @@ public sealed class TokenCache
     }
 
     /// <summary>An acquisition abandoned at the timeout may still fail later; observe it so nothing goes unobserved.</summary>
+    // Stryker disable once Bitwise : the continuation only reads the exception, so running it after any outcome or asynchronously observes the same fault
     private static void ObserveAbandoned(Task<AccessToken> acquisition) =>
         acquisition.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 

@@ -40,7 +40,10 @@ internal sealed class TokenCacheEntry
     public static TokenCacheEntry Create(AccessToken acquired, DateTimeOffset now, TokenCacheOptions options, out AccessToken returned)
     {
         var lifetime = acquired.ExpiresOn - now;
+        // Stryker disable once Equality : at exactly twice the buffer, half the lifetime is the buffer
         var buffer = lifetime < options.ExpiryBuffer * 2 ? lifetime / 2 : options.ExpiryBuffer;
+
+        // Stryker disable once Equality,Block : a negative buffer comes only from a token expired on arrival, which is not fresh (so never stored) either way
         if (buffer < TimeSpan.Zero)
         {
             buffer = TimeSpan.Zero;
@@ -64,6 +67,7 @@ internal sealed class TokenCacheEntry
     public static TokenCacheEntry FromSecondLevel(TokenCacheSecondLevelEntry shared, DateTimeOffset now, TokenCacheOptions options, out AccessToken returned)
     {
         var token = shared.Token;
+        // Stryker disable once Equality : at equality both arms are the same instant
         var freshUntil = shared.FreshUntil < token.ExpiresOn ? shared.FreshUntil : token.ExpiresOn;
         var refreshOn = token.RefreshOn ?? now + ((token.ExpiresOn - now) * options.RefreshAheadAt);
         returned = token.RefreshOn is null

@@ -282,6 +282,7 @@ internal sealed class TokenCacheKey : IEquatable<TokenCacheKey>
             }
         }
 
+        // Stryker disable once Conditional : an empty copy reads exactly like the shared empty list; only an allocation differs
         return copy.Count == 0 ? NoExtraParameters : copy.AsReadOnly();
     }
 

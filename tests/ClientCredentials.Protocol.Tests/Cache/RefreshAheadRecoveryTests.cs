@@ -44,4 +44,23 @@ public class RefreshAheadRecoveryTests
         Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
         Assert.Equal(2, ctx.Acquirer.Calls);
     }
+
+    [Fact]
+    public async Task A_refresh_that_returned_an_unstorable_token_is_not_tried_again_before_the_retry_delay()
+    {
+        var ctx = new CacheTestContext();
+        await ctx.Get();
+        ctx.Time.Advance(TimeSpan.FromMinutes(31));
+        ctx.Acquirer.Lifetime = TimeSpan.Zero;
+        ctx.Hit();
+        await ctx.Acquirer.WaitForCallsAsync(2);
+        await ctx.Cache.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        ctx.Acquirer.Lifetime = TimeSpan.FromHours(1);
+        ctx.Time.Advance(TokenCache.RefreshRetryDelay - TimeSpan.FromSeconds(1));
+        Assert.Equal(FakeTokenAcquirer.TokenText(1), ctx.Hit().Token);
+        await ctx.Cache.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(2, ctx.Acquirer.Calls);
+    }
 }

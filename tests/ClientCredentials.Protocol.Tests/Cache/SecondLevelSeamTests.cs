@@ -214,6 +214,168 @@ public class SecondLevelSeamTests
         Assert.Contains(logger.Records, r => r.EventId == 2006);
     }
 
+    [Fact]
+    public async Task A_second_level_set_in_the_options_is_asked_on_a_miss_by_the_keys_canonical_form()
+    {
+        var time = new TestClock();
+        var level = new RecordingLevel();
+        var cache = new TokenCache(new TokenCacheOptions { SecondLevel = level }, time);
+        var key = TestKeys.Graph();
+
+        await cache.GetTokenAsync(key, new FakeTokenAcquirer(time), false, CancellationToken.None);
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(key.CanonicalForm()), Assert.Single(level.Reads));
+    }
+
+    [Fact]
+    public async Task A_second_level_given_to_the_cache_itself_is_asked_instead_of_the_options_one()
+    {
+        var time = new TestClock();
+        var fromOptions = new RecordingLevel();
+        var given = new FakeSecondLevel();
+        var cache = new TokenCache(new TokenCacheOptions { SecondLevel = fromOptions }, time, null, given);
+
+        await cache.GetTokenAsync(TestKeys.Graph(), new FakeTokenAcquirer(time), false, CancellationToken.None);
+
+        Assert.Equal(1, given.Reads);
+        Assert.Empty(fromOptions.Reads);
+    }
+
+    [Fact]
+    public async Task A_cache_without_a_second_level_logs_nothing_on_a_miss_or_an_invalidation()
+    {
+        var context = new CacheTestContext();
+
+        var token = await context.Get();
+        context.Cache.Invalidate(context.Key, token);
+
+        Assert.Empty(context.Logger.Records);
+    }
+
+    [Fact]
+    public async Task A_second_level_that_has_no_token_is_a_plain_miss_and_logs_nothing()
+    {
+        var (_, acquirer, logger, level, cache) = Create();
+
+        var token = await cache.GetTokenAsync(TestKeys.Graph(), acquirer, false, CancellationToken.None);
+
+        Assert.Equal(FakeTokenAcquirer.TokenText(1), token.Token);
+        Assert.Equal(1, level.Reads);
+        Assert.Empty(logger.Records);
+    }
+
+    [Fact]
+    public async Task A_refresh_ahead_the_second_level_leaves_to_this_instance_logs_nothing()
+    {
+        var (time, acquirer, logger, level, cache) = Create();
+        var key = TestKeys.Graph();
+        var first = await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        time.Advance(first.RefreshOn!.Value - time.GetUtcNow());
+
+        await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        await cache.WhenIdleAsync();
+
+        Assert.Equal(1, level.RefreshReads);
+        Assert.Empty(logger.Records);
+    }
+
+    [Fact]
+    public async Task A_refresh_ahead_answered_with_the_very_token_being_refreshed_asks_the_endpoint()
+    {
+        var (time, acquirer, _, level, cache) = Create();
+        var key = TestKeys.Graph();
+        var first = await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        time.Advance(first.RefreshOn!.Value - time.GetUtcNow());
+        level.Refreshed = new TokenCacheSecondLevelEntry(first, first.ExpiresOn - cache.Options.ExpiryBuffer);
+
+        await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        await cache.WhenIdleAsync();
+
+        Assert.Equal(2, acquirer.Calls);
+        Assert.Equal(FakeTokenAcquirer.TokenText(2), (await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None)).Token);
+    }
+
+    [Fact]
+    public async Task A_miss_whose_token_is_too_close_to_expiry_to_store_lets_the_second_level_go_but_a_forced_request_does_not_tell_it()
+    {
+        var (_, acquirer, _, level, cache) = Create();
+        var key = TestKeys.Graph();
+        acquirer.Lifetime = TimeSpan.FromSeconds(-1);
+
+        await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+        Assert.Equal(1, level.FailuresTold);
+
+        await cache.GetTokenAsync(key, acquirer, true, CancellationToken.None);
+        Assert.Equal(1, level.FailuresTold);
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Theory]
+    [InlineData("read")]
+    [InlineData("write")]
+    [InlineData("failure notice")]
+    [InlineData("remove")]
+    public async Task A_failing_second_level_is_logged_naming_what_failed(string operation)
+    {
+        var (_, acquirer, logger, level, cache) = Create();
+        var key = TestKeys.Graph();
+        var failure = new InvalidOperationException("store down");
+        switch (operation)
+        {
+            case "read":
+                level.Failure = failure;
+                await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+                break;
+            case "write":
+                level.WriteFailure = failure;
+                await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+                break;
+            case "failure notice":
+                level.NoticeFailure = failure;
+                acquirer.FailWith(Failures.InvalidClient());
+                await Assert.ThrowsAsync<TokenEndpointException>(async () => await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None));
+                break;
+            default:
+                var token = await cache.GetTokenAsync(key, acquirer, false, CancellationToken.None);
+                level.RemoveFailure = failure;
+                Assert.True(cache.Invalidate(key, token));
+                break;
+        }
+
+        var record = await logger.WaitForAsync(2006);
+
+        Assert.Equal($"The second cache level failed to {operation} the token for {key}; the token comes from memory or the token endpoint instead.", record.Message);
+        Assert.Same(failure, record.Exception);
+    }
+
+    [Fact]
+    public async Task Invalidating_without_a_key_is_rejected_before_the_second_level_is_told()
+    {
+        var (_, acquirer, _, level, cache) = Create();
+        var token = await cache.GetTokenAsync(TestKeys.Graph(), acquirer, false, CancellationToken.None);
+
+        var error = Assert.Throws<ArgumentNullException>(() => cache.Invalidate(null!, token));
+
+        Assert.Equal("key", error.ParamName);
+        Assert.False(level.Removed.Reader.TryRead(out _));
+    }
+
+    /// <summary>A public second level, as a package implements it: records the keys it is asked for and stores nothing.</summary>
+    private sealed class RecordingLevel : TokenCacheSecondLevel
+    {
+        public ConcurrentQueue<string> Reads { get; } = new();
+
+        public override Task<TokenCacheSecondLevelEntry?> TryGetAsync(string cacheKey, CancellationToken cancellationToken)
+        {
+            Reads.Enqueue(cacheKey);
+            return Task.FromResult<TokenCacheSecondLevelEntry?>(null);
+        }
+
+        public override Task SetAsync(string cacheKey, AccessToken token, DateTimeOffset freshUntil, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override Task RemoveAsync(string cacheKey, AccessToken rejected, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     private sealed class FakeSecondLevel : ITokenCacheSecondLevel
     {
         private int _reads;
@@ -241,6 +403,12 @@ public class SecondLevelSeamTests
 
         public Exception? Failure { get; set; }
 
+        public Exception? WriteFailure { get; set; }
+
+        public Exception? NoticeFailure { get; set; }
+
+        public Exception? RemoveFailure { get; set; }
+
         public int Reads => Volatile.Read(ref _reads);
 
         public async ValueTask<TokenCacheSecondLevelEntry?> TryGetAsync(TokenCacheKey key, CancellationToken cancellationToken)
@@ -264,17 +432,27 @@ public class SecondLevelSeamTests
         public ValueTask AcquisitionFailedAsync(TokenCacheKey key, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _failuresTold);
-            return ValueTask.CompletedTask;
+            return NoticeFailure is { } failure ? throw failure : ValueTask.CompletedTask;
         }
 
         public ValueTask SetAsync(TokenCacheKey key, AccessToken token, DateTimeOffset freshUntil, CancellationToken cancellationToken)
         {
+            if (WriteFailure is { } failure)
+            {
+                throw failure;
+            }
+
             Written.Writer.TryWrite((key, token, freshUntil));
             return ValueTask.CompletedTask;
         }
 
         public ValueTask RemoveAsync(TokenCacheKey key, AccessToken rejected, CancellationToken cancellationToken)
         {
+            if (RemoveFailure is { } failure)
+            {
+                throw failure;
+            }
+
             Removed.Writer.TryWrite((key, rejected));
             return ValueTask.CompletedTask;
         }

@@ -87,6 +87,82 @@ public class TokenCacheEntryTests
         Assert.Equal(freshJson.Replace("\"Source\":0", "\"Source\":1"), cachedJson);
     }
 
+    [Fact]
+    public void A_token_that_already_has_its_refresh_point_is_returned_as_it_came()
+    {
+        var acquired = Token(refreshOn: Now.AddMinutes(40), extendedExpiresOn: null);
+
+        var entry = TokenCacheEntry.Create(acquired, Now, new TokenCacheOptions(), out var returned);
+
+        Assert.Same(acquired, returned);
+        Assert.Equal(Now.AddMinutes(40), entry.Token.RefreshOn);
+    }
+
+    [Fact]
+    public void A_second_level_token_is_not_served_from_memory_past_its_expiry_even_if_the_level_said_later()
+    {
+        var token = Token(refreshOn: Now.AddMinutes(30), extendedExpiresOn: null);
+
+        var entry = TokenCacheEntry.FromSecondLevel(new TokenCacheSecondLevelEntry(token, Now.AddHours(2)), Now, new TokenCacheOptions(), out _);
+
+        Assert.Equal(token.ExpiresOn.UtcTicks, entry.FreshUntilTicks);
+        Assert.False(entry.IsFresh(token.ExpiresOn.UtcTicks));
+    }
+
+    [Fact]
+    public void A_second_level_token_without_a_refresh_point_gets_one_from_what_is_left_of_its_lifetime()
+    {
+        var token = new AccessToken("shared", "Bearer", Now.AddMinutes(40), null, Now.AddHours(2), ["https://graph.microsoft.com/.default"], "l2", TokenSource.IdentityProvider)
+        {
+            AdditionalFields = new Dictionary<string, string> { ["resource"] = "https://graph.microsoft.com" },
+            RegionalRoute = RegionalRoute.Regional,
+        };
+
+        var entry = TokenCacheEntry.FromSecondLevel(new TokenCacheSecondLevelEntry(token, Now.AddMinutes(35)), Now, new TokenCacheOptions { RefreshAheadAt = 0.75 }, out var returned);
+
+        Assert.Equal(Now.AddMinutes(30), returned.RefreshOn);
+        Assert.Equal(Now.AddMinutes(30), entry.Token.RefreshOn);
+        Assert.Equal(TokenSource.DistributedCache, returned.Source);
+        Assert.Equal((token.Token, token.ExpiresOn, token.ExtendedExpiresOn, token.CorrelationId), (returned.Token, returned.ExpiresOn, returned.ExtendedExpiresOn, returned.CorrelationId));
+        Assert.Equal("https://graph.microsoft.com", returned.AdditionalFields["resource"]);
+        Assert.Equal(RegionalRoute.Regional, returned.RegionalRoute);
+        Assert.Equal(Now.AddMinutes(35).UtcTicks, entry.FreshUntilTicks);
+    }
+
+    [Fact]
+    public void A_second_level_token_already_marked_as_shared_is_returned_as_it_came()
+    {
+        var shared = new AccessToken("shared", "Bearer", Now.AddHours(1), Now.AddMinutes(30), null, ["https://graph.microsoft.com/.default"], "l2", TokenSource.DistributedCache);
+        var fromEndpoint = Token(refreshOn: Now.AddMinutes(30), extendedExpiresOn: null);
+
+        TokenCacheEntry.FromSecondLevel(new TokenCacheSecondLevelEntry(shared, Now.AddMinutes(55)), Now, new TokenCacheOptions(), out var returnedShared);
+        TokenCacheEntry.FromSecondLevel(new TokenCacheSecondLevelEntry(fromEndpoint, Now.AddMinutes(55)), Now, new TokenCacheOptions(), out var returnedMarked);
+
+        Assert.Same(shared, returnedShared);
+        Assert.Equal(TokenSource.DistributedCache, returnedMarked.Source);
+        Assert.Equal((fromEndpoint.Token, fromEndpoint.RefreshOn), (returnedMarked.Token, returnedMarked.RefreshOn));
+    }
+
+    [Fact]
+    public void A_hit_a_full_millisecond_after_the_last_stamp_moves_the_entry_up_for_eviction()
+    {
+        var entry = Entry(refreshOn: Now.AddMinutes(30));
+
+        entry.Touch(Now.UtcTicks + TimeSpan.TicksPerMillisecond);
+
+        Assert.Equal(Now.UtcTicks + TimeSpan.TicksPerMillisecond, entry.LastAccessTicks);
+    }
+
+    [Fact]
+    public void Hits_within_a_millisecond_of_the_last_stamp_do_not_rewrite_it()
+    {
+        var entry = Entry(refreshOn: Now.AddMinutes(30));
+
+        entry.Touch(Now.UtcTicks + (TimeSpan.TicksPerMillisecond / 2));
+
+        Assert.Equal(Now.UtcTicks, entry.LastAccessTicks);
+    }
+
     private static TokenCacheEntry Entry(DateTimeOffset refreshOn) =>
         TokenCacheEntry.Create(Token(refreshOn, extendedExpiresOn: null), Now, new TokenCacheOptions(), out _);
 

@@ -1,4 +1,5 @@
 using ClientCredentials.Protocol.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace ClientCredentials.Protocol.Tests.Cache;
 
@@ -114,6 +115,85 @@ public class TokenCacheEvictionTests
         Assert.Equal(0, context.Cache.Count);
         await context.Get(TestKeys.Numbered(0));
         Assert.Equal(4, context.Acquirer.Calls);
+    }
+
+    [Fact]
+    public async Task An_eviction_logs_how_many_expired_and_least_recently_used_tokens_it_removed()
+    {
+        var context = new CacheTestContext(new TokenCacheOptions { MaxEntries = 2 });
+        context.Acquirer.Lifetime = TimeSpan.FromSeconds(30);
+        await Fill(context, 0, 1);
+        context.Acquirer.Lifetime = TimeSpan.FromHours(1);
+        await Fill(context, 1, 2);
+        context.Time.Advance(TimeSpan.FromMinutes(1));
+
+        await Fill(context, 2, 3);
+
+        var evicted = Assert.Single(context.Logger.Records, r => r.EventId == 2004);
+        Assert.Equal(LogLevel.Debug, evicted.Level);
+        Assert.Equal("Token cache over its limit of 2: removed 1 expired and 1 least recently used token(s).", evicted.Message);
+        Assert.Equal(1, context.Cache.Count);
+    }
+
+    [Fact]
+    public async Task Expired_tokens_are_swept_by_a_write_that_reaches_the_limit_exactly()
+    {
+        var context = new CacheTestContext(new TokenCacheOptions { MaxEntries = 2 });
+        context.Acquirer.Lifetime = TimeSpan.FromSeconds(30);
+        await context.Get(TestKeys.Numbered(0));
+        context.Acquirer.Lifetime = TimeSpan.FromHours(1);
+        context.Time.Advance(TokenCacheStore.SweepInterval + TimeSpan.FromSeconds(1));
+
+        await context.Get(TestKeys.Numbered(1));
+
+        Assert.Equal(1, context.Cache.Count);
+    }
+
+    [Fact]
+    public async Task Expired_tokens_are_swept_as_soon_as_the_sweep_interval_has_passed()
+    {
+        var context = new CacheTestContext();
+        context.Acquirer.Lifetime = TimeSpan.FromSeconds(30);
+        await context.Get(TestKeys.Numbered(0));
+        context.Acquirer.Lifetime = TimeSpan.FromHours(1);
+        context.Time.Advance(TokenCacheStore.SweepInterval);
+
+        await context.Get(TestKeys.Numbered(1));
+
+        Assert.Equal(1, context.Cache.Count);
+    }
+
+    [Fact]
+    public async Task Expired_tokens_are_swept_at_most_once_per_sweep_interval()
+    {
+        var context = new CacheTestContext();
+        context.Acquirer.Lifetime = TimeSpan.FromSeconds(30);
+        await context.Get(TestKeys.Numbered(0));
+        context.Acquirer.Lifetime = TimeSpan.FromHours(1);
+
+        context.Time.Advance(TimeSpan.FromSeconds(45));
+        await context.Get(TestKeys.Numbered(1));
+        Assert.Equal(2, context.Cache.Count);
+
+        context.Time.Advance(TokenCacheStore.SweepInterval - TimeSpan.FromSeconds(45));
+        await context.Get(TestKeys.Numbered(2));
+        Assert.Equal(2, context.Cache.Count);
+    }
+
+    [Fact]
+    public async Task An_eviction_counts_as_a_sweep_so_the_next_sweep_is_a_full_interval_later()
+    {
+        var context = new CacheTestContext(new TokenCacheOptions { MaxEntries = 2 });
+        await Fill(context, 0, 2);
+        context.Acquirer.Lifetime = TimeSpan.FromSeconds(30);
+        await context.Get(TestKeys.Numbered(2));
+        context.Acquirer.Lifetime = TimeSpan.FromHours(1);
+        Assert.Equal(1, context.Cache.Count);
+
+        context.Time.Advance(TimeSpan.FromSeconds(59));
+        await context.Get(TestKeys.Numbered(3));
+
+        Assert.Equal(2, context.Cache.Count);
     }
 
     private sealed class FailingAcquirer : ITokenAcquirer

@@ -1,4 +1,5 @@
 using ClientCredentials.Protocol.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace ClientCredentials.Protocol.Tests.Cache;
 
@@ -101,6 +102,21 @@ public class TokenCacheExpiryTests
         Assert.Equal(FakeTokenAcquirer.TokenText(1), first.Token);
         Assert.Equal(2, context.Acquirer.Calls);
         Assert.Equal(0, context.Cache.Count);
+    }
+
+    [Fact]
+    public async Task A_token_too_close_to_expiry_to_cache_is_logged_by_its_fingerprint_only()
+    {
+        var context = new CacheTestContext(NoRefreshAhead);
+        context.Acquirer.Lifetime = TimeSpan.FromSeconds(-1);
+
+        var token = await context.Get();
+
+        var record = Assert.Single(context.Logger.Records, r => r.EventId == 2005);
+        Assert.Equal(LogLevel.Debug, record.Level);
+        Assert.Contains(TokenFingerprint.Of(token.Token), record.Message);
+        Assert.Contains(context.Key.ToString(), record.Message);
+        Assert.DoesNotContain(token.Token, record.Message);
     }
 
     [Fact]

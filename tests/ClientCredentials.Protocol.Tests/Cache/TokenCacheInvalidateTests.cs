@@ -73,4 +73,14 @@ public class TokenCacheInvalidateTests
         Assert.Equal(2, context.Acquirer.Calls);
         Assert.All(tokens, token => Assert.Equal(FakeTokenAcquirer.TokenText(2), token.Token));
     }
+
+    [Fact]
+    public void Invalidating_without_the_rejected_token_is_rejected_naming_it()
+    {
+        var context = new CacheTestContext();
+
+        var error = Assert.Throws<ArgumentNullException>(() => context.Cache.Invalidate(context.Key, null!));
+
+        Assert.Equal("seen", error.ParamName);
+    }
 }

@@ -173,6 +173,7 @@ public class TokenCacheKeyTests
     [InlineData("")]
     [InlineData("two scopes")]
     [InlineData("tab\tscope")]
+    [InlineData(" api://one/.default")]
     public void A_scope_that_is_empty_or_contains_whitespace_is_rejected(string scope)
     {
         var error = Assert.Throws<ArgumentException>(() => TestKeys.Create(Authority, "client", ["api://one/.default", scope], true));
@@ -413,6 +414,192 @@ public class TokenCacheKeyTests
         Assert.NotEqual(bearer, boundToFirst);
         Assert.NotEqual(boundToFirst, boundToSecond);
         Assert.Equal("oauth-issuer", bearer.Requester.AuthorityKind);
+    }
+
+    [Fact]
+    public void A_key_without_a_requester_is_rejected_naming_it()
+    {
+        var error = Assert.Throws<ArgumentNullException>(() => TokenCacheKey.Create(null!, tenant: null, ["s"]));
+
+        Assert.Equal("requester", error.ParamName);
+    }
+
+    [Fact]
+    public void An_extra_parameter_without_a_name_is_rejected_with_its_index()
+    {
+        var error = Assert.Throws<ArgumentException>(() => TestKeys.Create(Authority, "client", ["s"], true, extraParameters: [new("a", "1"), new(" ", "v")]));
+
+        Assert.StartsWith("Extra parameter at index 1 has an empty name or a null value; give each parameter a name and a value (an empty string is allowed).", error.Message);
+    }
+
+    [Fact]
+    public void An_empty_proof_key_is_the_same_as_none()
+    {
+        var requester = TestKeys.Requester(Authority, "client");
+        var none = TokenCacheKey.Create(requester, tenant: null, ["s"]);
+        var empty = TokenCacheKey.Create(requester, tenant: null, ["s"], proofKey: "");
+
+        Assert.Null(empty.ProofKey);
+        Assert.Equal(none, empty);
+        Assert.Equal(none.CanonicalForm(), empty.CanonicalForm());
+        Assert.Equal(none.ToString(), empty.ToString());
+    }
+
+    [Fact]
+    public void A_key_equals_neither_null_nor_an_object_of_another_type()
+    {
+        var key = TestKeys.Graph();
+
+        Assert.False(key.Equals(null));
+        Assert.False(key.Equals((object?)null));
+        Assert.False(key.Equals((object)key.Requester));
+        Assert.True(key.Equals((object)TestKeys.Graph()));
+    }
+
+    public static TheoryData<string> CollidingParts => new() { "client id", "scope case for a case-sensitive server", "extra parameter name", "extra parameter value", "extra parameter count" };
+
+    /// <summary>
+    /// A 32-bit hash code collides after about 80,000 keys; two different requests whose codes collide must still be
+    /// two keys, or a shared cache would hand one client's token to another request.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CollidingParts))]
+    public void Keys_whose_hash_codes_collide_are_still_different_keys(string part)
+    {
+        var requester = TestKeys.Requester("https://idp.example/token", "client", scopesAreCaseInsensitive: false);
+        Func<int, TokenCacheKey> make = part switch
+        {
+            "client id" => i => TestKeys.Create(Authority, $"client-{i}", ["api://one/.default"], true),
+            "scope case for a case-sensitive server" => i => TokenCacheKey.Create(requester, tenant: null, [CaseVariant("abcdefghijklmnopqrstuvwxyz", i)]),
+            "extra parameter name" => i => TokenCacheKey.Create(requester, tenant: null, ["s"], extraParameters: [new($"p{i}", "v")]),
+            "extra parameter value" => i => TokenCacheKey.Create(requester, tenant: null, ["s"], extraParameters: [new("slice", $"v{i}")]),
+            _ => i => TokenCacheKey.Create(requester, tenant: null, ["s"], extraParameters: i % 2 == 0 ? [new("slice", $"v{i}")] : [new("slice", $"v{i}"), new("x", "1")]),
+        };
+
+        var (first, second) = HashCollision(make, (a, b) => part != "extra parameter count" || a.ExtraParameters.Count != b.ExtraParameters.Count);
+
+        Assert.Equal(first.GetHashCode(), second.GetHashCode());
+        Assert.NotEqual(first, second);
+        Assert.NotEqual(first.CanonicalForm(), second.CanonicalForm());
+    }
+
+    [Fact]
+    public void Every_part_of_a_key_changes_its_hash_code()
+    {
+        var requester = TestKeys.Requester("https://idp.example/token", "client", scopesAreCaseInsensitive: false);
+        TokenCacheKey Key(TokenRequester? by = null, string? tenant = null, string scope = "orders.read", string? claims = null, string tokenType = "Bearer", string? proofKey = null, string parameter = "slice", string value = "a") =>
+            TokenCacheKey.Create(by ?? requester, tenant, [scope], claims, [new(parameter, value)], tokenType, proofKey);
+
+        var keys = new[]
+        {
+            Key(),
+            Key(by: TestKeys.Requester("https://idp.example/token", "other-client", scopesAreCaseInsensitive: false)),
+            Key(tenant: "contoso.onmicrosoft.com"),
+            Key(scope: "orders.write"),
+            Key(scope: "Orders.Read"),
+            Key(claims: "{}"),
+            Key(tokenType: "DPoP"),
+            Key(proofKey: "thumbprint"),
+            Key(parameter: "other"),
+            Key(value: "b"),
+        };
+
+        Assert.Equal(keys.Length, keys.Select(k => k.GetHashCode()).Distinct().Count());
+        Assert.Equal(keys.Length, keys.Distinct().Count());
+    }
+
+    [Fact]
+    public void ToString_names_tenant_claims_parameter_count_and_binding_in_a_fixed_form()
+    {
+        var entra = new TokenRequester("entra", "https://login.microsoftonline.com", "client-a", "x5t#S256:abc", partition: null, scopesAreCaseInsensitive: true);
+        var full = TokenCacheKey.Create(entra, "Contoso.onmicrosoft.com", ["api://one/read", "api://one/write"], claims: "{\"marker\":1}", extraParameters: [new("a", "1"), new("b", "2")], tokenType: "DPoP", proofKey: "thumbprint");
+        var plain = TokenCacheKey.Create(TestKeys.Requester("https://idp.example/token", "client-b", scopesAreCaseInsensitive: false), tenant: null, ["orders.read"]);
+
+        Assert.Equal("https://login.microsoftonline.com/contoso.onmicrosoft.com client client-a scopes [api://one/read api://one/write] with claims +2 parameter(s) DPoP-bound", full.ToString());
+        Assert.Equal("https://idp.example/token client client-b scopes [orders.read]", plain.ToString());
+    }
+
+    [Fact]
+    public void The_canonical_form_keeps_the_scope_case_for_a_case_sensitive_server()
+    {
+        var key = TokenCacheKey.Create(TestKeys.Requester("https://idp.example/token", "client", scopesAreCaseInsensitive: false), tenant: null, ["Orders.Read", "orders.read"]);
+
+        var text = System.Text.Encoding.UTF8.GetString(key.CanonicalForm());
+
+        Assert.Contains("""["Orders.Read","orders.read"]""", text);
+    }
+
+    [Fact]
+    public void Writing_the_canonical_form_needs_a_destination()
+    {
+        var error = Assert.Throws<ArgumentNullException>(() => TestKeys.Graph().WriteCanonicalForm(null!));
+
+        Assert.Equal("destination", error.ParamName);
+    }
+
+    [Fact]
+    public void For_a_case_sensitive_server_scopes_that_differ_only_in_case_are_two_scopes()
+    {
+        var requester = TestKeys.Requester("https://idp.example/token", "client", scopesAreCaseInsensitive: false);
+
+        var both = TokenCacheKey.Create(requester, tenant: null, ["Orders.Read", "orders.read"]);
+        var one = TokenCacheKey.Create(requester, tenant: null, ["Orders.Read"]);
+
+        Assert.NotEqual(one, both);
+        Assert.Equal(TokenCacheKey.Create(requester, tenant: null, ["orders.read", "Orders.Read"]), both);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void The_scope_list_finds_its_first_scope_and_checks_the_copy_target(int count)
+    {
+        var given = Enumerable.Range(0, count).Select(i => $"api://one/scope{i}").ToArray();
+        var list = Assert.IsAssignableFrom<IList<string>>(TestKeys.Create(Authority, "client", given, scopesAreCaseInsensitive: false).Scopes);
+
+        Assert.True(list.Contains("api://one/scope0"));
+        Assert.Equal("array", Assert.Throws<ArgumentNullException>(() => list.CopyTo(null!, 0)).ParamName);
+        Assert.Equal("arrayIndex", Assert.Throws<ArgumentOutOfRangeException>(() => list.CopyTo(new string[count + 2], -1)).ParamName);
+        var tooSmall = Assert.Throws<ArgumentException>(() => list.CopyTo(new string[count + 1], 2));
+        Assert.Equal("array", tooSmall.ParamName);
+        Assert.StartsWith($"The array has room for {count - 1} scopes from index 2; {count} are needed.", tooSmall.Message);
+    }
+
+    [Fact]
+    public void The_scope_list_explains_that_it_is_read_only_and_where_its_single_scope_is()
+    {
+        var list = Assert.IsAssignableFrom<IList<string>>(TestKeys.Graph().Scopes);
+
+        Assert.Equal("The scopes of a token or cache key are read-only.", Assert.Throws<NotSupportedException>(() => list.Insert(0, "x")).Message);
+        Assert.Equal("The scopes of a token or cache key are read-only.", Assert.Throws<NotSupportedException>(() => list.Remove("x")).Message);
+        Assert.StartsWith("This scope set has one scope, at index 0.", Assert.Throws<ArgumentOutOfRangeException>(() => list[1]).Message);
+    }
+
+    private static string CaseVariant(string text, int bits) =>
+        string.Create(text.Length, (text, bits), static (span, state) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = i < 31 && (state.bits & (1 << i)) != 0 ? char.ToUpperInvariant(state.text[i]) : state.text[i];
+            }
+        });
+
+    /// <summary>Two keys from <paramref name="make"/> whose hash codes are equal, and that <paramref name="accept"/> takes.</summary>
+    private static (TokenCacheKey First, TokenCacheKey Second) HashCollision(Func<int, TokenCacheKey> make, Func<TokenCacheKey, TokenCacheKey, bool> accept)
+    {
+        var seen = new Dictionary<int, TokenCacheKey>();
+        for (var i = 0; i < 10_000_000; i++)
+        {
+            var key = make(i);
+            if (seen.TryGetValue(key.GetHashCode(), out var earlier) && accept(earlier, key))
+            {
+                return (earlier, key);
+            }
+
+            seen[key.GetHashCode()] = key;
+        }
+
+        throw new InvalidOperationException("No two keys with equal hash codes among ten million.");
     }
 
     private static ClientCredentialsClient DPoPClient(TokenAuthority authority, ClientCredential credential, DPoPProofKey key) => new(new ClientCredentialsClientOptions

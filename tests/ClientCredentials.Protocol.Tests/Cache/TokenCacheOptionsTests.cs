@@ -35,4 +35,29 @@ public class TokenCacheOptionsTests
         Assert.Equal(setting, error.Setting);
         Assert.StartsWith(setting, error.Message);
     }
+
+    public static TheoryData<TokenCacheOptions, string> InvalidOptionMessages => new()
+    {
+        { new TokenCacheOptions { ExpiryBuffer = TimeSpan.FromSeconds(-1) }, "TokenCacheOptions.ExpiryBuffer must be zero or positive; it was -00:00:01." },
+        { new TokenCacheOptions { RefreshAheadAt = 2 }, "TokenCacheOptions.RefreshAheadAt must be greater than 0 and at most 1 (a fraction of the token lifetime, 0.5 = half-life); it was 2." },
+        { new TokenCacheOptions { MaxEntries = 0 }, "TokenCacheOptions.MaxEntries must be at least 1; it was 0." },
+        { new TokenCacheOptions { SharedRequestTimeout = TimeSpan.FromHours(2) }, "TokenCacheOptions.SharedRequestTimeout must be positive and at most 01:00:00; it was 02:00:00." },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptionMessages))]
+    public void An_invalid_option_is_rejected_saying_what_is_allowed_and_what_was_given(TokenCacheOptions options, string message)
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new TokenCache(options));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void An_expiry_buffer_of_zero_is_accepted()
+    {
+        var cache = new TokenCache(new TokenCacheOptions { ExpiryBuffer = TimeSpan.Zero });
+
+        Assert.Equal(TimeSpan.Zero, cache.Options.ExpiryBuffer);
+    }
 }

@@ -162,6 +162,38 @@ public class TokenCacheRefreshAheadTests
         Assert.Null(seenByRefresh);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_failed_refresh_warning_says_whether_the_failure_was_transient(bool transient)
+    {
+        var (context, _) = await FailOneBackgroundRefreshAsync(transient ? Failures.Transient() : Failures.InvalidClient());
+
+        var warning = await context.Logger.WaitForAsync(2001);
+
+        Assert.Contains($"(transient: {transient})", warning.Message);
+    }
+
+    [Fact]
+    public async Task A_hit_that_starts_a_refresh_leaves_a_flow_the_caller_suppressed_suppressed()
+    {
+        var context = new CacheTestContext();
+        context.Acquirer.RefreshIn = TimeSpan.FromMinutes(10);
+        var first = await context.Get();
+        context.Time.SetUtcNow(first.RefreshOn!.Value);
+
+        bool suppressedAfterHit;
+        using (ExecutionContext.SuppressFlow())
+        {
+            context.Hit();
+            suppressedAfterHit = ExecutionContext.IsFlowSuppressed();
+        }
+
+        Assert.True(suppressedAfterHit);
+        await context.Acquirer.WaitForCallsAsync(2);
+        await context.Cache.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>
     /// Caches a token with <c>refresh_in</c> 10 minutes, moves to its refresh point, and lets the background refresh
     /// fail with <paramref name="failure"/> (observed through a forced request that joins it).

@@ -212,4 +212,119 @@ public class TokenCacheSingleFlightTests
         Assert.Equal(0, context.Cache.InFlightCount);
         Assert.Equal(133, context.Cache.Count);
     }
+
+    [Fact]
+    public async Task Everyone_waiting_for_the_cache_to_be_idle_is_released()
+    {
+        var context = new CacheTestContext();
+        context.Acquirer.CloseGate();
+        var pending = context.Get().AsTask();
+        await context.Acquirer.WaitForCallsAsync(1);
+
+        var firstWaiter = context.Cache.WhenIdleAsync();
+        var secondWaiter = context.Cache.WhenIdleAsync();
+        context.Acquirer.OpenGate();
+        await pending;
+
+        await Task.WhenAll(firstWaiter, secondWaiter).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_acquirer_that_returns_no_token_fails_the_request_naming_the_key(bool atOnce)
+    {
+        var cache = new TokenCache();
+        var key = TestKeys.Graph();
+        var result = new TaskCompletionSource<AccessToken>();
+        if (atOnce)
+        {
+            result.SetResult(null!);
+        }
+
+        var pending = cache.GetTokenAsync(key, new TaskAcquirer(result.Task), forceRefresh: false, CancellationToken.None).AsTask();
+        result.TrySetResult(null!);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pending);
+
+        Assert.Equal($"The token acquirer returned no token for {key}.", error.Message);
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task An_already_cancelled_caller_gets_a_cancelled_task_carrying_its_token()
+    {
+        var context = new CacheTestContext();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var pending = context.Get(cancellationToken: cancelled.Token).AsTask();
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+
+        Assert.True(pending.IsCanceled);
+        Assert.Equal(cancelled.Token, error.CancellationToken);
+        Assert.Equal(0, context.Cache.InFlightCount);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_deadline_of_an_acquisition_that_ended_at_once_is_released_and_never_fires(bool succeeds)
+    {
+        var time = new TestClock();
+        var cache = new TokenCache(null, time);
+        var acquirer = new SynchronousAcquirer(time, succeeds ? null : Failures.InvalidClient(), overrun: TimeSpan.Zero);
+
+        var pending = cache.GetTokenAsync(TestKeys.Graph(), acquirer, forceRefresh: false, CancellationToken.None).AsTask();
+        if (succeeds)
+        {
+            await pending;
+        }
+        else
+        {
+            await Assert.ThrowsAsync<TokenEndpointException>(() => pending);
+        }
+
+        time.Advance(cache.Options.SharedRequestTimeout);
+
+        Assert.False(acquirer.Received.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task An_acquirer_that_overruns_the_shared_timeout_before_it_returns_fails_with_a_timeout_error()
+    {
+        var time = new TestClock();
+        var logger = new RecordingLogger();
+        var cache = new TokenCache(new TokenCacheOptions { SharedRequestTimeout = TimeSpan.FromSeconds(5) }, time, logger);
+        var acquirer = new SynchronousAcquirer(time, failure: null, overrun: TimeSpan.FromSeconds(5));
+
+        var error = await Assert.ThrowsAsync<TokenRequestTimeoutException>(async () => await cache.GetTokenAsync(TestKeys.Graph(), acquirer, false, CancellationToken.None));
+
+        Assert.Equal(TimeSpan.FromSeconds(5), error.Timeout);
+        Assert.Contains(logger.Records, r => r.EventId == 2003);
+        Assert.Equal(0, cache.InFlightCount);
+    }
+
+    /// <summary>Ends before it returns: moves the clock by <c>overrun</c>, then throws <c>failure</c> or returns a token, without a task.</summary>
+    private sealed class SynchronousAcquirer(TestClock time, Exception? failure, TimeSpan overrun) : ITokenAcquirer
+    {
+        public CancellationToken Received { get; private set; }
+
+        public ValueTask<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken)
+        {
+            Received = cancellationToken;
+            time.Advance(overrun);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (failure is not null)
+            {
+                throw failure;
+            }
+
+            return new(new AccessToken("token", "Bearer", time.GetUtcNow().AddHours(1), null, null, key.Scopes, null, TokenSource.IdentityProvider));
+        }
+    }
+
+    private sealed class TaskAcquirer(Task<AccessToken> result) : ITokenAcquirer
+    {
+        public ValueTask<AccessToken> AcquireAsync(TokenCacheKey key, CancellationToken cancellationToken) => new(result);
+    }
 }
