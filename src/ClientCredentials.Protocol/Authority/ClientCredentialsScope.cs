@@ -39,7 +39,7 @@ public static class ClientCredentialsScope
         // The scope must be one RFC 6749 §3.3 token, which Validate checks later; refused here, the error names the resource.
         if (!IsScopeToken(resource))
         {
-            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{resource}' cannot be sent as a scope: a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3); give the app id URI or application id as registered.");
+            throw new ClientCredentialsConfigurationException("Resource", $"Resource '{UntrustedText.Neutralize(resource, 256)}' cannot be sent as a scope: a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3); give the app id URI or application id as registered.");
         }
 
         return resource + DefaultSuffix;

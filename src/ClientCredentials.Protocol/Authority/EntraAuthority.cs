@@ -72,7 +72,9 @@ internal sealed class EntraAuthority : TokenAuthority
 
         if (region.RegionalInstance is { } regionalInstance)
         {
-            return new Uri(new Uri(regionalInstance.GetLeftPart(UriPartial.Authority) + "/"), $"{Tenant}/oauth2/v2.0/token");
+            // Stryker disable once String : a URL of scheme, host and port alone already has the path "/"
+            var regionalBase = new Uri(regionalInstance.GetLeftPart(UriPartial.Authority) + "/");
+            return new Uri(regionalBase, $"{Tenant}/oauth2/v2.0/token");
         }
 
         if (RegionalHost.For(baseUri.Host, name) is not { } host)
@@ -82,8 +84,8 @@ internal sealed class EntraAuthority : TokenAuthority
                 : null;
         }
 
-        var port = baseUri.IsDefaultPort ? string.Empty : $":{baseUri.Port}";
-        return new Uri($"{baseUri.Scheme}://{host}{port}/{Tenant}/oauth2/v2.0/token");
+        // Uri drops the port when it is the scheme's default.
+        return new Uri($"{baseUri.Scheme}://{host}:{baseUri.Port}/{Tenant}/oauth2/v2.0/token");
     }
 
     private static Uri ParseInstance(string? instance)
@@ -99,11 +101,12 @@ internal sealed class EntraAuthority : TokenAuthority
             : HostUri(instance) ?? throw new ClientCredentialsConfigurationException("Instance", $"Instance '{UntrustedText.Neutralize(instance, 256)}' is not a host name; give a host such as {EntraInstance.Public}.");
 
         AuthorityUri.Validate(parsed, "Instance");
-        if (parsed.AbsolutePath is not "/" and not "")
+        if (parsed.AbsolutePath is not "/")
         {
             throw new ClientCredentialsConfigurationException("Instance", $"Instance '{UntrustedText.Neutralize(instance, 256)}' has a path ('{parsed.AbsolutePath}'); give only the host and put the tenant in Tenant.");
         }
 
+        // Stryker disable once String : a URL of scheme, host and port alone already has the path "/"
         return new Uri(parsed.GetLeftPart(UriPartial.Authority) + "/");
     }
 

@@ -49,11 +49,11 @@ public sealed class EntraRegion
         {
             if (!Uri.TryCreate(regionalInstance.Trim(), UriKind.Absolute, out instance))
             {
-                throw new ClientCredentialsConfigurationException("RegionalInstance", $"RegionalInstance '{regionalInstance}' is not an absolute URL such as https://westus2.login.microsoft.com/.");
+                throw new ClientCredentialsConfigurationException("RegionalInstance", $"RegionalInstance '{UntrustedText.Neutralize(regionalInstance, 256)}' is not an absolute URL such as https://westus2.login.microsoft.com/.");
             }
 
             AuthorityUri.Validate(instance, "RegionalInstance");
-            if (instance.AbsolutePath is not "/" and not "")
+            if (instance.AbsolutePath is not "/")
             {
                 throw new ClientCredentialsConfigurationException("RegionalInstance", $"RegionalInstance '{AuthorityUri.Printable(instance)}' has a path; give only scheme, host and port.");
             }
@@ -96,7 +96,7 @@ public sealed class EntraRegion
     {
         if (string.IsNullOrEmpty(region) || region.Length > 40 || !region.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9')))
         {
-            throw new ClientCredentialsConfigurationException(setting, $"{setting} '{region}' is not an Azure region name: lower-case letters and digits only, for example westus2 (see 'az account list-locations').");
+            throw new ClientCredentialsConfigurationException(setting, $"{setting} '{UntrustedText.Neutralize(region, 128)}' is not an Azure region name: lower-case letters and digits only, for example westus2 (see 'az account list-locations').");
         }
 
         return region;

@@ -85,16 +85,16 @@ internal sealed class IssuerAuthority : TokenAuthority
     {
         // Shared by every caller, so it runs on its own deadline rather than any one caller's token.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30), _timeProvider);
-        for (var i = 0; i < _locations.Length; i++)
+        for (var i = 0; i < _locations.Length - 1; i++)
         {
-            var last = i == _locations.Length - 1;
-            if (await AuthorizationServerMetadataReader.ReadAsync(httpClient, _locations[i], _issuer, notFoundIsAbsent: !last, timeout.Token).ConfigureAwait(false) is { } metadata)
+            if (await AuthorizationServerMetadataReader.ReadAsync(httpClient, _locations[i], _issuer, notFoundIsAbsent: true, timeout.Token).ConfigureAwait(false) is { } metadata)
             {
                 return metadata;
             }
         }
 
-        throw new InvalidOperationException("The last metadata location reports 404 as an error.");
+        // The last location answers the document or throws: a 404 there is an error, never null.
+        return (await AuthorizationServerMetadataReader.ReadAsync(httpClient, _locations[^1], _issuer, notFoundIsAbsent: false, timeout.Token).ConfigureAwait(false))!;
     }
 }
 

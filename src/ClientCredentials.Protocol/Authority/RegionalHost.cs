@@ -9,7 +9,8 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 internal static class RegionalHost
 {
-    private static readonly string[] PublicHosts = [EntraInstance.Public, "login.windows.net", "login.microsoft.com", "sts.windows.net"];
+    /// <summary>The public cloud's hosts other than login.microsoft.com, for which <c>{region}.{host}</c> is already the regional host.</summary>
+    private static readonly string[] PublicHosts = [EntraInstance.Public, "login.windows.net", "sts.windows.net"];
 
     private static readonly Dictionary<string, string> PreferredNetwork = new(StringComparer.OrdinalIgnoreCase)
     {

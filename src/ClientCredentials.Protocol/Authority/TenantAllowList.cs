@@ -87,6 +87,7 @@ public sealed class TenantAllowList
             return null;
         }
 
+        // Stryker disable once Logical : only Entra ID authorities have a tenant, so both operands are always equal
         if (own is null || authority.Kind != AuthorityKind.Entra)
         {
             throw new ClientCredentialsConfigurationException(

@@ -28,23 +28,54 @@ public class AuthorityTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("contoso.com/oauth2")]
-    [InlineData("https://login.microsoftonline.com/contoso")]
-    public void Entra_refuses_a_tenant_that_is_not_an_id_or_domain(string tenant)
+    [InlineData("", "Tenant is required for Entra ID: give the tenant id (a GUID) or a verified domain such as contoso.onmicrosoft.com.")]
+    [InlineData("contoso.com/oauth2", "Tenant 'contoso.com/oauth2' is not a tenant id (GUID) or domain name: it contains U+002F. Give only the tenant, not a URL or path.")]
+    [InlineData("https://login.microsoftonline.com/contoso", "Tenant 'https://login.microsoftonline.com/contoso' is not a tenant id (GUID) or domain name: it contains U+003A. Give only the tenant, not a URL or path.")]
+    [InlineData("-contoso.com", "Tenant '-contoso.com' is not a tenant id (GUID) or domain name: it must start with a letter or digit, must not end with '.' or hold '..', and has at most 253 characters.")]
+    public void Entra_refuses_a_tenant_that_is_not_an_id_or_domain_saying_why(string tenant, string message)
     {
-        Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.Entra(tenant));
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.Entra(tenant, null, EntraRegion.None));
+        Assert.Equal(("Tenant", message), (error.Setting, error.Message));
     }
 
     [Theory]
-    [InlineData("http://login.microsoftonline.com")]
-    [InlineData("https://login.microsoftonline.com/contoso")]
-    [InlineData("ftp://login.microsoftonline.com")]
-    [InlineData("not a host")]
-    public void Entra_refuses_a_bad_instance(string instance)
+    [InlineData("http://login.microsoftonline.com", "Instance 'http://login.microsoftonline.com/' uses plain http; use https (http is accepted for loopback hosts only, such as a local emulator).")]
+    [InlineData("https://login.microsoftonline.com/contoso", "Instance 'https://login.microsoftonline.com/contoso' has a path ('/contoso'); give only the host and put the tenant in Tenant.")]
+    [InlineData("ftp://login.microsoftonline.com", "Instance 'ftp://login.microsoftonline.com/' must use https.")]
+    [InlineData("not a host", "Instance 'not a host' is not a host name; give a host such as login.microsoftonline.com.")]
+    [InlineData("-login.microsoftonline.com", "Instance '-login.microsoftonline.com' is not a host name; give a host such as login.microsoftonline.com.")]
+    [InlineData("https://", "Instance 'https://' is not a valid URL; give a host such as login.microsoftonline.com or a URL such as https://login.microsoftonline.com/.")]
+    public void Entra_refuses_a_bad_instance_saying_why(string instance, string message)
     {
-        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.Entra("contoso.com", instance));
-        Assert.Equal("Instance", error.Setting);
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.Entra("contoso.com", instance, EntraRegion.None));
+        Assert.Equal(("Instance", message), (error.Setting, error.Message));
+    }
+
+    [Theory]
+    [InlineData("login.windows.net")]
+    [InlineData("login.microsoft.com")]
+    [InlineData("sts.windows.net")]
+    [InlineData("https://LOGIN.MICROSOFTONLINE.COM/")]
+    public void Entra_cache_identity_folds_each_public_cloud_alias_to_login_microsoftonline_com(string instance) =>
+        Assert.Equal("https://login.microsoftonline.com/contoso.com", TokenAuthority.Entra("Contoso.com", instance, EntraRegion.None).CacheIdentity);
+
+    [Fact]
+    public void Entra_with_a_null_region_is_refused_pointing_to_EntraRegion_None()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.Entra("contoso.com", null, null!));
+        Assert.Equal(("Region", "Region is required; use EntraRegion.None for the global endpoint."), (error.Setting, error.Message));
+    }
+
+    [Fact]
+    public void Only_entra_authorities_serve_another_tenant() =>
+        Assert.Equal("Generic authorities have no tenant.", Assert.Throws<InvalidOperationException>(() => TokenAuthority.TokenEndpoint(new Uri("https://auth.example.com/token")).ForTenant("contoso.com")).Message);
+
+    [Fact]
+    public void An_authority_reads_as_its_kind_and_cache_identity()
+    {
+        Assert.Equal("Generic https://auth.example.com/token", TokenAuthority.TokenEndpoint(new Uri("https://auth.example.com/token")).ToString());
+        Assert.Equal("Entra https://login.microsoftonline.com/contoso.com", TokenAuthority.Entra("Contoso.com", null, EntraRegion.None).ToString());
+        Assert.Equal("Adfs https://sts.contoso.com/adfs/oauth2/token", TokenAuthority.Adfs(new Uri("https://sts.contoso.com/adfs")).ToString());
     }
 
     [Fact]
@@ -69,7 +100,8 @@ public class AuthorityTests
     [Fact]
     public void Adfs_authority_must_end_in_adfs()
     {
-        Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.Adfs(new Uri("https://sts.contoso.com/oauth2")));
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.Adfs(new Uri("https://sts.contoso.com/oauth2")));
+        Assert.Equal(("Authority", "ADFS authority 'https://sts.contoso.com/oauth2' must end in /adfs, for example https://sts.contoso.com/adfs."), (error.Setting, error.Message));
     }
 
     [Theory]
@@ -80,6 +112,25 @@ public class AuthorityTests
     public void Token_endpoint_must_be_https_without_query_fragment_or_userinfo(string url)
     {
         Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.TokenEndpoint(new Uri(url)));
+    }
+
+    [Theory]
+    [InlineData("token", "TokenEndpoint must be an absolute URL such as https://login.example.com/....")]
+    [InlineData("http://auth.example.com/token", "TokenEndpoint 'http://auth.example.com/token' uses plain http; use https (http is accepted for loopback hosts only, such as a local emulator).")]
+    [InlineData("ftp://auth.example.com/token", "TokenEndpoint 'ftp://auth.example.com/token' must use https.")]
+    [InlineData("https://auth.example.com/token?x=1", "TokenEndpoint 'https://auth.example.com/token' must not carry a query or fragment (RFC 6749 §3.2 forbids a fragment; parameters belong in the form body).")]
+    [InlineData("https://auth.example.com/token#f", "TokenEndpoint 'https://auth.example.com/token' must not carry a query or fragment (RFC 6749 §3.2 forbids a fragment; parameters belong in the form body).")]
+    public void A_token_endpoint_that_is_not_an_https_url_without_query_is_refused_saying_why(string url, string message)
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.TokenEndpoint(new Uri(url, UriKind.RelativeOrAbsolute)));
+        Assert.Equal(("TokenEndpoint", message), (error.Setting, error.Message));
+    }
+
+    [Fact]
+    public void A_missing_token_endpoint_is_refused_naming_the_setting()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.TokenEndpoint(null!));
+        Assert.Equal(("TokenEndpoint", "TokenEndpoint is required."), (error.Setting, error.Message));
     }
 
     [Theory]

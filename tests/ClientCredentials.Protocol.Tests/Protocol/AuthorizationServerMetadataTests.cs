@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
 using ClientCredentials.Protocol.Tests.Infrastructure;
@@ -38,6 +40,15 @@ public sealed class AuthorizationServerMetadataTests : IDisposable
     });
 
     private int Posts => _mock.Requests.Count(r => r.Method == "POST");
+
+    private string OAuthMetadataUrl => _mock.Url(OAuthMetadataPath).AbsoluteUri;
+
+    /// <summary>The metadata of the issuer at <paramref name="issuerPath"/>, read with the library's own handler or <paramref name="handler"/>.</summary>
+    private async Task<AuthorizationServerMetadata?> MetadataAsync(string issuerPath = "tenant-a", HttpMessageHandler? handler = null)
+    {
+        using var http = new HttpClient(handler ?? TokenEndpointHttpHandler.Create());
+        return await TokenAuthority.OAuthIssuer(new Uri(_mock.Url(issuerPath).AbsoluteUri)).GetMetadataAsync(http);
+    }
 
     [Fact]
     public async Task Rfc8414_metadata_is_read_where_the_well_known_suffix_is_inserted_before_the_issuers_path()
@@ -245,5 +256,134 @@ public sealed class AuthorizationServerMetadataTests : IDisposable
         Assert.Equal("ClientSecret", error.Setting);
         Assert.Contains("RFC 7518 §3.2", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("short-secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_metadata_request_asks_for_json()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer);
+
+        await MetadataAsync();
+
+        Assert.Equal("application/json", _mock.Requests.Single(r => r.Method == "GET").GetHeader("Accept"));
+    }
+
+    [Theory]
+    [InlineData(300)]
+    [InlineData(302)]
+    [InlineData(399)]
+    public async Task A_redirect_status_is_an_invalid_discovery_document_saying_redirects_are_not_followed(int status)
+    {
+        var document = new JsonObject { ["issuer"] = Issuer, ["token_endpoint"] = _mock.Url("tenant-a/token").AbsoluteUri };
+        _mock.Stub(WireMockResponses.Get(OAuthMetadataPath), WireMockResponses.Json(status, document));
+
+        var error = await Assert.ThrowsAsync<TokenEndpointException>(() => MetadataAsync());
+
+        Assert.Equal((HttpStatusCode)status, error.StatusCode);
+        Assert.Equal("invalid_discovery_document", error.Error);
+        Assert.Equal($"GET {OAuthMetadataUrl} answered HTTP {status}, a redirect; redirects are not followed. Configure the issuer exactly as its metadata names it.", error.ErrorDescription);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(500)]
+    public async Task An_error_status_is_an_invalid_discovery_document_asking_to_check_the_issuer(int status)
+    {
+        _mock.Stub(WireMockResponses.Get(OAuthMetadataPath), WireMockResponses.Json(status, new JsonObject { ["error"] = "nope" }));
+
+        var error = await Assert.ThrowsAsync<TokenEndpointException>(() => MetadataAsync());
+
+        Assert.Equal((HttpStatusCode)status, error.StatusCode);
+        Assert.Equal("invalid_discovery_document", error.Error);
+        Assert.Equal($"GET {OAuthMetadataUrl} answered HTTP {status}; check the issuer URL.", error.ErrorDescription);
+    }
+
+    [Fact]
+    public async Task Metadata_from_a_redirect_the_http_client_followed_is_not_used_and_no_credential_is_said_to_be_exposed()
+    {
+        const string movedPath = "/moved/oauth-authorization-server";
+        _mock.Stub(WireMockResponses.Get(OAuthMetadataPath), WireMockResponses.Text(302, string.Empty, headers: new Dictionary<string, string> { ["Location"] = _mock.Url(movedPath).AbsoluteUri }));
+        StubMetadata(movedPath, Issuer);
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => MetadataAsync(handler: new SocketsHttpHandler { AllowAutoRedirect = true }));
+
+        Assert.Equal("HttpClient", error.Setting);
+        Assert.Contains($"followed a redirect from {OAuthMetadataUrl} to {_mock.Url(movedPath).AbsoluteUri}; its answer was not used.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("exposed", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("rotate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_document_that_is_not_json_is_refused_naming_the_issuer_setting()
+    {
+        _mock.Stub(WireMockResponses.Get(OAuthMetadataPath), WireMockResponses.Text(200, "<html>Sign in</html>", "text/html"));
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => MetadataAsync());
+
+        Assert.Equal("Issuer", error.Setting);
+        Assert.StartsWith($"The metadata at {OAuthMetadataUrl} is not valid JSON of the expected shape (", error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<JsonException>(error.InnerException);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("tenant-a/token")]
+    public async Task A_document_without_an_absolute_token_endpoint_is_refused_naming_the_issuer_setting(string? tokenEndpoint)
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d["token_endpoint"] = tokenEndpoint);
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => MetadataAsync());
+
+        Assert.Equal("Issuer", error.Setting);
+        Assert.Equal($"The metadata at {OAuthMetadataUrl} has no valid token_endpoint.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("token_endpoint_auth_methods_supported")]
+    [InlineData("token_endpoint_auth_signing_alg_values_supported")]
+    [InlineData("dpop_signing_alg_values_supported")]
+    public async Task An_empty_entry_in_a_list_is_refused_naming_the_list(string member)
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d[member] = new JsonArray("ES256", string.Empty));
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => MetadataAsync());
+
+        Assert.Equal("Issuer", error.Setting);
+        Assert.Equal($"The metadata at {OAuthMetadataUrl} has an empty entry in {member}.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("tenant-a", true, true)]
+    [InlineData("adfs", false, true)]
+    [InlineData("tenant-a", false, false)]
+    public async Task Only_entra_and_adfs_metadata_keep_the_token_endpoint_as_the_assertion_audience(string issuerPath, bool cloudInstanceName, bool tokenEndpointAudience)
+    {
+        var issuer = _mock.Url(issuerPath).AbsoluteUri;
+        StubMetadata($"/.well-known/oauth-authorization-server/{issuerPath}", issuer, d =>
+        {
+            if (cloudInstanceName)
+            {
+                d["cloud_instance_name"] = "microsoftonline.com";
+            }
+        });
+
+        var metadata = await MetadataAsync(issuerPath);
+
+        Assert.Equal(tokenEndpointAudience, metadata!.RequiresTokenEndpointAudience);
+    }
+
+    [Theory]
+    [InlineData("\"tenant-a/mtls/token\"")]
+    [InlineData("42")]
+    public async Task An_mtls_alias_that_is_not_an_absolute_url_is_refused_naming_the_setting(string alias)
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d["mtls_endpoint_aliases"] = new JsonObject { ["token_endpoint"] = JsonNode.Parse(alias) });
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => MetadataAsync());
+
+        Assert.Equal("mtls_endpoint_aliases", error.Setting);
+        Assert.Equal($"The metadata at {OAuthMetadataUrl} has an mtls_endpoint_aliases token_endpoint that is not an absolute URL; the server's metadata must be fixed before mutual TLS can be used.", error.Message);
     }
 }

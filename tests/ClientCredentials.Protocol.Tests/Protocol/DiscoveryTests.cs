@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using ClientCredentials.Protocol.Testing;
 
@@ -23,6 +24,10 @@ public sealed class DiscoveryTests : IDisposable
         Credential = new ClientSecretCredential("pw"),
         Resilience = new TokenRequestResilienceOptions { MaxRetries = 0 },
     });
+
+    private const string OidcPath = "issuer/.well-known/openid-configuration";
+
+    private static HttpClient Http() => new(TokenEndpointHttpHandler.Create());
 
     private int Count(string method, string relativePath) =>
         _mock.Requests.Count(r => r.Method == method && r.AbsoluteUrl.AbsolutePath == "/" + relativePath);
@@ -66,5 +71,93 @@ public sealed class DiscoveryTests : IDisposable
         var error = await Assert.ThrowsAsync<TokenEndpointException>(() => Client().GetTokenAsync(new TokenRequestParameters("read")).AsTask());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, error.StatusCode);
         Assert.Contains(".well-known/openid-configuration", error.ErrorDescription);
+    }
+
+    [Fact]
+    public async Task A_document_that_cannot_be_fetched_is_an_unreachable_error_naming_its_url()
+    {
+        _mock.Stub(WireMockResponses.Get("/" + OidcPath), WireMockResponses.NetworkFault(NetworkFault.ConnectionResetByPeer));
+        using var http = Http();
+
+        var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(() => TokenAuthority.OidcIssuer(new Uri(Issuer)).GetMetadataAsync(http).AsTask());
+
+        var location = _mock.Url(OidcPath);
+        Assert.Equal(location, error.TokenEndpoint);
+        Assert.False(error.TimedOut);
+        Assert.StartsWith($"The authorization server metadata at {location.AbsoluteUri} could not be fetched: ", error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<HttpRequestException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task The_document_is_kept_once_read()
+    {
+        StubDiscovery(Issuer, "oauth/token");
+        var authority = TokenAuthority.OidcIssuer(new Uri(Issuer));
+        using var http = Http();
+
+        var first = await authority.GetMetadataAsync(http);
+        var second = await authority.GetMetadataAsync(http);
+
+        Assert.Same(first, second);
+        Assert.Equal(1, Count("GET", OidcPath));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_document_is_read_again_once_it_is_more_than_a_day_old(bool rfc8414First)
+    {
+        StubDiscovery(Issuer, "oauth/token");
+        var clock = new TestClock();
+        var authority = rfc8414First ? TokenAuthority.OAuthIssuer(new Uri(Issuer), clock) : TokenAuthority.OidcIssuer(new Uri(Issuer), clock);
+        using var http = Http();
+
+        await authority.GetMetadataAsync(http);
+        clock.Advance(TimeSpan.FromHours(24));
+        await authority.GetMetadataAsync(http);
+        var readsAtADay = Count("GET", OidcPath);
+        clock.Advance(TimeSpan.FromTicks(1));
+        await authority.GetMetadataAsync(http);
+
+        Assert.Equal((1, 2), (readsAtADay, Count("GET", OidcPath)));
+    }
+
+    [Fact]
+    public async Task When_neither_location_has_the_document_each_is_asked_once_and_the_error_names_the_last()
+    {
+        using var http = Http();
+
+        var error = await Assert.ThrowsAsync<TokenEndpointException>(() => TokenAuthority.OAuthIssuer(new Uri(Issuer)).GetMetadataAsync(http).AsTask());
+
+        Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+        Assert.Equal($"GET {_mock.Url(OidcPath).AbsoluteUri} answered HTTP 404; check the issuer URL.", error.ErrorDescription);
+        Assert.Equal(["/.well-known/oauth-authorization-server/issuer", "/" + OidcPath], _mock.Requests.Select(r => r.AbsoluteUrl.AbsolutePath));
+    }
+
+    [Fact]
+    public void A_missing_http_client_is_refused_at_once() =>
+        Assert.Equal("httpClient", Assert.Throws<ArgumentNullException>(() => { _ = TokenAuthority.OidcIssuer(new Uri(Issuer)).GetMetadataAsync(null!); }).ParamName);
+
+    [Fact]
+    public async Task Kept_metadata_is_returned_synchronously_without_allocating()
+    {
+        StubDiscovery(Issuer, "oauth/token");
+        var authority = TokenAuthority.OidcIssuer(new Uri(Issuer));
+        using var http = Http();
+        var first = await authority.GetMetadataAsync(http);
+        for (var i = 0; i < 1_000; i++)
+        {
+            Assert.True(authority.GetMetadataAsync(http).IsCompletedSuccessfully);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            var pending = authority.GetMetadataAsync(http);
+            Assert.True(pending.IsCompletedSuccessfully);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Same(first, await authority.GetMetadataAsync(http));
     }
 }

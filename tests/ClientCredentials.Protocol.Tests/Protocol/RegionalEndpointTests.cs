@@ -73,10 +73,85 @@ public sealed class RegionalEndpointTests : IAsyncLifetime
     [InlineData("west-us")]
     [InlineData("westus2.evil.example")]
     [InlineData("")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     public void A_region_with_characters_outside_a_z0_9_is_a_configuration_error(string region)
     {
         Assert.Equal("Region", Assert.Throws<ClientCredentialsConfigurationException>(() => EntraRegion.Named(region)).Setting);
         Assert.Equal(EntraRegion.RegionalAuthorityVariable, Assert.Throws<ClientCredentialsConfigurationException>(() => EntraRegion.FromEnvironment(name => name == EntraRegion.RegionalAuthorityVariable ? region + "x y" : null)).Setting);
+    }
+
+    [Theory]
+    [InlineData("brazilsouth")]
+    [InlineData("a0z9")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public void A_region_of_lower_case_letters_and_digits_up_to_40_characters_is_accepted(string region) =>
+        Assert.Equal(region, EntraRegion.Named(region).Name);
+
+    [Fact]
+    public void A_region_that_is_not_a_region_name_is_refused_without_echoing_control_characters()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => EntraRegion.FromEnvironment(n => n == EntraRegion.ForceRegionVariable ? "westus2\u001b[2J" : null));
+
+        Assert.Equal(EntraRegion.ForceRegionVariable, error.Setting);
+        Assert.Equal("MSAL_FORCE_REGION 'westus2\\u001B[2J' is not an Azure region name: lower-case letters and digits only, for example westus2 (see 'az account list-locations').", error.Message);
+    }
+
+    [Fact]
+    public void A_region_reads_as_its_name_and_where_it_came_from()
+    {
+        Assert.Equal(("none", "no region"), (EntraRegion.None.Source, EntraRegion.None.ToString()));
+        Assert.Same(EntraRegion.None, EntraRegion.FromEnvironment(_ => null));
+        Assert.Equal("region westus2 (explicit)", EntraRegion.Named("westus2").ToString());
+        Assert.Equal("region eastus (AZURE_REGIONAL_AUTHORITY_NAME)", EntraRegion.FromEnvironment(n => n == EntraRegion.RegionalAuthorityVariable ? "eastus" : null).ToString());
+    }
+
+    [Theory]
+    [InlineData("https://login.microsoftonline.com:8443/", "https://westus2.login.microsoft.com:8443/")]
+    [InlineData("https://login.microsoftonline.com:443/", "https://westus2.login.microsoft.com/")]
+    [InlineData("login.microsoftonline.us:8443", "https://westus2.login.microsoftonline.us:8443/")]
+    public void The_regional_endpoint_keeps_the_instances_port(string instance, string regionalBase)
+    {
+        var endpoint = TokenAuthority.Entra(Tenant, instance, EntraRegion.Named("westus2")).RegionalTokenEndpoint!;
+
+        Assert.Equal($"{regionalBase}{Tenant}/oauth2/v2.0/token", endpoint.AbsoluteUri);
+        Assert.Equal($"{regionalBase}{Tenant}/oauth2/v2.0/token", endpoint.ToString());
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000/")]
+    [InlineData("http://localhost:5000/")]
+    public void A_region_from_the_environment_is_not_used_on_an_instance_without_a_DNS_name(string instance)
+    {
+        var authority = TokenAuthority.Entra(Tenant, instance, EntraRegion.FromEnvironment(n => n == EntraRegion.RegionalAuthorityVariable ? "westus2" : null));
+
+        Assert.Null(authority.RegionalTokenEndpoint);
+        Assert.Null(authority.Region);
+    }
+
+    [Fact]
+    public void An_explicit_region_on_localhost_needs_a_regional_instance_and_says_how_to_give_it()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.Entra(Tenant, "http://localhost:5000/", EntraRegion.Named("westus2")));
+
+        Assert.Equal("Region", error.Setting);
+        Assert.Equal("The instance 'localhost' has no DNS name to put the region 'westus2' in front of; give the regional endpoint as RegionalInstance (EntraRegion.Named(region, regionalInstance)).", error.Message);
+    }
+
+    [Fact]
+    public void A_regional_instance_that_is_not_an_absolute_url_is_refused_saying_so()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => EntraRegion.Named("westus2", "westus2.login.microsoft.com"));
+
+        Assert.Equal("RegionalInstance", error.Setting);
+        Assert.Equal("RegionalInstance 'westus2.login.microsoft.com' is not an absolute URL such as https://westus2.login.microsoft.com/.", error.Message);
+    }
+
+    [Fact]
+    public void A_regional_instance_that_is_not_a_url_is_echoed_without_its_control_characters()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => EntraRegion.Named("westus2", "westus2\u001b[2J"));
+
+        Assert.Equal("RegionalInstance 'westus2\\u001B[2J' is not an absolute URL such as https://westus2.login.microsoft.com/.", error.Message);
     }
 
     [Fact]
@@ -95,10 +170,13 @@ public sealed class RegionalEndpointTests : IAsyncLifetime
         Assert.Equal("Region", Assert.Throws<ClientCredentialsConfigurationException>(() => TokenAuthority.Entra(Tenant, _global.BaseAddress.AbsoluteUri, EntraRegion.Named("westus2"))).Setting);
 
     [Theory]
-    [InlineData("http://10.1.2.3:8080/")]
-    [InlineData("https://westus2.login.microsoft.com/path")]
-    public void A_regional_instance_over_plain_http_off_the_machine_or_with_a_path_is_refused(string instance) =>
-        Assert.Equal("RegionalInstance", Assert.Throws<ClientCredentialsConfigurationException>(() => EntraRegion.Named("westus2", instance)).Setting);
+    [InlineData("http://10.1.2.3:8080/", "RegionalInstance 'http://10.1.2.3:8080/' uses plain http; use https (http is accepted for loopback hosts only, such as a local emulator).")]
+    [InlineData("https://westus2.login.microsoft.com/path", "RegionalInstance 'https://westus2.login.microsoft.com/path' has a path; give only scheme, host and port.")]
+    public void A_regional_instance_over_plain_http_off_the_machine_or_with_a_path_is_refused(string instance, string message)
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => EntraRegion.Named("westus2", instance));
+        Assert.Equal(("RegionalInstance", message), (error.Setting, error.Message));
+    }
 
     [Fact]
     public async Task The_regional_endpoint_issues_the_token_and_the_assertion_names_it()

@@ -13,12 +13,22 @@ public class ScopeTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("https://graph.microsoft.com/.default")]
-    [InlineData("https://a https://b")]
-    public void Resource_that_is_empty_spaced_or_already_a_scope_is_refused(string resource)
+    [InlineData("", "Resource is empty; give the resource's app id URI (for example https://graph.microsoft.com) or application id.")]
+    [InlineData("  ", "Resource is empty; give the resource's app id URI (for example https://graph.microsoft.com) or application id.")]
+    [InlineData("https://graph.microsoft.com/.default", "Resource 'https://graph.microsoft.com/.default' is already a scope; pass it as a scope, or drop '/.default'.")]
+    [InlineData("https://a https://b", "Resource 'https://a https://b' contains white space; give one app id URI or application id.")]
+    [InlineData("api://a\"b", "Resource 'api://a\"b' cannot be sent as a scope: a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3); give the app id URI or application id as registered.")]
+    public void Resource_that_is_empty_spaced_already_a_scope_or_not_a_scope_token_is_refused_saying_why(string resource, string message)
     {
-        Assert.Throws<ClientCredentialsConfigurationException>(() => ClientCredentialsScope.FromResource(resource));
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ClientCredentialsScope.FromResource(resource));
+        Assert.Equal(("Resource", message), (error.Setting, error.Message));
+    }
+
+    [Fact]
+    public void A_resource_refused_for_an_invisible_character_is_echoed_with_it_escaped()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ClientCredentialsScope.FromResource("api://my-api\u202e"));
+        Assert.StartsWith("Resource 'api://my-api\\u202E' cannot be sent as a scope", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -33,6 +43,17 @@ public class ScopeTests
             Assert.Contains("AADSTS70011", error.Message);
             Assert.Contains("/.default", error.Message);
         }
+    }
+
+    [Fact]
+    public void The_refusal_of_entra_scopes_says_what_was_given()
+    {
+        string MessageFor(string[] scopes) => Assert.Throws<ClientCredentialsConfigurationException>(() => ClientCredentialsScope.Validate(scopes, AuthorityKind.Entra)).Message;
+
+        Assert.Contains("; got no scope. ", MessageFor([]), StringComparison.Ordinal);
+        Assert.Contains("; got 'User.Read'. ", MessageFor(["User.Read"]), StringComparison.Ordinal);
+        Assert.Contains("; got 'https://graph.microsoft.com/.default https://vault.azure.net/.default'. ", MessageFor(["https://graph.microsoft.com/.default", "https://vault.azure.net/.default"]), StringComparison.Ordinal);
+        Assert.StartsWith("Entra issues app-only tokens for exactly one scope of the form '{resource}/.default'", MessageFor([]), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,10 +73,31 @@ public class ScopeTests
     [Theory]
     [InlineData("read write")]
     [InlineData("a\"b")]
+    [InlineData("a\\b")]
     [InlineData("")]
     [InlineData("lecture-é")]
+    [InlineData("del\u007f")]
+    [InlineData("nul\u0000")]
     public void A_scope_that_is_not_a_scope_token_is_refused(string scope)
     {
         Assert.Throws<ClientCredentialsConfigurationException>(() => ClientCredentialsScope.Validate([scope], AuthorityKind.Generic));
+    }
+
+    [Fact]
+    public void A_refused_scope_is_named_and_each_scope_asked_for_as_its_own_entry()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ClientCredentialsScope.Validate(["read write"], AuthorityKind.Generic));
+        Assert.Equal(("Scopes", "Scope 'read write' is not a valid scope token (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes); pass each scope as its own entry."), (error.Setting, error.Message));
+    }
+
+    [Theory]
+    [InlineData("!")]
+    [InlineData("~")]
+    [InlineData("#[]{}")]
+    [InlineData("api://x!y~z")]
+    public void The_printable_ascii_ends_of_the_scope_token_alphabet_are_accepted(string scope)
+    {
+        Assert.Equal([scope], ClientCredentialsScope.Validate([scope], AuthorityKind.Generic));
+        Assert.Equal(scope + "/.default", ClientCredentialsScope.FromResource(scope));
     }
 }

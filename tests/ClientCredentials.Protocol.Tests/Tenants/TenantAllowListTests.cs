@@ -79,6 +79,27 @@ public sealed class TenantAllowListTests
     }
 
     [Fact]
+    public void A_null_list_allows_only_the_own_tenant()
+    {
+        var list = new TenantAllowList(null);
+
+        Assert.Empty(list.Tenants);
+        Assert.False(list.AllowsAny);
+        Assert.Equal(TenantAllowList.SettingName, list.Setting);
+    }
+
+    [Fact]
+    public void A_list_without_a_setting_name_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new TenantAllowList([], " "));
+        Assert.Throws<ArgumentNullException>(() => new TenantAllowList([], null!));
+    }
+
+    [Fact]
+    public void Resolving_without_an_authority_is_refused() =>
+        Assert.Equal("authority", Assert.Throws<ArgumentNullException>(() => TenantAllowList.None.Resolve(TestIds.OtherTenantId, null!)).ParamName);
+
+    [Fact]
     public void Its_text_lists_the_entries()
     {
         Assert.Equal("(own tenant only)", TenantAllowList.None.ToString());

@@ -67,6 +67,26 @@ public sealed class TenantPerRequestTests : IDisposable
     }
 
     [Fact]
+    public async Task The_own_tenant_is_requested_as_the_authority_spells_it()
+    {
+        var tenant = TestIds.TenantDomain.ToUpperInvariant();
+        StubTenant(tenant, "own.tenant.token");
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = TokenAuthority.Entra(tenant, _mock.BaseAddress.ToString(), EntraRegion.None),
+            ClientId = TestIds.SecretAppId,
+            Credential = new ClientSecretCredential("tenant-test-secret"),
+            Scopes = [GraphScope],
+            Resilience = new TokenRequestResilienceOptions { MaxRetries = 0 },
+        });
+
+        await client.GetTokenAsync();
+        await client.GetTokenAsync(new TokenRequestParameters("https://vault.azure.net/.default") { Tenant = TestIds.TenantDomain });
+
+        Assert.Equal([$"/{tenant}/oauth2/v2.0/token", $"/{tenant}/oauth2/v2.0/token"], _mock.Requests.Select(r => r.AbsoluteUrl.AbsolutePath));
+    }
+
+    [Fact]
     public async Task Invalidating_one_tenant_leaves_the_others_cached()
     {
         StubTenant(TestIds.TenantId, "own.tenant.token");
