@@ -85,6 +85,7 @@ internal sealed class AssertionSigner
         }
         catch (CryptographicException) when (_options.Algorithm == ClientAssertionAlgorithm.Automatic && ServerAccepts(serverAlgorithms, ClientAssertionAlgorithm.RS256))
         {
+            // Stryker disable once Boolean : remembering only spares a PSS attempt that would fail and fall back to the same RS256
             _pssUnavailable = true;
             _serverChoice = null;
             return Build(ClientAssertionAlgorithm.RS256, claims, type);
@@ -152,10 +153,11 @@ internal sealed class AssertionSigner
 
     private string Build(ClientAssertionAlgorithm algorithm, AssertionClaims claims, string type)
     {
+        // type is JWT or client-authentication+jwt, the two AssertionAudience.Resolve gives: slots 0-3 hold the JWT
+        // headers by algorithm, slots 4-7 the client-authentication+jwt ones.
         var isJwtType = string.Equals(type, AssertionAudience.JwtType, StringComparison.Ordinal);
-        var header = isJwtType || string.Equals(type, AssertionAudience.ClientAuthenticationType, StringComparison.Ordinal)
-            ? _encodedHeaders[((int)algorithm * 2) + (isJwtType ? 0 : 1)] ??= EncodeHeader(algorithm, type)
-            : EncodeHeader(algorithm, type);
+        // Stryker disable once Assignment : a header depends on algorithm and typ alone; encoding it again gives the same text
+        var header = _encodedHeaders[(isJwtType ? 0 : 4) + (int)algorithm] ??= EncodeHeader(algorithm, type);
         var signingInput = header + "." + Base64Url.EncodeToString(CompactJws.Json(claims.WriteTo));
         var signature = SignBytes(algorithm, Encoding.ASCII.GetBytes(signingInput));
         return signingInput + "." + Base64Url.EncodeToString(signature);

@@ -72,5 +72,6 @@ internal sealed record ClientAuthenticationContext(string ClientId, Uri TokenEnd
     public AuthorizationServerMetadata? Metadata { get; init; }
 
     /// <summary>The issuer, from the metadata or the authority.</summary>
+    // Stryker disable once NullCoalescing : only an issuer authority has metadata, whose issuer the reader requires to equal the authority's
     public string? Issuer => Metadata?.Issuer ?? Authority.Issuer;
 }

@@ -320,6 +320,14 @@ public class TokenCacheKeyTests
     }
 
     [Fact]
+    public void A_callback_credential_is_identified_by_a_random_id_of_its_own_kind()
+    {
+        var key = EntraClient(new ClientAssertionCredential((_, _) => ValueTask.FromResult("header.payload.signature"))).KeyFor(new TokenRequestParameters("https://graph.microsoft.com/.default"));
+
+        Assert.Matches("^instance:[0-9a-f]{32}$", key.Requester.CredentialIdentity);
+    }
+
+    [Fact]
     public void An_issuer_and_a_token_endpoint_with_the_same_URL_never_share_a_key()
     {
         var url = new Uri("https://idp.example/oauth2/token");

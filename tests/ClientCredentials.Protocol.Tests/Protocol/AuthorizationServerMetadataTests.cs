@@ -200,6 +200,88 @@ public sealed class AuthorizationServerMetadataTests : IDisposable
 
         Assert.Equal("AssertionAudience", entra.Setting);
         Assert.Equal("AssertionAudience", endpoint.Setting);
+        Assert.StartsWith("AssertionAudience is Issuer, but the authority (Entra ", entra.Message, StringComparison.Ordinal);
+        Assert.Contains("has no issuer this client knows: use TokenAuthority.OAuthIssuer or OidcIssuer", entra.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_explicit_issuer_audience_is_accepted_for_a_server_found_by_its_issuer()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer);
+        using var certificate = TestCertificates.Rsa();
+
+        await Client(new CertificateCredential(certificate, new CertificateCredentialOptions { Audience = ClientAssertionAudience.Issuer })).GetTokenAsync(new TokenRequestParameters("read"));
+
+        var assertion = new JsonWebToken(_mock.Requests.Single(r => r.Method == "POST").ReadForm()["client_assertion"]);
+        Assert.Equal(Issuer, assertion.GetClaim("aud").Value);
+        Assert.Equal("client-authentication+jwt", assertion.Typ);
+    }
+
+    [Fact]
+    public async Task An_entra_issuer_found_by_its_metadata_keeps_the_token_endpoint_as_the_automatic_audience()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d["cloud_instance_name"] = "microsoftonline.com");
+        using var certificate = TestCertificates.Rsa();
+
+        await Client(new CertificateCredential(certificate)).GetTokenAsync(new TokenRequestParameters("read"));
+
+        var assertion = new JsonWebToken(_mock.Requests.Single(r => r.Method == "POST").ReadForm()["client_assertion"]);
+        Assert.Equal(_mock.Url("tenant-a/token").AbsoluteUri, assertion.GetClaim("aud").Value);
+        Assert.Equal("JWT", assertion.Typ);
+    }
+
+    [Fact]
+    public async Task An_assertion_callback_is_told_the_issuer_of_a_server_found_by_its_issuer()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer);
+        var contexts = new List<ClientAssertionContext>();
+
+        await Client(Recording(contexts)).GetTokenAsync(new TokenRequestParameters("read"));
+
+        Assert.Equal(Issuer, Assert.Single(contexts).Issuer);
+    }
+
+    [Fact]
+    public async Task An_assertion_callback_is_told_no_issuer_for_a_server_that_requires_the_token_endpoint_audience()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d["cloud_instance_name"] = "microsoftonline.com");
+        var contexts = new List<ClientAssertionContext>();
+
+        await Client(Recording(contexts)).GetTokenAsync(new TokenRequestParameters("read"));
+
+        var context = Assert.Single(contexts);
+        Assert.Null(context.Issuer);
+        Assert.Equal(_mock.Url("tenant-a/token"), context.TokenEndpoint);
+    }
+
+    private static ClientAssertionCredential Recording(List<ClientAssertionContext> contexts) => new((context, _) =>
+    {
+        contexts.Add(context);
+        return ValueTask.FromResult("header.payload.signature");
+    });
+
+    [Fact]
+    public async Task A_server_that_lists_no_authentication_method_is_refused_saying_what_to_configure()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d["token_endpoint_auth_methods_supported"] = new JsonArray());
+
+        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() => Client(new ClientSecretCredential("pw")).GetTokenAsync(new TokenRequestParameters("read")).AsTask());
+
+        Assert.Equal("Credential", error.Setting);
+        Assert.Contains("its token_endpoint_auth_methods_supported lists no method. Configure a credential for one of those (", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("private_key_jwt: CertificateCredential; tls_client_auth/self_signed_tls_client_auth: TlsClientCertificateCredential). Nothing was sent.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Posts);
+    }
+
+    [Fact]
+    public async Task A_secret_credential_posts_to_the_token_endpoint_not_to_the_mtls_alias()
+    {
+        StubMetadata(OAuthMetadataPath, Issuer, d => d["mtls_endpoint_aliases"] = new JsonObject { ["token_endpoint"] = "https://127.0.0.1:9/tenant-a/mtls/token" });
+
+        var token = await Client(new ClientSecretCredential("pw")).GetTokenAsync(new TokenRequestParameters("read"));
+
+        Assert.Equal("t", token.Token);
+        Assert.Equal("/tenant-a/token", _mock.Requests.Single(r => r.Method == "POST").AbsoluteUrl.AbsolutePath);
     }
 
     [Fact]
