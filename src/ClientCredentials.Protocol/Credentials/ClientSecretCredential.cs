@@ -51,6 +51,7 @@ public sealed class ClientSecretCredential : ClientCredential
     /// <c>secret:</c> and the Base64url PBKDF2-SHA256 digest of the secret under a fixed salt, computed once: equal
     /// secrets share tokens, different ones never do, and the key reveals nothing a guesser can check cheaply.
     /// </summary>
+    // Stryker disable once Assignment : memoisation only; PBKDF2 of the same secret and salt gives the same identity every time
     internal override string CacheIdentity => _cacheIdentity ??=
         "secret:" + System.Buffers.Text.Base64Url.EncodeToString(
             System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(_secret, CacheIdentitySalt, CacheIdentityIterations, System.Security.Cryptography.HashAlgorithmName.SHA256, 32));

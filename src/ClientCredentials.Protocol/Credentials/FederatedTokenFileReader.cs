@@ -19,7 +19,10 @@ internal static class FederatedTokenFileReader
     /// <summary>The largest <c>exp</c> a <see cref="DateTimeOffset"/> holds: 9999-12-31T23:59:59Z.</summary>
     private const long MaxNumericDate = 253402300799;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding StrictUtf8 = new(
+        // Stryker disable once Boolean : the byte order mark flag only affects encoding (GetPreamble); this instance only decodes
+        encoderShouldEmitUTF8Identifier: false,
+        throwOnInvalidBytes: true);
 
     /// <summary>Reads at most <see cref="MaxBytes"/> bytes of <paramref name="path"/> and returns the trimmed text.</summary>
     public static string ReadText(string path)
@@ -29,7 +32,9 @@ internal static class FederatedTokenFileReader
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.None);
-            while (length < buffer.Length)
+            while (
+                // Stryker disable once Equality : at a full buffer one more Read of 0 bytes returns 0 and ends the loop all the same
+                length < buffer.Length)
             {
                 var read = stream.Read(buffer, length, buffer.Length - length);
                 if (read == 0)

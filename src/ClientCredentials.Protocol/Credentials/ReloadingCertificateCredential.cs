@@ -66,6 +66,7 @@ public sealed class ReloadingCertificateCredential : ClientCredential
             (_, stamp) => !Equals(FileStamp(full), stamp),
             options,
             $"certificate file {full}",
+            // Stryker disable once NullCoalescing : a file's stamp is its write time and size; the clock's reading at load is read nowhere
             timeProvider ?? TimeProvider.System);
     }
 
@@ -165,19 +166,31 @@ public sealed class ReloadingCertificateCredential : ClientCredential
             return new X509Certificate2(path, password);
 #endif
         }
+        catch (Exception ex) when (ReadErrorOf(ex) is { } readError)
+        {
+            throw new ClientCredentialsConfigurationException("Certificate", $"the certificate file '{path}' could not be read: {readError.Message}", ex);
+        }
         catch (CryptographicException ex)
         {
             throw new ClientCredentialsConfigurationException("Certificate", $"the certificate file '{path}' is not a PKCS#12 (PFX) file that opens with the configured password: {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ClientCredentialsConfigurationException("Certificate", $"the certificate file '{path}' could not be read: {ex.Message}", ex);
-        }
+    }
+
+    /// <summary>
+    /// The error that kept the file from being read, or null: <paramref name="ex"/> itself, or the I/O error that
+    /// X509CertificateLoader (.NET 9 and later) wraps in a <see cref="CryptographicException"/>. Content that ends before
+    /// its length says (<see cref="EndOfStreamException"/>) is a malformed file, not a read error.
+    /// </summary>
+    private static Exception? ReadErrorOf(Exception ex)
+    {
+        var error = ex is CryptographicException { InnerException: { } inner } ? inner : ex;
+        return error is (IOException and not EndOfStreamException) or UnauthorizedAccessException ? error : null;
     }
 
     private static (DateTime, long) FileStamp(string path)
     {
         var info = new FileInfo(path);
+        // Stryker disable once Unary : no existing file was last written in year 1, so a length of 1 differs from every real stamp as -1 does
         return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
     }
 

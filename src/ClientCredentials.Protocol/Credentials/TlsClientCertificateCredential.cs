@@ -52,6 +52,7 @@ public sealed class TlsClientCertificateCredential : ClientCredential
     /// <c>mtls-x5t#S256:</c> and the certificate's SHA-256 thumbprint: a server may bind its tokens to this certificate
     /// (RFC 8705 §3), so tokens of different certificates never share an entry, nor with a certificate's assertions.
     /// </summary>
+    // Stryker disable once Assignment : memoisation only; the thumbprint of the same certificate is the same every time
     internal override string CacheIdentity => _cacheIdentity ??= "mtls-x5t#S256:" + CertificateThumbprints.X5tS256(Certificate);
 
     private protected override void ValidateCore(TokenAuthority authority, TimeProvider timeProvider)

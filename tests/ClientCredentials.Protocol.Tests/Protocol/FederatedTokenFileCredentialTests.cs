@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
 
@@ -13,6 +14,12 @@ public sealed class FederatedTokenFileCredentialTests : IDisposable
     private static string Jwt(DateTimeOffset exp, string marker) =>
         Base64UrlEncoder.Encode("""{"alg":"RS256","typ":"JWT"}""") + "." +
         Base64UrlEncoder.Encode($$"""{"iss":"https://oidc.example","sub":"system:serviceaccount:ns:sa","aud":"api://AzureADTokenExchange","exp":{{exp.ToUnixTimeSeconds()}},"m":"{{marker}}"}""") + ".sig";
+
+    private static string JwtWith(string payload, string header = """{"alg":"RS256","typ":"JWT"}""") =>
+        Base64UrlEncoder.Encode(header) + "." + Base64UrlEncoder.Encode(payload) + ".sig";
+
+    private ClientCredentialsConfigurationException Refusal() =>
+        Assert.Throws<ClientCredentialsConfigurationException>(() => new FederatedTokenFileCredential(_path).ReadAssertion(Now));
 
     private void Write(string content, DateTime? stamp = null)
     {
@@ -111,5 +118,220 @@ public sealed class FederatedTokenFileCredentialTests : IDisposable
         {
             Environment.SetEnvironmentVariable(FederatedTokenFileCredential.TokenFileVariable, saved);
         }
+    }
+
+    [Fact]
+    public void From_environment_says_which_variable_is_not_set()
+    {
+        var saved = Environment.GetEnvironmentVariable(FederatedTokenFileCredential.TokenFileVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(FederatedTokenFileCredential.TokenFileVariable, " ");
+            var error = Assert.Throws<ClientCredentialsConfigurationException>(FederatedTokenFileCredential.FromEnvironment);
+            Assert.Contains("AZURE_FEDERATED_TOKEN_FILE is not set", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(FederatedTokenFileCredential.TokenFileVariable, saved);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_empty_path_is_refused_naming_the_environment_variable(string path)
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new FederatedTokenFileCredential(path));
+
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.Contains("path is empty; set AZURE_FEDERATED_TOKEN_FILE", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_path_that_starts_with_a_nul_is_refused_naming_the_position()
+    {
+        var error = Assert.Throws<ClientCredentialsConfigurationException>(() => new FederatedTokenFileCredential("\0/var/run/secrets/token"));
+
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.Contains("contains a NUL character at position 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tokens_are_kept_under_the_full_path_of_the_file_which_it_shows()
+    {
+        var credential = new FederatedTokenFileCredential(_path);
+
+        Assert.Equal("federated-token-file:" + Path.GetFullPath(_path), credential.CacheIdentity);
+        Assert.Equal("federated token file " + Path.GetFullPath(_path), credential.ToString());
+        Assert.Equal(ClientAuthenticationMethods.PrivateKeyJwt, credential.AuthenticationMethod);
+    }
+
+    [Fact]
+    public void A_missing_file_is_refused_naming_the_setting_and_the_variable()
+    {
+        var error = Refusal();
+
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.Contains("does not exist; check AZURE_FEDERATED_TOKEN_FILE", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_whose_exp_is_now_is_refused_as_expired()
+    {
+        Write(Jwt(Now, "now"));
+
+        var error = Refusal();
+
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.Contains("expired at 2026-11-22 12:00:00Z", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_one_second_before_its_exp_is_sent()
+    {
+        var token = Jwt(Now.AddSeconds(1), "last-second");
+        Write(token);
+
+        Assert.Equal(token, new FederatedTokenFileCredential(_path).ReadAssertion(Now));
+    }
+
+    [Fact]
+    public void Re_reads_exactly_five_minutes_before_exp()
+    {
+        var stamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var credential = new FederatedTokenFileCredential(_path);
+        Write(Jwt(Now.AddMinutes(10), "one"), stamp);
+        credential.ReadAssertion(Now);
+
+        var rotated = Jwt(Now.AddHours(1), "two"); // same length, same stamp: only exp forces the read
+        Write(rotated, stamp);
+        Assert.Equal(rotated, credential.ReadAssertion(Now.AddMinutes(5)));
+    }
+
+    [Fact]
+    public void A_file_of_exactly_64_KiB_is_read()
+    {
+        var token = Jwt(Now.AddHours(1), "padded");
+        Write(token + new string(' ', FederatedTokenFileReader.MaxBytes - token.Length));
+
+        Assert.Equal(FederatedTokenFileReader.MaxBytes, new FileInfo(_path).Length);
+        Assert.Equal(token, new FederatedTokenFileCredential(_path).ReadAssertion(Now));
+    }
+
+    [Fact]
+    public void A_file_one_byte_over_64_KiB_is_refused_naming_the_limit()
+    {
+        var token = Jwt(Now.AddHours(1), "padded");
+        Write(token + new string(' ', FederatedTokenFileReader.MaxBytes + 1 - token.Length));
+
+        var error = Refusal();
+
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.Contains("is larger than 64 KiB", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Content_that_is_not_utf8_is_refused_as_such()
+    {
+        File.WriteAllBytes(_path, [0x65, 0x79, 0xC3, 0x28, 0x2E]);
+
+        var error = Refusal();
+
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.Contains("is not UTF-8 text", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Something_that_is_not_a_readable_file_is_refused_as_unreadable()
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(_path));
+
+        var error = Refusal();
+
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.Contains("could not be read", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_file_another_reader_holds_open_is_read()
+    {
+        var token = Jwt(Now.AddHours(1), "shared");
+        Write(token);
+        using var otherReader = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+        Assert.Equal(token, new FederatedTokenFileCredential(_path).ReadAssertion(Now));
+    }
+
+    [Theory]
+    [InlineData("eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln+bmF0/dXJl=")]
+    [InlineData("~eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl")]
+    public void A_character_outside_base64url_anywhere_is_refused_as_not_a_signed_jwt(string content)
+    {
+        Write(content);
+
+        var error = Refusal();
+
+        Assert.Contains("does not hold a signed JWT (three Base64url parts", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_header_that_is_not_a_json_object_is_refused()
+    {
+        Write(JwtWith($$"""{"exp":{{Now.AddHours(1).ToUnixTimeSeconds()}}}""", header: "[]"));
+
+        var error = Refusal();
+
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.Contains("header or payload is not a JSON object", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_header_that_is_not_json_is_refused()
+    {
+        Write(JwtWith($$"""{"exp":{{Now.AddHours(1).ToUnixTimeSeconds()}}}""", header: "not json"));
+
+        var error = Refusal();
+
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.Contains("header or payload is not Base64url-encoded JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_exp_that_is_a_string_is_refused_as_not_a_numeric_date()
+    {
+        Write(JwtWith("""{"exp":"4102444800"}"""));
+
+        Assert.Contains("'exp' is not a NumericDate", Refusal().Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("253402300800")]
+    public void An_exp_outside_the_calendar_is_refused_with_its_value(string exp)
+    {
+        Write(JwtWith($$"""{"exp":{{exp}}}"""));
+
+        var error = Refusal();
+
+        Assert.Equal("TokenFilePath", error.Setting);
+        Assert.Contains($"'exp' ({exp}) is outside 1970-01-01..9999-12-31", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_exp_of_one_second_after_1970_is_a_date_so_the_token_is_refused_as_expired()
+    {
+        Write(JwtWith("""{"exp":1}"""));
+
+        Assert.Contains("expired at 1970-01-01 00:00:01Z", Refusal().Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_exp_of_the_last_second_of_9999_is_accepted()
+    {
+        var token = JwtWith("""{"exp":253402300799}""");
+        Write(token);
+
+        Assert.Equal(token, new FederatedTokenFileCredential(_path).ReadAssertion(Now));
     }
 }
