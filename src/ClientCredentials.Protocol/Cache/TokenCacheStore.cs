@@ -118,7 +118,6 @@ internal sealed class TokenCacheStore
 
             var leastRecentlyUsed = 0;
             var excess = Count - _evictionTarget;
-            // Stryker disable once Equality : with no excess the loop below removes nothing
             if (excess > 0)
             {
                 // Stamps are read once into the snapshot so the sort sees stable values while hits keep touching entries.
