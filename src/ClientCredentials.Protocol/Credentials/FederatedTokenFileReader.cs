@@ -32,9 +32,7 @@ internal static class FederatedTokenFileReader
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.None);
-            while (
-                // Stryker disable once Equality : at a full buffer one more Read of 0 bytes returns 0 and ends the loop all the same
-                length < buffer.Length)
+            while (length != buffer.Length)
             {
                 var read = stream.Read(buffer, length, buffer.Length - length);
                 if (read == 0)
