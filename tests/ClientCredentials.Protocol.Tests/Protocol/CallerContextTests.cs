@@ -138,41 +138,25 @@ public sealed class CallerContextTests
     public async Task Waiting_for_the_send_after_a_credential_renewal_never_resumes_on_the_callers_context()
     {
         var subject = $"CN=cc-context-{Guid.NewGuid():N}";
-        using var old = Exportable(subject, TimeSpan.FromDays(10));
-        using var renewed = Exportable(subject, TimeSpan.FromDays(300));
-        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-        store.Open(OpenFlags.ReadWrite);
-        store.Add(old);
-        try
+        using var old = UserCertificateStore.Exportable(subject, TimeSpan.FromDays(10));
+        using var renewed = UserCertificateStore.Exportable(subject, TimeSpan.FromDays(300));
+        using var store = new UserCertificateStore(old);
+        var sent = 0;
+        var handler = new ScriptedHttpHandler(r => r.Headers.Contains("X-Retry")
+            ? ScriptedHttpHandler.Token("after-rotation")
+            : ScriptedHttpHandler.Json(401, """{"error":"invalid_client","error_codes":[700027]}"""))
         {
-            var sent = 0;
-            var handler = new ScriptedHttpHandler(r => r.Headers.Contains("X-Retry")
-                ? ScriptedHttpHandler.Token("after-rotation")
-                : ScriptedHttpHandler.Json(401, """{"error":"invalid_client","error_codes":[700027]}"""))
-            {
-                Hold = r => Interlocked.Increment(ref sent) > 1 && r.Headers.TryAddWithoutValidation("X-Retry", "1"),
-            };
-            var credential = ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject });
-            store.Add(renewed);
-            store.Remove(old);
-            var (endpoint, key) = Endpoint(TokenAuthority.Entra("contoso.onmicrosoft.com", "login.microsoftonline.com", EntraRegion.None), handler, credential);
+            Hold = r => Interlocked.Increment(ref sent) > 1 && r.Headers.TryAddWithoutValidation("X-Retry", "1"),
+        };
+        var credential = ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject });
+        store.Add(renewed);
+        store.Remove(old);
+        var (endpoint, key) = Endpoint(TokenAuthority.Entra("contoso.onmicrosoft.com", "login.microsoftonline.com", EntraRegion.None), handler, credential);
 
-            var token = await OnCallerContext(() => endpoint.SendAsync(key, "context-test", CancellationToken.None), handler);
+        var token = await OnCallerContext(() => endpoint.SendAsync(key, "context-test", CancellationToken.None), handler);
 
-            Assert.Equal("after-rotation", token.Token);
-            Assert.Equal(2, handler.Requests.Count);
-        }
-        finally
-        {
-            store.Remove(old);
-            store.Remove(renewed);
-        }
-    }
-
-    private static X509Certificate2 Exportable(string subject, TimeSpan lifetime)
-    {
-        using var ephemeral = TestCertificates.Rsa(subject: subject, notAfter: DateTimeOffset.UtcNow.Add(lifetime));
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null, X509KeyStorageFlags.Exportable);
+        Assert.Equal("after-rotation", token.Token);
+        Assert.Equal(2, handler.Requests.Count);
     }
 
     private static (TokenEndpointClient Endpoint, TokenCacheKey Key) Endpoint(TokenAuthority authority, ScriptedHttpHandler handler, ClientCredential? credential = null)

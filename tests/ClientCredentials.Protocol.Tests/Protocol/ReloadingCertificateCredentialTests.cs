@@ -18,9 +18,9 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
     private const string Scope = "https://graph.microsoft.com/.default";
     private const string KeyNotFound = """{"error":"invalid_client","error_description":"AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.","error_codes":[700027]}""";
     private readonly string _directory = Directory.CreateTempSubdirectory("cc-rotation-").FullName;
-    private static readonly X509Certificate2 FirstCertificate = Exportable("CN=rotation-first");
-    private static readonly X509Certificate2 SecondCertificate = Exportable("CN=rotation-second");
-    private static readonly Lazy<X509Certificate2> ThirdCertificate = new(() => Exportable("CN=rotation-third"));
+    private static readonly X509Certificate2 FirstCertificate = UserCertificateStore.Exportable("CN=rotation-first");
+    private static readonly X509Certificate2 SecondCertificate = UserCertificateStore.Exportable("CN=rotation-second");
+    private static readonly Lazy<X509Certificate2> ThirdCertificate = new(() => UserCertificateStore.Exportable("CN=rotation-third"));
     private ReplayEndpoint _entra = null!;
 
     public async Task InitializeAsync() => _entra = await ReplayEndpoint.StartAsync();
@@ -28,12 +28,6 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
     public async Task DisposeAsync() => await _entra.DisposeAsync();
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static X509Certificate2 Exportable(string subject, TimeSpan? lifetime = null)
-    {
-        using var ephemeral = TestCertificates.Rsa(subject: subject, notAfter: DateTimeOffset.UtcNow.Add(lifetime ?? TimeSpan.FromDays(30)));
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null, X509KeyStorageFlags.Exportable);
-    }
 
     private static RecordedResponse Ok(string token) => new(200, Json, $$"""{"token_type":"Bearer","expires_in":3599,"access_token":"{{token}}"}""");
 
@@ -68,29 +62,6 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
         {
             Interlocked.Exchange(ref _interleave, null)?.Invoke();
             return base.GetUtcNow();
-        }
-    }
-
-    /// <summary>Adds <paramref name="certificates"/> to the current user's store for the test, and removes them after.</summary>
-    private static async Task WithStoreCertificatesAsync(Func<X509Store, Task> test, params X509Certificate2[] certificates)
-    {
-        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-        store.Open(OpenFlags.ReadWrite);
-        try
-        {
-            foreach (var certificate in certificates)
-            {
-                store.Add(certificate);
-            }
-
-            await test(store);
-        }
-        finally
-        {
-            foreach (var certificate in certificates)
-            {
-                store.Remove(certificate);
-            }
         }
     }
 
@@ -132,61 +103,41 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
     public async Task After_AADSTS700027_a_renewed_store_certificate_is_found_and_the_request_is_sent_once_more()
     {
         var subject = $"CN=cc-rotation-{Guid.NewGuid():N}";
-        using var old = Exportable(subject, TimeSpan.FromDays(10));
-        using var renewed = Exportable(subject, TimeSpan.FromDays(300));
-        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-        store.Open(OpenFlags.ReadWrite);
-        store.Add(old);
-        try
-        {
-            _entra.Play(Ok("one"), Rejected(), Ok("after-rotation"));
-            var credential = ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject });
-            var client = Client(credential);
-            await client.GetTokenAsync();
+        using var old = UserCertificateStore.Exportable(subject, TimeSpan.FromDays(10));
+        using var renewed = UserCertificateStore.Exportable(subject, TimeSpan.FromDays(300));
+        using var store = new UserCertificateStore(old);
+        _entra.Play(Ok("one"), Rejected(), Ok("after-rotation"));
+        var credential = ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject });
+        var client = Client(credential);
+        await client.GetTokenAsync();
 
-            // The certificate is renewed in the store and the old one revoked within the re-check interval.
-            store.Add(renewed);
-            store.Remove(old);
-            var token = await client.GetTokenAsync(Fresh);
+        // The certificate is renewed in the store and the old one revoked within the re-check interval.
+        store.Add(renewed);
+        store.Remove(old);
+        var token = await client.GetTokenAsync(Fresh);
 
-            Assert.Equal("after-rotation", token.Token);
-            Assert.Equal([CertificateThumbprints.X5tS256(old), CertificateThumbprints.X5tS256(old), CertificateThumbprints.X5tS256(renewed)], SignedBy());
-        }
-        finally
-        {
-            store.Remove(old);
-            store.Remove(renewed);
-        }
+        Assert.Equal("after-rotation", token.Token);
+        Assert.Equal([CertificateThumbprints.X5tS256(old), CertificateThumbprints.X5tS256(old), CertificateThumbprints.X5tS256(renewed)], SignedBy());
     }
 
     [Fact]
     public async Task A_send_after_a_renewal_is_logged_with_the_codes_and_what_the_credential_now_presents()
     {
         var subject = $"CN=cc-rotation-{Guid.NewGuid():N}";
-        using var old = Exportable(subject, TimeSpan.FromDays(10));
-        using var renewed = Exportable(subject, TimeSpan.FromDays(300));
-        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-        store.Open(OpenFlags.ReadWrite);
-        store.Add(old);
-        try
-        {
-            _entra.Play(Rejected("""{"error":"invalid_client","error_description":"AADSTS700027: not registered.","error_codes":[700027,7000214]}"""), Ok("after-rotation"));
-            var credential = ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject });
-            var logger = new RecordingLogger();
-            store.Add(renewed);
-            store.Remove(old);
+        using var old = UserCertificateStore.Exportable(subject, TimeSpan.FromDays(10));
+        using var renewed = UserCertificateStore.Exportable(subject, TimeSpan.FromDays(300));
+        using var store = new UserCertificateStore(old);
+        _entra.Play(Rejected("""{"error":"invalid_client","error_description":"AADSTS700027: not registered.","error_codes":[700027,7000214]}"""), Ok("after-rotation"));
+        var credential = ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject });
+        var logger = new RecordingLogger();
+        store.Add(renewed);
+        store.Remove(old);
 
-            await Client(credential, logger: logger).GetTokenAsync(new TokenRequestParameters(Scope) { CorrelationId = "renewal-log" });
+        await Client(credential, logger: logger).GetTokenAsync(new TokenRequestParameters(Scope) { CorrelationId = "renewal-log" });
 
-            var renewal = Assert.Single(logger.Records, r => r.EventId == 1007);
-            Assert.Equal($"The token endpoint rejected the credential (AADSTS700027,7000214); it was loaded again and now presents {credential}: sending once more (client-request-id renewal-log).", renewal.Message);
-            Assert.Contains(CertificateThumbprints.X5tS256(renewed), SignedBy());
-        }
-        finally
-        {
-            store.Remove(old);
-            store.Remove(renewed);
-        }
+        var renewal = Assert.Single(logger.Records, r => r.EventId == 1007);
+        Assert.Equal($"The token endpoint rejected the credential (AADSTS700027,7000214); it was loaded again and now presents {credential}: sending once more (client-request-id renewal-log).", renewal.Message);
+        Assert.Contains(CertificateThumbprints.X5tS256(renewed), SignedBy());
     }
 
     [Fact]
@@ -346,52 +297,38 @@ public sealed class ReloadingCertificateCredentialTests : IAsyncLifetime, IDispo
     }
 
     [Fact]
-    public async Task Tokens_of_a_store_certificate_are_kept_under_the_query()
+    public void Tokens_of_a_store_certificate_are_kept_under_the_query()
     {
         var subject = $"CN=cc-rotation-{Guid.NewGuid():N}";
-        using var certificate = Exportable(subject);
+        using var certificate = UserCertificateStore.Exportable(subject);
+        using var store = new UserCertificateStore(certificate);
 
-        await WithStoreCertificatesAsync(
-            _ =>
-            {
-                var credential = ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject });
-                Assert.Equal($"certificate-source:certificate in CurrentUser\\My subject {subject}", credential.CacheIdentity);
-                Assert.StartsWith($"reloading certificate in CurrentUser\\My subject {subject} (now {subject}", credential.ToString(), StringComparison.Ordinal);
-                return Task.CompletedTask;
-            },
-            certificate);
+        var credential = ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject });
+
+        Assert.Equal($"certificate-source:certificate in CurrentUser\\My subject {subject}", credential.CacheIdentity);
+        Assert.StartsWith($"reloading certificate in CurrentUser\\My subject {subject} (now {subject}", credential.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_store_is_searched_again_once_five_minutes_have_passed_on_the_clients_clock()
     {
         var subject = $"CN=cc-rotation-{Guid.NewGuid():N}";
-        using var old = Exportable(subject, TimeSpan.FromDays(10));
-        using var renewed = Exportable(subject, TimeSpan.FromDays(300));
+        using var old = UserCertificateStore.Exportable(subject, TimeSpan.FromDays(10));
+        using var renewed = UserCertificateStore.Exportable(subject, TimeSpan.FromDays(300));
         _entra.Play(Ok("token"));
 
-        await WithStoreCertificatesAsync(
-            async store =>
-            {
-                // The clock runs an hour behind the real one: only the given clock decides when the store is searched.
-                var clock = new TestClock(DateTimeOffset.UtcNow.AddHours(-1));
-                var client = Client(ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject }, timeProvider: clock), clock);
-                await client.GetTokenAsync(Fresh);
+        using var store = new UserCertificateStore(old);
 
-                store.Add(renewed);
-                try
-                {
-                    clock.Advance(ReloadingCertificateCredential.StoreRecheckInterval - TimeSpan.FromSeconds(1));
-                    await client.GetTokenAsync(Fresh);
-                    clock.Advance(TimeSpan.FromSeconds(1));
-                    await client.GetTokenAsync(Fresh);
-                }
-                finally
-                {
-                    store.Remove(renewed);
-                }
-            },
-            old);
+        // The clock runs an hour behind the real one: only the given clock decides when the store is searched.
+        var clock = new TestClock(DateTimeOffset.UtcNow.AddHours(-1));
+        var client = Client(ReloadingCertificateCredential.FromStore(new CertificateStoreQuery { Subject = subject }, timeProvider: clock), clock);
+        await client.GetTokenAsync(Fresh);
+
+        store.Add(renewed);
+        clock.Advance(ReloadingCertificateCredential.StoreRecheckInterval - TimeSpan.FromSeconds(1));
+        await client.GetTokenAsync(Fresh);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await client.GetTokenAsync(Fresh);
 
         Assert.Equal([CertificateThumbprints.X5tS256(old), CertificateThumbprints.X5tS256(old), CertificateThumbprints.X5tS256(renewed)], SignedBy());
     }
