@@ -30,14 +30,21 @@ public sealed class DeadlineTests : IDisposable
     [Fact]
     public async Task The_overall_deadline_cuts_retries_short_and_surfaces_as_timed_out()
     {
-        // Attempt 1 times out at 1.5 s, attempt 2 starts right after and is cut by the 2.5 s deadline.
-        _mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(5)));
+        // On the test clock: attempt 1 times out at 1.5 s, attempt 2 starts at once and is cut by the 2.5 s deadline.
+        var clock = new TestClock();
+        _mock.AnswerAlways(ResilienceTestClient.Ok("never-in-time").DelayedBy(TimeSpan.FromSeconds(30)));
         var client = ResilienceTestClient.Create(
             _mock,
-            ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1.5), TotalTimeout = TimeSpan.FromSeconds(2.5), MaxRetries = 5, MaxRetryAfterWait = TimeSpan.FromSeconds(1) });
+            ResilienceTestClient.Fast with { AttemptTimeout = TimeSpan.FromSeconds(1.5), TotalTimeout = TimeSpan.FromSeconds(2.5), MaxRetries = 5, RetryBaseDelay = TimeSpan.Zero, MaxRetryAfterWait = TimeSpan.FromSeconds(1) },
+            clock);
+        var call = client.GetTokenAsync().AsTask();
+        await _mock.WaitForRequestsAsync(1);
 
-        var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(async () => await client.GetTokenAsync());
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        await _mock.WaitForRequestsAsync(2);
+        clock.Advance(TimeSpan.FromSeconds(1));
 
+        var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(() => call);
         Assert.True(error.TimedOut);
         Assert.Contains("TotalTimeout", error.Message);
         Assert.Equal(2, _mock.RequestCount);
