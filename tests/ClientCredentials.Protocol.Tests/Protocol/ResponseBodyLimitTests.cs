@@ -125,7 +125,7 @@ public sealed class ResponseBodyLimitTests
         first.AsSpan().Fill(0xAA);
         ArrayPool<byte>.Shared.Return(first);
 
-        var read = ResponseBodyReader.ReadAsync(new StreamContent(new BreakingStream(Bytes(100))), CancellationToken.None);
+        var read = ResponseBodyReader.ReadAsync(new StreamContent(new PieceStream(Bytes(100), 100, resetAtEnd: true)), CancellationToken.None);
 
         Assert.True(read.IsCompleted, "a synchronous stream is read synchronously");
         await Assert.ThrowsAsync<IOException>(() => read);
@@ -152,49 +152,11 @@ public sealed class ResponseBodyLimitTests
     }
 
     /// <summary>Gives <c>source</c> in one read, then fails as a broken connection does.</summary>
-    private sealed class BreakingStream(byte[] source) : Stream
-    {
-        private bool _given;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_given)
-            {
-                throw new IOException("connection reset by the test");
-            }
-
-            _given = true;
-            source.CopyTo(buffer);
-            return source.Length;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    /// <summary>A network-like stream: not seekable, at most <c>piece</c> bytes per read.</summary>
-    private sealed class PieceStream(byte[] source, int piece) : Stream
+    /// <summary>
+    /// A network-like stream: not seekable, at most <c>piece</c> bytes per read; with <c>resetAtEnd</c> the read after
+    /// the last byte fails as a reset connection instead of ending the body.
+    /// </summary>
+    private sealed class PieceStream(byte[] source, int piece, bool resetAtEnd = false) : Stream
     {
         private int _position;
 
@@ -214,6 +176,11 @@ public sealed class ResponseBodyLimitTests
 
         public override int Read(Span<byte> buffer)
         {
+            if (resetAtEnd && _position == source.Length)
+            {
+                throw new IOException("connection reset by the test");
+            }
+
             var n = Math.Min(Math.Min(piece, buffer.Length), source.Length - _position);
             source.AsSpan(_position, n).CopyTo(buffer);
             _position += n;
