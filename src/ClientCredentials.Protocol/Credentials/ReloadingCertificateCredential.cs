@@ -43,7 +43,7 @@ public sealed class ReloadingCertificateCredential : ClientCredential
         _description = description;
         var now = timeProvider.GetUtcNow();
         var (certificate, stamp) = load(now);
-        _current = new Loaded(new CertificateCredential(certificate, _options), stamp, now);
+        _current = new Loaded(new CertificateCredential(certificate, _options), stamp);
     }
 
     /// <summary>The certificate assertions are signed with now.</summary>
@@ -66,7 +66,7 @@ public sealed class ReloadingCertificateCredential : ClientCredential
             (_, stamp) => !Equals(FileStamp(full), stamp),
             options,
             $"certificate file {full}",
-            // Stryker disable once NullCoalescing : a file's stamp is its write time and size; the clock's reading at load is read nowhere
+            // Stryker disable once NullCoalescing : a file's stamp is its write time and size; the file loader ignores the clock's reading
             timeProvider ?? TimeProvider.System);
     }
 
@@ -134,7 +134,7 @@ public sealed class ReloadingCertificateCredential : ClientCredential
             try
             {
                 var (certificate, stamp) = _load(now);
-                var loaded = new Loaded(new CertificateCredential(certificate, _options), stamp, now);
+                var loaded = new Loaded(new CertificateCredential(certificate, _options), stamp);
                 _current = loaded;
                 return loaded;
             }
@@ -194,7 +194,7 @@ public sealed class ReloadingCertificateCredential : ClientCredential
         return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
     }
 
-    private sealed record Loaded(CertificateCredential Credential, object Stamp, DateTimeOffset LoadedAt);
+    private sealed record Loaded(CertificateCredential Credential, object Stamp);
 
     private sealed record FailedReload(DateTimeOffset At);
 }
