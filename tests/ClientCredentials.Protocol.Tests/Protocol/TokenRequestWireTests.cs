@@ -205,14 +205,7 @@ public sealed class TokenRequestWireTests : IDisposable
     [InlineData("client_assertion")]
     public async Task Extra_parameters_may_not_replace_the_librarys_own(string name)
     {
-        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
-        {
-            Authority = TokenAuthority.TokenEndpoint(_mock.Url("token")),
-            ClientId = "svc",
-            Credential = new ClientSecretCredential("pw"),
-        });
-        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() =>
-            client.GetTokenAsync(new TokenRequestParameters("read") { ExtraParameters = [new(name, "x")] }).AsTask());
+        var error = await RefusedExtraParameterAsync(name);
         Assert.Equal("ExtraParameters", error.Setting);
         Assert.Equal(0, _mock.RequestCount);
     }
@@ -223,18 +216,23 @@ public sealed class TokenRequestWireTests : IDisposable
     [InlineData("resource ", "has white space around its name; remove it.")]
     public async Task A_refused_extra_parameter_name_is_explained_and_nothing_is_sent(string name, string explanation)
     {
+        var error = await RefusedExtraParameterAsync(name);
+
+        Assert.Equal("ExtraParameters", error.Setting);
+        Assert.EndsWith(explanation, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _mock.RequestCount);
+    }
+
+    private Task<ClientCredentialsConfigurationException> RefusedExtraParameterAsync(string name)
+    {
         var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
         {
             Authority = TokenAuthority.TokenEndpoint(_mock.Url("token")),
             ClientId = "svc",
             Credential = new ClientSecretCredential("pw"),
         });
-        var error = await Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() =>
+        return Assert.ThrowsAsync<ClientCredentialsConfigurationException>(() =>
             client.GetTokenAsync(new TokenRequestParameters("read") { ExtraParameters = [new(name, "x")] }).AsTask());
-
-        Assert.Equal("ExtraParameters", error.Setting);
-        Assert.EndsWith(explanation, error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, _mock.RequestCount);
     }
 
     [Fact]
