@@ -138,6 +138,8 @@ public sealed class ManagedIdentityFederatedCredentialTests : IDisposable
     [Fact]
     public void Without_an_id_the_system_assigned_identity_is_used()
     {
+        // This constructor reads the process's own variables; every source accepts the system-assigned identity, and
+        // creating the credential sends nothing.
         Assert.Equal(ManagedIdentityId.SystemAssigned, new ManagedIdentityFederatedCredential().ManagedIdentity.Id);
     }
 
