@@ -95,6 +95,27 @@ public class AccessTokenTests
         Assert.Equal((TokenSource.Cache, true), (copy.Source, copy.IsExtendedLifetime));
     }
 
+    [Fact]
+    public void A_token_needs_text_a_type_and_scopes()
+    {
+        Assert.Equal("token", Assert.Throws<ArgumentException>(() => new AccessToken("", "Bearer", Expiry, null, null, ["s"], null, TokenSource.Cache)).ParamName);
+        Assert.Equal("token", Assert.Throws<ArgumentNullException>(() => new AccessToken(null!, "Bearer", Expiry, null, null, ["s"], null, TokenSource.Cache)).ParamName);
+        Assert.Equal("tokenType", Assert.Throws<ArgumentException>(() => new AccessToken("t", "", Expiry, null, null, ["s"], null, TokenSource.Cache)).ParamName);
+        Assert.Equal("scopes", Assert.Throws<ArgumentNullException>(() => new AccessToken("t", "Bearer", Expiry, null, null, null!, null, TokenSource.Cache)).ParamName);
+    }
+
+    [Fact]
+    public void A_token_prints_its_type_fingerprint_scopes_expiry_and_source_never_itself()
+    {
+        var token = new AccessToken("secret-token-text", "Bearer", Expiry, null, null, ["api://one/.default", "api://two/.default"], null, TokenSource.IdentityProvider);
+
+        Assert.Equal($"Bearer token {Diagnostics(token.Token)} for [api://one/.default api://two/.default], expires 2026-11-22 13:00:00Z, from IdentityProvider", token.ToString());
+        Assert.Equal($"Bearer token {Diagnostics(token.Token)} for [api://one/.default api://two/.default], expires 2026-11-22 13:00:00Z, from Cache (extended lifetime)", token.With(TokenSource.Cache, isExtendedLifetime: true).ToString());
+        Assert.DoesNotContain("secret-token-text", token.ToString());
+
+        static string Diagnostics(string value) => TokenFingerprint.Of(value);
+    }
+
     private static AccessToken Token(string? correlationId) =>
         new("t", "Bearer", Expiry, null, null, ["api://one/.default"], correlationId, TokenSource.IdentityProvider);
 }

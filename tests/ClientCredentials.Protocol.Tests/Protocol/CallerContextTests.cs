@@ -159,6 +159,53 @@ public sealed class CallerContextTests
         Assert.Equal(2, handler.Requests.Count);
     }
 
+    [Fact]
+    public async Task Waiting_through_the_client_its_cache_and_the_attempt_timeout_never_resumes_on_the_callers_context()
+    {
+        using var held = new SemaphoreSlim(0);
+        var handler = new ScriptedHttpHandler(_ => ScriptedHttpHandler.Token("through-client")) { Hold = _ => held.Release() >= 0 };
+        var client = new ClientCredentialsClient(new ClientCredentialsClientOptions
+        {
+            Authority = FixedEndpoint,
+            ClientId = ClientId,
+            Credential = new ClientSecretCredential("pw"),
+            HttpClient = new HttpClient(handler),
+        });
+
+        var token = await OnCallerContextThroughTheCache(() => client.GetTokenAsync(new TokenRequestParameters(Scope)).AsTask(), handler, held, requests: 1);
+
+        Assert.Equal("through-client", token.Token);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Waiting_for_a_managed_identity_endpoint_never_resumes_on_the_callers_context(bool azureArc)
+    {
+        using var environment = new ManagedIdentity.ManagedIdentityTestEnvironment();
+        var keyFile = Path.Combine(environment.ArcKeyDirectory, "context.key");
+        await File.WriteAllTextAsync(keyFile, "arc-key");
+        using var held = new SemaphoreSlim(0);
+        var handler = new ScriptedHttpHandler(request => azureArc && request.Headers.Authorization is null
+            ? ScriptedHttpHandler.Json(401, "{}", ("WWW-Authenticate", $"Basic realm={keyFile}"))
+            : ScriptedHttpHandler.Json(200, """{"access_token":"mi-context","expires_in":"3600"}"""))
+        {
+            Hold = _ => held.Release() >= 0,
+        };
+        var options = new ManagedIdentityOptions
+        {
+            Source = azureArc ? ManagedIdentitySource.AzureArc : ManagedIdentitySource.Imds,
+            ImdsEndpoint = azureArc ? null : new Uri("http://127.0.0.1:8080"),
+            HttpClient = new HttpClient(handler),
+        };
+        var credential = environment.Credential(options);
+
+        var token = await OnCallerContextThroughTheCache(() => credential.GetTokenAsync("https://vault.azure.net/.default").AsTask(), handler, held, requests: azureArc ? 2 : 1);
+
+        Assert.Equal("mi-context", token.Token);
+        Assert.Equal(azureArc ? 2 : 1, handler.Requests.Count);
+    }
+
     private static (TokenEndpointClient Endpoint, TokenCacheKey Key) Endpoint(TokenAuthority authority, ScriptedHttpHandler handler, ClientCredential? credential = null)
     {
         credential ??= new ClientSecretCredential("pw");
@@ -210,6 +257,42 @@ public sealed class CallerContextTests
     }
 
     /// <summary>Counts what is posted or sent to it and runs it at once, on the calling thread.</summary>
+    /// <summary>
+    /// Starts <paramref name="start"/> with a recording context installed. The token cache runs the request on the thread
+    /// pool, so the caller waits for the cache's flight: each of the <paramref name="requests"/> held requests is released
+    /// once it is held (<paramref name="held"/> counts them), and no continuation may have been posted to the context.
+    /// </summary>
+    private static async Task<T> OnCallerContextThroughTheCache<T>(Func<Task<T>> start, ScriptedHttpHandler releases, SemaphoreSlim held, int requests)
+    {
+        var context = new RecordingContext();
+        var previous = SynchronizationContext.Current;
+        Task<T> running;
+        SynchronizationContext.SetSynchronizationContext(context);
+        try
+        {
+            running = start();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        for (var request = 0; request < requests; request++)
+        {
+            Assert.True(await held.WaitAsync(TimeSpan.FromSeconds(10)), "the request reached the endpoint");
+            Assert.False(running.IsCompleted, "the caller waits for the held request");
+            while (!releases.ReleaseNext())
+            {
+                // The request is held just after the signal; it is queued within a few instructions.
+                Thread.Yield();
+            }
+        }
+
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, context.Posts);
+        return result;
+    }
+
     private sealed class RecordingContext : SynchronizationContext
     {
         private int _posts;

@@ -27,7 +27,10 @@ public sealed class ClientConfigurationTests
     };
 
     /// <summary>A client whose token endpoint never answers (until the attempt is cancelled), on the test clock.</summary>
-    private ClientCredentialsClient Hanging(TokenRequestResilienceOptions resilience, TokenCacheOptions? cacheOptions = null, ResiliencePipeline<AccessToken>? pipeline = null) => new(Options() with
+    private static readonly TokenAuthority Entra = TokenAuthority.Entra(TestIds.TenantId, EntraInstance.Public, EntraRegion.None);
+    private static readonly string EntraTokenEndpoint = $"https://login.microsoftonline.com/{TestIds.TenantId}/oauth2/v2.0/token";
+
+    private ClientCredentialsClient Hanging(TokenRequestResilienceOptions resilience, TokenCacheOptions? cacheOptions = null, ResiliencePipeline<AccessToken>? pipeline = null, TokenAuthority? authority = null) => new(Options(authority) with
     {
         TimeProvider = _clock,
         Resilience = resilience,
@@ -148,7 +151,7 @@ public sealed class ClientConfigurationTests
     [Fact]
     public async Task The_last_attempts_timeout_names_AttemptTimeout_and_the_request_id()
     {
-        var client = Hanging(new TokenRequestResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(20), TotalTimeout = TimeSpan.FromSeconds(60), MaxRetries = 0 });
+        var client = Hanging(new TokenRequestResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(20), TotalTimeout = TimeSpan.FromSeconds(60), MaxRetries = 0 }, authority: Entra);
         var pending = client.GetTokenAsync(new TokenRequestParameters(Scope) { CorrelationId = "corr-a" }).AsTask();
 
         await _sent.WaitAsync(TimeSpan.FromSeconds(10));
@@ -156,7 +159,9 @@ public sealed class ClientConfigurationTests
         _clock.Advance(TimeSpan.FromSeconds(20));
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(() => pending);
-        Assert.Equal("No token from https://auth.example.com/token within 20 s: the per-attempt timeout (Resilience.AttemptTimeout) of the last attempt elapsed (client-request-id corr-a).", error.Message);
+        Assert.Equal($"No token from {EntraTokenEndpoint} within 20 s: the per-attempt timeout (Resilience.AttemptTimeout) of the last attempt elapsed (client-request-id corr-a).", error.Message);
+        Assert.Equal(new Uri(EntraTokenEndpoint), error.TokenEndpoint);
+        Assert.Equal("The attempt did not finish within 00:00:20.", error.InnerException!.Message);
         Assert.Equal("corr-a", error.CorrelationId);
         Assert.True(error.TimedOut);
     }
@@ -164,23 +169,25 @@ public sealed class ClientConfigurationTests
     [Fact]
     public async Task A_timeout_of_the_callers_own_pipeline_is_named_as_such()
     {
-        var pipeline = new ResiliencePipelineBuilder<AccessToken> { TimeProvider = _clock }.AddTimeout(TimeSpan.FromSeconds(7)).Build();
-        var client = Hanging(new TokenRequestResilienceOptions(), pipeline: pipeline);
+        // The caller's pipeline replaces the client's timeouts: neither the 10 s attempt timeout nor the 10 s overall
+        // deadline applies, and the client's own cache waits as long as it would for the default 30 s deadline.
+        var pipeline = new ResiliencePipelineBuilder<AccessToken> { TimeProvider = _clock }.AddTimeout(TimeSpan.FromSeconds(25)).Build();
+        var client = Hanging(new TokenRequestResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(10), TotalTimeout = TimeSpan.FromSeconds(10) }, pipeline: pipeline);
         var pending = client.GetTokenAsync(new TokenRequestParameters(Scope) { CorrelationId = "corr-b" }).AsTask();
 
         await _sent.WaitAsync(TimeSpan.FromSeconds(10));
-        await _clock.WaitForTimerAsync(due => due == TimeSpan.FromSeconds(7));
-        _clock.Advance(TimeSpan.FromSeconds(7));
+        await _clock.WaitForTimerAsync(due => due == TimeSpan.FromSeconds(25));
+        _clock.Advance(TimeSpan.FromSeconds(25));
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(() => pending);
-        Assert.Equal("No token from https://auth.example.com/token within 7 s: a timeout of the caller's resilience pipeline elapsed (client-request-id corr-b).", error.Message);
+        Assert.Equal("No token from https://auth.example.com/token within 25 s: a timeout of the caller's resilience pipeline elapsed (client-request-id corr-b).", error.Message);
         Assert.IsType<TimeoutRejectedException>(error.InnerException);
     }
 
     [Fact]
     public async Task The_caches_shared_request_timeout_is_named_as_such()
     {
-        var client = Hanging(new TokenRequestResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(20), TotalTimeout = TimeSpan.FromSeconds(60) }, new TokenCacheOptions { SharedRequestTimeout = TimeSpan.FromSeconds(5) });
+        var client = Hanging(new TokenRequestResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(20), TotalTimeout = TimeSpan.FromSeconds(60) }, new TokenCacheOptions { SharedRequestTimeout = TimeSpan.FromSeconds(5) }, authority: Entra);
         var pending = client.GetTokenAsync(new TokenRequestParameters(Scope)).AsTask();
 
         await _sent.WaitAsync(TimeSpan.FromSeconds(10));
@@ -188,7 +195,7 @@ public sealed class ClientConfigurationTests
         _clock.Advance(TimeSpan.FromSeconds(5));
 
         var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(() => pending);
-        Assert.Equal("No token from https://auth.example.com/token within 5 s: the token cache's SharedRequestTimeout elapsed and the shared request was cancelled.", error.Message);
+        Assert.Equal($"No token from {EntraTokenEndpoint} within 5 s: the token cache's SharedRequestTimeout elapsed and the shared request was cancelled.", error.Message);
         Assert.Null(error.CorrelationId);
         Assert.IsType<TokenRequestTimeoutException>(error.InnerException);
     }
@@ -212,6 +219,32 @@ public sealed class ClientConfigurationTests
     public void An_overall_deadline_of_one_hour_keeps_the_caches_wait_within_its_bound()
     {
         _ = new ClientCredentialsClient(Options() with { Resilience = new TokenRequestResilienceOptions { TotalTimeout = TimeSpan.FromHours(1) } });
+    }
+
+    [Fact]
+    public async Task An_attempt_left_exactly_its_own_timeout_is_cut_by_the_attempt_timeout()
+    {
+        // 10 s attempts within 30 s and no backoff: the third attempt starts with exactly 10 s left.
+        var client = Hanging(new TokenRequestResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(10), TotalTimeout = TimeSpan.FromSeconds(30), MaxRetries = 2, RetryBaseDelay = TimeSpan.Zero, MaxRetryAfterWait = TimeSpan.FromSeconds(1) });
+        var pending = client.GetTokenAsync(new TokenRequestParameters(Scope) { CorrelationId = "corr-d" }).AsTask();
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await _sent.WaitAsync(TimeSpan.FromSeconds(10));
+            _clock.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(() => pending);
+        Assert.Equal("No token from https://auth.example.com/token within 10 s: the per-attempt timeout (Resilience.AttemptTimeout) of the last attempt elapsed (client-request-id corr-d).", error.Message);
+    }
+
+    [Fact]
+    public void A_null_request_is_an_argument_error_wherever_it_is_given()
+    {
+        var client = new ClientCredentialsClient(Options());
+        var token = new AccessToken("t", "Bearer", _clock.GetUtcNow().AddHours(1), null, null, [Scope], null, TokenSource.Cache);
+        Assert.Throws<ArgumentNullException>(() => client.GetTokenAsync((TokenRequestParameters)null!));
+        Assert.Throws<ArgumentNullException>(() => client.InvalidateToken(null!, token));
     }
 
     /// <summary>Signals each request, then waits until the attempt is cancelled.</summary>

@@ -61,6 +61,112 @@ public class AttemptTimeoutTests
 
         Assert.Equal(0, calls);
         Assert.Equal(Options.TotalTimeout, rejected.Timeout);
+        Assert.Equal("The overall deadline (00:00:30) passed before the attempt began.", rejected.Message);
+    }
+
+    [Fact]
+    public async Task An_elapsed_attempt_names_the_timeout_in_its_message()
+    {
+        var clock = new TestClock();
+        var started = new TaskCompletionSource();
+        var run = AttemptTimeout.RunAsync(Hang, started, clock.GetUtcNow() + Options.TotalTimeout, Options, clock, CancellationToken.None).AsTask();
+        await started.Task;
+
+        clock.Advance(Options.AttemptTimeout);
+
+        var rejected = await Assert.ThrowsAsync<TimeoutRejectedException>(() => run.WaitAsync(FailureGuard));
+        Assert.Equal("The attempt did not finish within 00:00:10.", rejected.Message);
+        Assert.IsType<OperationCanceledException>(rejected.InnerException, exactMatch: false);
+    }
+
+    [Fact]
+    public async Task With_exactly_the_attempt_timeout_left_the_attempt_timeout_is_the_one_named()
+    {
+        var clock = new TestClock();
+        var started = new TaskCompletionSource();
+        var run = AttemptTimeout.RunAsync(Hang, started, clock.GetUtcNow() + Options.AttemptTimeout, Options, clock, CancellationToken.None).AsTask();
+        await started.Task;
+
+        clock.Advance(Options.AttemptTimeout);
+
+        var rejected = await Assert.ThrowsAsync<TimeoutRejectedException>(() => run.WaitAsync(FailureGuard));
+        Assert.Equal(Options.AttemptTimeout, rejected.Timeout);
+    }
+
+    [Fact]
+    public async Task An_attempt_cancelled_by_its_timer_before_it_returns_is_rejected_naming_the_timeout()
+    {
+        var clock = new TestClock();
+
+        var rejected = await Assert.ThrowsAsync<TimeoutRejectedException>(() => AttemptTimeout.RunAsync<object?>(
+            (_, cancellationToken) =>
+            {
+                clock.Advance(Options.AttemptTimeout);
+                cancellationToken.ThrowIfCancellationRequested();
+                return Task.FromResult<AccessToken>(null!);
+            },
+            null,
+            clock.GetUtcNow() + Options.TotalTimeout,
+            Options,
+            clock,
+            CancellationToken.None).AsTask());
+
+        Assert.Equal(Options.AttemptTimeout, rejected.Timeout);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_finished_at_once_leaves_no_timer_and_no_registration_behind()
+    {
+        var clock = new TestClock();
+        using var caller = new CancellationTokenSource();
+        var attemptToken = CancellationToken.None;
+        var token = new AccessToken("t", "Bearer", clock.GetUtcNow().AddHours(1), null, null, ["s"], null, TokenSource.IdentityProvider);
+
+        var result = AttemptTimeout.RunAsync<object?>(
+            (_, cancellationToken) =>
+            {
+                attemptToken = cancellationToken;
+                return Task.FromResult(token);
+            },
+            null,
+            clock.GetUtcNow() + Options.TotalTimeout,
+            Options,
+            clock,
+            caller.Token);
+
+        Assert.True(result.IsCompletedSuccessfully);
+        Assert.Same(token, await result);
+        clock.Advance(Options.TotalTimeout);
+        Assert.False(attemptToken.IsCancellationRequested, "the attempt's timer was disposed with the attempt");
+        await caller.CancelAsync();
+        Assert.False(attemptToken.IsCancellationRequested, "the caller's registration was disposed with the attempt");
+    }
+
+    [Fact]
+    public async Task An_attempt_under_way_disposes_its_timer_when_it_ends()
+    {
+        var clock = new TestClock();
+        var answer = new TaskCompletionSource<AccessToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attemptToken = CancellationToken.None;
+        var token = new AccessToken("t", "Bearer", clock.GetUtcNow().AddHours(1), null, null, ["s"], null, TokenSource.IdentityProvider);
+
+        var result = AttemptTimeout.RunAsync<object?>(
+            (_, cancellationToken) =>
+            {
+                attemptToken = cancellationToken;
+                return answer.Task;
+            },
+            null,
+            clock.GetUtcNow() + Options.TotalTimeout,
+            Options,
+            clock,
+            CancellationToken.None);
+
+        Assert.False(result.IsCompleted);
+        answer.SetResult(token);
+        Assert.Same(token, await result.AsTask().WaitAsync(FailureGuard));
+        clock.Advance(Options.TotalTimeout);
+        Assert.False(attemptToken.IsCancellationRequested, "the attempt's timer was disposed with the attempt");
     }
 
     [Fact]
