@@ -8,7 +8,8 @@
 
 A re-test is only exact while the core's source is unchanged since REPORT (tests may change): Stryker's
 --mutate 'file{start..end}' selects the mutants whose span lies inside that character range, and the spans here are
-REPORT's. Set TIMEOUTS=1 to treat timed-out mutants as undetected too (to re-test them on an idle machine).
+REPORT's. A file whose source changed since REPORT must be re-tested whole (--mutate '**/File.cs'); score then takes
+that file's mutants from the RETEST report that holds its new source instead of REPORT's. Set TIMEOUTS=1 to treat timed-out mutants as undetected too (to re-test them on an idle machine).
 The score is Stryker's: killed and timed-out over killed, timed-out, survived and not covered; compile errors and
 ignored mutants do not count.
 """
@@ -85,14 +86,23 @@ def retest_arguments(report_path):
 
 
 def score(report_path, retest_paths):
+    base = {relative(path): (path, entry) for path, entry in files(report_path).items()}
+    retests = [files(retest_path) for retest_path in retest_paths]
+    for retest in retests:
+        for path, entry in retest.items():
+            name = relative(path)
+            if name not in base or base[name][1]["source"] != entry["source"]:
+                base[name] = (path, entry)  # changed or new since REPORT: re-tested whole
     retested = {}
-    for retest_path in retest_paths:
-        for path, entry in files(retest_path).items():
+    for retest in retests:
+        for path, entry in retest.items():
+            if base[relative(path)][1] is entry or base[relative(path)][1]["source"] != entry["source"]:
+                continue  # the file's own whole re-test, or a re-test of an older source
             for mutant in entry["mutants"]:
                 if mutant["status"] not in NOT_COUNTED:
                     retested[identity(path, mutant)] = mutant["status"]
     per_folder = collections.defaultdict(collections.Counter)
-    for path, entry in files(report_path).items():
+    for path, entry in base.values():
         for mutant in entry["mutants"]:
             status = retested.get(identity(path, mutant), mutant["status"])
             if status not in NOT_COUNTED:

@@ -106,6 +106,7 @@ public sealed class AccessToken
     /// <summary><see cref="ExpiresOn"/> as UTC ticks, read without building a <see cref="DateTimeOffset"/>.</summary>
     internal long ExpiresOnTicks => _expiresOnTicks;
 
+    // Stryker disable once Conditional : its one reader compares it with now, and no now is before the -1 that marks absence
     /// <summary><see cref="ExtendedExpiresOn"/> as UTC ticks, or null.</summary>
     internal long? ExtendedExpiresOnTicks => _extendedExpiresOnTicks == NoInstant ? null : _extendedExpiresOnTicks;
 

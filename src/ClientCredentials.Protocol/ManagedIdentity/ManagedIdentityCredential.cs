@@ -17,7 +17,7 @@ namespace ClientCredentials.Protocol;
 /// </summary>
 public sealed class ManagedIdentityCredential
 {
-    private static readonly Lazy<HttpClient> SharedHttpClient = new(() => new HttpClient(TokenEndpointHttpHandler.Create()) { Timeout = Timeout.InfiniteTimeSpan });
+    private static readonly Lazy<HttpClient> SharedHttpClient = new(() => OwnHttpClient.Over(TokenEndpointHttpHandler.Create()));
 
     private static readonly TimeSpan SharedRequestGrace = TimeSpan.FromSeconds(5);
 
@@ -46,7 +46,7 @@ public sealed class ManagedIdentityCredential
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var ownHandler = endpoint.CreateOwnHandler();
         var httpClient = ownHandler is not null
-            ? new HttpClient(ownHandler) { Timeout = Timeout.InfiniteTimeSpan }
+            ? OwnHttpClient.Over(ownHandler)
             : options.HttpClient ?? SharedHttpClient.Value;
         _client = new ManagedIdentityEndpointClient(httpClient, endpoint, timeProvider, loggerFactory.CreateLogger<ManagedIdentityCredential>());
         _pipeline = ManagedIdentityPipeline.Build(options.Resilience, timeProvider);

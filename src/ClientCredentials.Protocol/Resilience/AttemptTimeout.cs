@@ -48,6 +48,7 @@ internal static class AttemptTimeout
             }
         }
 
+        // Stryker disable once Conditional : awaiting a completed attempt gives the same token; the shortcut only spares the state machine
         return running.IsCompletedSuccessfully
             ? new ValueTask<AccessToken>(running.Result)
             : new ValueTask<AccessToken>(AwaitAsync(running, timer, caller, named, cancellationToken));

@@ -247,6 +247,15 @@ public sealed class ClientConfigurationTests
         Assert.Throws<ArgumentNullException>(() => client.InvalidateToken(null!, token));
     }
 
+    [Fact]
+    public void An_HttpClient_the_library_creates_has_no_timeout_of_its_own()
+    {
+        // HttpClient's own 100 s would cut a longer TotalTimeout short, on real time instead of the configured clock.
+        using var handler = new HttpClientHandler();
+        using var client = OwnHttpClient.Over(handler);
+        Assert.Equal(Timeout.InfiniteTimeSpan, client.Timeout);
+    }
+
     /// <summary>Signals each request, then waits until the attempt is cancelled.</summary>
     private sealed class HangingHandler(SemaphoreSlim sent) : HttpMessageHandler
     {
