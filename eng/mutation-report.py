@@ -87,7 +87,9 @@ def retest_arguments(report_path):
 
 def score(report_path, retest_paths):
     base = {relative(path): (path, entry) for path, entry in files(report_path).items()}
-    retests = [files(retest_path) for retest_path in retest_paths]
+    # A re-test report lists every file, but those it tested none of (all ignored) may come without their source.
+    retests = [{path: entry for path, entry in files(retest_path).items() if any(m["status"] not in NOT_COUNTED for m in entry["mutants"])}
+               for retest_path in retest_paths]
     for retest in retests:
         for path, entry in retest.items():
             name = relative(path)
