@@ -40,6 +40,8 @@ public sealed class ManagedIdentityAddressAndScopeTests
     [InlineData("ftp://host/a@b", "ftp://…@b")]
     [InlineData("ftp:x@y", "ftp:x@y")]
     [InlineData("@ftp://x", "@ftp://x")]
+    [InlineData("?sig=secret", "")]
+    [InlineData("://user:pw@host", "://…@host")]
     public void A_malformed_endpoint_is_quoted_without_user_info_query_or_fragment(string text, string printed)
     {
         Assert.Equal(
@@ -167,6 +169,7 @@ public sealed class ManagedIdentityAddressAndScopeTests
     public void A_scope_that_is_not_a_scope_token_is_refused(string scope)
     {
         var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ManagedIdentityScope.ToResource([scope]));
+        Assert.Equal("Scopes", error.Setting);
         Assert.Equal($"Scope '{scope}' is not a valid scope token (printable ASCII without spaces, quotes or backslashes).", error.Message);
     }
 
@@ -174,6 +177,7 @@ public sealed class ManagedIdentityAddressAndScopeTests
     public void A_scope_that_is_only_the_default_suffix_is_refused()
     {
         var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ManagedIdentityScope.ToResource(["/.default"]));
+        Assert.Equal("Scopes", error.Setting);
         Assert.Equal("Scope '/.default' names no resource before '/.default'.", error.Message);
     }
 

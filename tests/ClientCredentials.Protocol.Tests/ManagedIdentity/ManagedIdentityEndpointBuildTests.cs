@@ -263,6 +263,41 @@ public sealed class ManagedIdentityEndpointBuildTests : IDisposable
     }
 
     [Fact]
+    public void A_key_extension_in_another_case_is_refused_where_paths_are_case_sensitive()
+    {
+        var path = Path.Combine(_keyDirectory, "a.KEY");
+        File.WriteAllText(path, "key");
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Equal("key", new ArcKeyFilePolicy(_keyDirectory).Read(path));
+        }
+        else
+        {
+            Assert.Contains("which is not a .key file directly in", KeyRefused(path).Message);
+        }
+    }
+
+    [Fact]
+    public void A_key_file_the_agent_still_holds_open_for_writing_is_read()
+    {
+        var path = Path.Combine(_keyDirectory, "a.key");
+        File.WriteAllText(path, "key-2");
+        using var agent = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        Assert.Equal("key-2", new ArcKeyFilePolicy(_keyDirectory).Read(path));
+    }
+
+    [Fact]
+    public void A_key_file_locked_by_another_process_is_refused_with_the_reason()
+    {
+        var path = Path.Combine(_keyDirectory, "a.key");
+        File.WriteAllText(path, "key-3");
+        using var locker = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        var error = KeyRefused(path);
+        Assert.StartsWith($"The Azure Arc key file '{path}' could not be read: ", error.Message);
+        Assert.IsType<IOException>(error.InnerException, exactMatch: false);
+    }
+
+    [Fact]
     public void The_directory_may_be_given_with_a_trailing_separator()
     {
         var keyFile = Path.Combine(_keyDirectory, "a.key");

@@ -194,6 +194,29 @@ public sealed class ManagedIdentityExchangeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_body_that_breaks_off_while_it_is_read_is_an_unreachable_endpoint()
+    {
+        var client = Client(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new BreakingStream()) });
+
+        var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(() => client.SendAsync(Resource, Scopes, "corr-9", CancellationToken.None));
+
+        Assert.IsType<IOException>(error.InnerException);
+        Assert.False(error.TimedOut);
+    }
+
+    /// <summary>A response body whose connection breaks on the first read.</summary>
+    private sealed class BreakingStream : MemoryStream
+    {
+        public override bool CanSeek => false;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("Connection reset by peer");
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromException<int>(new IOException("Connection reset by peer"));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromException<int>(new IOException("Connection reset by peer"));
+    }
+
+    [Fact]
     public async Task Another_exception_is_not_taken_for_a_network_failure()
     {
         var client = Client(_ => throw new InvalidOperationException("bug"));

@@ -81,6 +81,7 @@ public sealed class ManagedIdentityIdAndRetryRuleTests
         Assert.False(clientId.Equals(null));
         Assert.False(clientId.Equals("x"));
         Assert.False(clientId.Equals(ManagedIdentityId.FromClientId(TestIds.ManagedIdentityObjectId)));
+        Assert.NotEqual(clientId.GetHashCode(), ManagedIdentityId.FromClientId(TestIds.ManagedIdentityObjectId).GetHashCode());
         Assert.True(ManagedIdentityId.SystemAssigned.Equals(ManagedIdentityId.SystemAssigned));
         Assert.False(ManagedIdentityId.SystemAssigned.IsUserAssigned);
         Assert.Null(ManagedIdentityId.SystemAssigned.Value);

@@ -153,6 +153,47 @@ public sealed class ManagedIdentityResponseShapeTests
     }
 
     [Fact]
+    public void An_expires_in_of_zero_is_refused_as_no_positive_lifetime()
+    {
+        Assert.Equal("The response gives a lifetime of 0 s; a token must live a positive time.", Refused(WithExpiresIn(0)).ErrorDescription);
+    }
+
+    [Theory]
+    [InlineData("-9.223372036854775808e18")]
+    [InlineData("9.223372036854775808e18")]
+    public void A_lifetime_at_the_edge_of_a_long_is_no_lifetime(string expiresIn)
+    {
+        var error = Refused($$"""{"access_token":"tok","expires_in":{{expiresIn}}}""");
+        Assert.Equal("The response has neither expires_on nor expires_in, so the token's lifetime is unknown.", error.ErrorDescription);
+    }
+
+    [Fact]
+    public void A_status_of_300_is_no_success()
+    {
+        var error = Refused(WithExpiresIn(60), (HttpStatusCode)300);
+        Assert.Equal("managed_identity_error", error.Error);
+    }
+
+    [Fact]
+    public void An_error_body_that_starts_with_access_token_is_not_excerpted()
+    {
+        var error = Refused("access_token=abc", HttpStatusCode.InternalServerError);
+        Assert.Null(error.ResponseSnippet);
+    }
+
+    [Fact]
+    public void Members_win_over_the_ids_in_the_description_and_a_managed_identity_remedy_over_AADs()
+    {
+        var error = Refused(
+            """{"error":"invalid_request","error_description":"Identity not found. Trace ID: t-9 Correlation ID: c-9 Timestamp: 2026-01-01 00:00:09Z","trace_id":"t-1","timestamp":"2026-01-01 00:00:01Z","error_codes":[500011]}""",
+            HttpStatusCode.BadRequest);
+
+        Assert.Equal("t-1", error.TraceId);
+        Assert.Equal("2026-01-01 00:00:01Z", error.Timestamp);
+        Assert.StartsWith("no managed identity matching the request is assigned to this resource", error.Remedy);
+    }
+
+    [Fact]
     public void An_expires_in_that_is_not_positive_is_refused_naming_it()
     {
         var error = Refused(WithExpiresIn(-3));
