@@ -227,17 +227,7 @@ public sealed class CallerContextTests
     {
         var context = new RecordingContext();
         var previous = SynchronizationContext.Current;
-        Task<T> running;
-        SynchronizationContext.SetSynchronizationContext(context);
-        try
-        {
-            running = start();
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(null);
-        }
-
+        var running = StartOn(context, start);
         try
         {
             Assert.False(running.IsCompleted, "the request waits on a held operation");
@@ -266,17 +256,8 @@ public sealed class CallerContextTests
     {
         var context = new RecordingContext();
         var previous = SynchronizationContext.Current;
-        Task<T> running;
-        SynchronizationContext.SetSynchronizationContext(context);
-        try
-        {
-            running = start();
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(previous);
-        }
-
+        var running = StartOn(context, start);
+        SynchronizationContext.SetSynchronizationContext(previous);
         for (var request = 0; request < requests; request++)
         {
             Assert.True(await held.WaitAsync(TimeSpan.FromSeconds(10)), "the request reached the endpoint");
@@ -291,6 +272,20 @@ public sealed class CallerContextTests
         var result = await running.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(0, context.Posts);
         return result;
+    }
+
+    /// <summary>Calls <paramref name="start"/> with <paramref name="context"/> installed, and none afterwards.</summary>
+    private static Task<T> StartOn<T>(SynchronizationContext context, Func<Task<T>> start)
+    {
+        SynchronizationContext.SetSynchronizationContext(context);
+        try
+        {
+            return start();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
+        }
     }
 
     private sealed class RecordingContext : SynchronizationContext
