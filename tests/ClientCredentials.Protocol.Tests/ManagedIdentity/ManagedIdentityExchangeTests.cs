@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net;
 using ClientCredentials.Protocol.Testing;
 using ClientCredentials.Protocol.Tests.Cache;
@@ -23,60 +22,12 @@ public sealed class ManagedIdentityExchangeTests : IDisposable
 
     private readonly TestClock _clock = new();
     private readonly RecordingLogger _logger = new();
-    private readonly ActivityListener _activities;
-    private readonly MeterListener _meters = new();
-    private readonly List<Activity> _spans = [];
-    private readonly List<(double Seconds, Dictionary<string, object?> Tags)> _durations = [];
+    private readonly TelemetryRecorder _telemetry = new(ClientCredentialsTelemetry.ManagedIdentityRequestActivity);
     private readonly string _keyDirectory = Directory.CreateTempSubdirectory("cc-arc-exchange-").FullName;
-
-    public ManagedIdentityExchangeTests()
-    {
-        _activities = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ClientCredentialsTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.OperationName == ClientCredentialsTelemetry.ManagedIdentityRequestActivity)
-                {
-                    lock (_spans)
-                    {
-                        _spans.Add(activity);
-                    }
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_activities);
-        _meters.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == ClientCredentialsTelemetry.Name && instrument.Name == ClientCredentialsTelemetry.RequestDuration)
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _meters.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-        {
-            var copy = new Dictionary<string, object?>();
-            foreach (var tag in tags)
-            {
-                copy[tag.Key] = tag.Value;
-            }
-
-            if (copy.ContainsKey("managed_identity.source"))
-            {
-                lock (_durations)
-                {
-                    _durations.Add((value, copy));
-                }
-            }
-        });
-        _meters.Start();
-    }
 
     public void Dispose()
     {
-        _activities.Dispose();
-        _meters.Dispose();
+        _telemetry.Dispose();
         Directory.Delete(_keyDirectory, recursive: true);
     }
 
@@ -103,7 +54,7 @@ public sealed class ManagedIdentityExchangeTests : IDisposable
         Assert.Equal(TestClock.DefaultStart.AddHours(1), token.ExpiresOn);
         Assert.Equal("corr-1", token.CorrelationId);
 
-        var span = Assert.Single(_spans);
+        var span = Assert.Single(_telemetry.Spans);
         Assert.Equal(ActivityKind.Client, span.Kind);
         Assert.Equal("127.0.0.1", span.GetTagItem("server.address"));
         Assert.Equal("IMDS", span.GetTagItem("managed_identity.source"));
@@ -111,7 +62,7 @@ public sealed class ManagedIdentityExchangeTests : IDisposable
         Assert.Equal(200, span.GetTagItem("http.response.status_code"));
         Assert.Equal(ActivityStatusCode.Unset, span.Status);
 
-        var (seconds, tags) = Assert.Single(_durations);
+        var (seconds, tags) = Assert.Single(_telemetry.Durations);
         Assert.Equal(1.5, seconds);
         Assert.Equal(200, tags["http.response.status_code"]);
         Assert.Equal("127.0.0.1", tags["server.address"]);
@@ -139,11 +90,11 @@ public sealed class ManagedIdentityExchangeTests : IDisposable
         var error = await Assert.ThrowsAsync<TokenEndpointException>(() => client.SendAsync(Resource, Scopes, "corr-2", CancellationToken.None));
 
         Assert.Equal("invalid_request", error.Error);
-        var span = Assert.Single(_spans);
+        var span = Assert.Single(_telemetry.Spans);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("invalid_request", span.StatusDescription);
         Assert.Equal(400, span.GetTagItem("http.response.status_code"));
-        Assert.Equal(400, Assert.Single(_durations).Tags["http.response.status_code"]);
+        Assert.Equal(400, Assert.Single(_telemetry.Durations).Tags["http.response.status_code"]);
         var warning = Assert.Single(_logger.Records, r => r.EventId == 1103);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Equal("IMDS answered HTTP 400 invalid_request (codes 500011,700016, request id corr-2).", warning.Message);
@@ -170,10 +121,10 @@ public sealed class ManagedIdentityExchangeTests : IDisposable
         Assert.Same(failure, error.InnerException);
         Assert.Equal($"The managed identity endpoint {TokenEndpoint} (IMDS) {reason}", error.Message);
 
-        var span = Assert.Single(_spans);
+        var span = Assert.Single(_telemetry.Spans);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal(failure.GetType().Name, span.StatusDescription);
-        Assert.Null(Assert.Single(_durations).Tags["http.response.status_code"]);
+        Assert.Null(Assert.Single(_telemetry.Durations).Tags["http.response.status_code"]);
         var warning = Assert.Single(_logger.Records, r => r.EventId == 1104);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Equal($"Managed identity endpoint {TokenEndpoint} (IMDS) unreachable (timed out: {timedOut}): {failure.Message} (request id corr-3).", warning.Message);
@@ -235,7 +186,7 @@ public sealed class ManagedIdentityExchangeTests : IDisposable
         var tooLarge = Assert.IsType<ResponseTooLargeException>(error.InnerException);
         Assert.Equal(tooLarge.Message, error.ErrorDescription);
         Assert.StartsWith("The managed identity endpoint (IMDS)", error.Message);
-        Assert.Equal(ActivityStatusCode.Error, Assert.Single(_spans).Status);
+        Assert.Equal(ActivityStatusCode.Error, Assert.Single(_telemetry.Spans).Status);
     }
 
     [Fact]
@@ -259,8 +210,8 @@ public sealed class ManagedIdentityExchangeTests : IDisposable
 
         Assert.Equal("arc-token", token.Token);
         Assert.Equal([null, "Basic arc-secret-key"], authorizations);
-        Assert.Equal(200, Assert.Single(_spans).GetTagItem("http.response.status_code"));
-        var (seconds, tags) = Assert.Single(_durations);
+        Assert.Equal(200, Assert.Single(_telemetry.Spans).GetTagItem("http.response.status_code"));
+        var (seconds, tags) = Assert.Single(_telemetry.Durations);
         Assert.Equal(3.0, seconds);
         Assert.Equal(200, tags["http.response.status_code"]);
         Assert.Equal("Azure Arc", tags["managed_identity.source"]);
@@ -284,8 +235,8 @@ public sealed class ManagedIdentityExchangeTests : IDisposable
         var error = await Assert.ThrowsAsync<TokenEndpointException>(() => client.SendAsync(Resource, Scopes, "corr-8", CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.Forbidden, error.StatusCode);
-        Assert.Equal(403, Assert.Single(_durations).Tags["http.response.status_code"]);
-        Assert.Equal(403, Assert.Single(_spans).GetTagItem("http.response.status_code"));
+        Assert.Equal(403, Assert.Single(_telemetry.Durations).Tags["http.response.status_code"]);
+        Assert.Equal(403, Assert.Single(_telemetry.Spans).GetTagItem("http.response.status_code"));
         Assert.Same(endpoint, client.Endpoint);
     }
 }

@@ -22,7 +22,7 @@ public sealed class TokenRequestTelemetryTests : IDisposable
     private static readonly TokenRequestResilienceOptions NoRetries = ResilienceTestClient.Fast with { MaxRetries = 0 };
 
     private readonly LoopbackWireMock _mock = LoopbackWireMock.Start();
-    private readonly TelemetryRecorder _telemetry = new();
+    private readonly TelemetryRecorder _telemetry = new(ClientCredentialsTelemetry.TokenRequestActivity);
 
     public void Dispose()
     {
@@ -191,89 +191,5 @@ public sealed class TokenRequestTelemetryTests : IDisposable
                 (ClientCredentialsTelemetry.Throttled, "{request}", "Calls refused by client-side throttling."),
             ],
             published.Select(i => (i.Name, i.Unit, i.Description)).OrderBy(i => i.Name, StringComparer.Ordinal));
-    }
-
-    /// <summary>Records the library's token request spans, request durations and throttled calls.</summary>
-    private sealed class TelemetryRecorder : IDisposable
-    {
-        private readonly ActivityListener _activities;
-        private readonly MeterListener _meters = new();
-        private readonly List<Activity> _spans = [];
-        private readonly List<(double Seconds, Dictionary<string, object?> Tags)> _durations = [];
-        private long _throttled;
-
-        public TelemetryRecorder()
-        {
-            _activities = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == ClientCredentialsTelemetry.Name,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = activity =>
-                {
-                    if (activity.OperationName == ClientCredentialsTelemetry.TokenRequestActivity)
-                    {
-                        lock (_spans)
-                        {
-                            _spans.Add(activity);
-                        }
-                    }
-                },
-            };
-            ActivitySource.AddActivityListener(_activities);
-
-            _meters.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == ClientCredentialsTelemetry.Name &&
-                    instrument.Name is ClientCredentialsTelemetry.RequestDuration or ClientCredentialsTelemetry.Throttled)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _meters.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-            {
-                var copy = new Dictionary<string, object?>();
-                foreach (var tag in tags)
-                {
-                    copy[tag.Key] = tag.Value;
-                }
-
-                lock (_durations)
-                {
-                    _durations.Add((value, copy));
-                }
-            });
-            _meters.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _throttled, value));
-            _meters.Start();
-        }
-
-        public IReadOnlyList<Activity> Spans
-        {
-            get
-            {
-                lock (_spans)
-                {
-                    return [.. _spans];
-                }
-            }
-        }
-
-        public IReadOnlyList<(double Seconds, Dictionary<string, object?> Tags)> Durations
-        {
-            get
-            {
-                lock (_durations)
-                {
-                    return [.. _durations];
-                }
-            }
-        }
-
-        public long Throttled => Interlocked.Read(ref _throttled);
-
-        public void Dispose()
-        {
-            _meters.Dispose();
-            _activities.Dispose();
-        }
     }
 }
