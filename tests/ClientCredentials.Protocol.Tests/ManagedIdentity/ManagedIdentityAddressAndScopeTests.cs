@@ -199,8 +199,7 @@ public sealed class ManagedIdentityAddressAndScopeTests
     [InlineData("", false, ManagedIdentitySource.Imds)]
     public void The_source_follows_the_variables_in_the_order_MSAL_uses(string variables, bool arcAgentInstalled, ManagedIdentitySource expected)
     {
-        // "_" stands for a variable set to blanks, which counts as unset.
-        var values = variables.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.Split('=')).ToDictionary(pair => pair[0], pair => pair[1] == "_" ? " \t" : pair[1]);
+        var values = ManagedIdentityTestEnvironment.VariablesFrom(variables);
         var asked = new List<string>();
 
         var source = ManagedIdentityEnvironment.Detect(name => values.GetValueOrDefault(name), path =>

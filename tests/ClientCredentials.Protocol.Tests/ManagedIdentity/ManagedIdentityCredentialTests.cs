@@ -168,10 +168,4 @@ public sealed class ManagedIdentityCredentialTests : IDisposable
         MaxRetryDelay = TimeSpan.FromSeconds(30),
         GoneRetryDelay = TimeSpan.Zero,
     };
-
-    /// <summary>Answers each request with <paramref name="answer"/>, which may wait on the request's cancellation.</summary>
-    private sealed class AnsweringHandler(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> answer) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => answer(request, cancellationToken);
-    }
 }

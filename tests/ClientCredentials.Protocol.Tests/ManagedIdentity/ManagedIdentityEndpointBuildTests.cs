@@ -18,7 +18,7 @@ public sealed class ManagedIdentityEndpointBuildTests : IDisposable
 
     private ManagedIdentityEndpoint Create(string variables, ManagedIdentityOptions? options = null, bool arcAgentInstalled = false)
     {
-        var values = variables.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
+        var values = ManagedIdentityTestEnvironment.VariablesFrom(variables);
         return ManagedIdentityEndpointFactory.Create(options ?? new ManagedIdentityOptions(), name => values.GetValueOrDefault(name), _ => arcAgentInstalled, new ArcKeyFilePolicy(_keyDirectory));
     }
 

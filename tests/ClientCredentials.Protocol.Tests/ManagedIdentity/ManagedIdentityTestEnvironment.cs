@@ -31,6 +31,10 @@ internal sealed class ManagedIdentityTestEnvironment : IDisposable
 
     public string ArcKeyDirectory { get; } = Directory.CreateTempSubdirectory("cc-arc-tokens-").FullName;
 
+    /// <summary>Variables written as <c>"NAME=value NAME=value"</c>; a value of <c>_</c> stands for blanks, which count as unset.</summary>
+    public static Dictionary<string, string> VariablesFrom(string variables) =>
+        variables.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1] == "_" ? " \t" : pair[1], StringComparer.Ordinal);
+
     public ManagedIdentityTestEnvironment With(string name, string value)
     {
         Variables[name] = value;

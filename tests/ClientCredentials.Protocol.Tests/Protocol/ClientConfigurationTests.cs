@@ -36,7 +36,12 @@ public sealed class ClientConfigurationTests
         Resilience = resilience,
         CacheOptions = cacheOptions,
         ResiliencePipeline = pipeline,
-        HttpClient = new HttpClient(new HangingHandler(_sent)),
+        HttpClient = new HttpClient(new AnsweringHandler(async (_, cancellationToken) =>
+        {
+            _sent.Release();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        })),
     });
 
     [Fact]
@@ -254,16 +259,5 @@ public sealed class ClientConfigurationTests
         using var handler = new HttpClientHandler();
         using var client = OwnHttpClient.Over(handler);
         Assert.Equal(Timeout.InfiniteTimeSpan, client.Timeout);
-    }
-
-    /// <summary>Signals each request, then waits until the attempt is cancelled.</summary>
-    private sealed class HangingHandler(SemaphoreSlim sent) : HttpMessageHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            sent.Release();
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            throw new InvalidOperationException("unreachable");
-        }
     }
 }
