@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -27,7 +29,8 @@ namespace ClientCredentials.Protocol.Testing;
 /// included. And it carries out <see cref="WireMockResponses.DelayedBy"/>: the stub is chosen, and a sequence moves on,
 /// when the request arrives; only the answer waits. WireMock.Net's own <c>WithDelay</c> holds the scenario state until
 /// the delay ends, so a retry during the delay would get the slow answer again. And <see cref="Dispose"/> closes every
-/// connection before stopping WireMock.Net, whose stop can return while Kestrel still answers kept-alive connections.
+/// connection before stopping WireMock.Net, whose stop can return while Kestrel still answers kept-alive connections,
+/// and then waits until the port refuses new ones (Kestrel's listener closes a few milliseconds after that stop).
 /// </para>
 /// </remarks>
 public sealed class LoopbackWireMock : IDisposable
@@ -152,6 +155,35 @@ public sealed class LoopbackWireMock : IDisposable
         _front.CloseConnections();
         Server.Stop();
         Server.Dispose();
+        WaitUntilRefused(ServerAddress.Port);
+    }
+
+    /// <summary>
+    /// Kestrel can close its listening socket a moment after WireMock.Net's stop has returned; a connection made in
+    /// that moment is accepted and then reset. Waits (at most five seconds) until the port refuses connections, as
+    /// <see cref="Dispose"/> promises. A port that still accepts at the end was taken over by another server.
+    /// </summary>
+    private static void WaitUntilRefused(int port)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                probe.Connect(IPAddress.Loopback, port);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // Reset while the listener closes: try again.
+            }
+
+            Thread.Sleep(10);
+        }
     }
 
     private static string StepState(int step) => $"step-{step + 1}";
