@@ -158,6 +158,31 @@ public sealed class ManagedIdentityCredentialTests : IDisposable
         Assert.Equal(2, _requests);
     }
 
+    [Fact]
+    public async Task Scopes_that_differ_in_case_share_one_cached_token()
+    {
+        // Resource URIs are case-insensitive to Entra ID, so the managed identity key ignores the case of scopes.
+        var credential = Credential();
+
+        var first = await credential.GetTokenAsync(Scope);
+        var second = await credential.GetTokenAsync(Scope.ToUpperInvariant());
+
+        Assert.Equal((TokenSource.IdentityProvider, TokenSource.Cache), (first.Source, second.Source));
+        Assert.Equal(1, _requests);
+    }
+
+    [Fact]
+    public async Task A_given_logger_factory_receives_the_credentials_logs()
+    {
+        var logger = new RecordingLogger();
+        var credential = Credential(options: new ManagedIdentityOptions { LoggerFactory = new RecordingLoggerFactory(logger) });
+
+        var token = await credential.GetTokenAsync(Scope);
+
+        Assert.Equal([1101, 1102], logger.Records.Select(r => r.EventId).Where(id => id is 1101 or 1102));
+        Assert.DoesNotContain(token.Token, string.Join("\n", logger.Records.Select(r => r.Message)));
+    }
+
     private static ManagedIdentityResilienceOptions Deadlines(int attempt, int total, int retries) => new()
     {
         AttemptTimeout = TimeSpan.FromSeconds(attempt),

@@ -447,6 +447,19 @@ public sealed class ManagedIdentityResponseShapeTests
     }
 
     [Fact]
+    public void A_success_whose_body_is_not_UTF8_says_so()
+    {
+        // RFC 8259 §8.1: a JSON body is UTF-8; the byte 0xFF never occurs in UTF-8.
+        byte[] body = [.. Encoding.UTF8.GetBytes("""{"access_token":"x","expires_in":60}"""), 0xFF];
+
+        var error = Assert.Throws<TokenEndpointException>(() => Read(body, HttpStatusCode.OK, ManagedIdentitySource.Imds));
+
+        Assert.Equal(TokenResponseReader.InvalidResponse, error.Error);
+        Assert.Equal($"The {body.Length}-byte response body is not valid JSON (The body is not valid UTF-8.).", error.ErrorDescription);
+        Assert.Null(error.ResponseSnippet);
+    }
+
+    [Fact]
     public void An_error_status_without_JSON_keeps_an_excerpt_and_the_remedy()
     {
         var error = Refused("<html>Gone</html>", HttpStatusCode.Gone);

@@ -154,6 +154,22 @@ public sealed class ClientConfigurationTests
     }
 
     [Fact]
+    public async Task A_given_cache_keeps_the_tokens_of_every_client_that_shares_it()
+    {
+        var cache = new TokenCache();
+        var endpoint = new ScriptedHttpHandler(_ => ScriptedHttpHandler.Token("shared"));
+        var options = Options() with { Cache = cache, HttpClient = new HttpClient(endpoint) };
+
+        var first = await new ClientCredentialsClient(options).GetTokenAsync(new TokenRequestParameters(Scope));
+        var second = await new ClientCredentialsClient(options).GetTokenAsync(new TokenRequestParameters(Scope));
+
+        Assert.Equal(1, cache.Count);
+        Assert.Single(endpoint.Requests);
+        Assert.Equal((TokenSource.IdentityProvider, TokenSource.Cache), (first.Source, second.Source));
+        Assert.Equal("shared", second.Token);
+    }
+
+    [Fact]
     public async Task The_last_attempts_timeout_names_AttemptTimeout_and_the_request_id()
     {
         var client = Hanging(new TokenRequestResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(20), TotalTimeout = TimeSpan.FromSeconds(60), MaxRetries = 0 }, authority: Entra);
@@ -169,6 +185,23 @@ public sealed class ClientConfigurationTests
         Assert.Equal("The attempt did not finish within 00:00:20.", error.InnerException!.Message);
         Assert.Equal("corr-a", error.CorrelationId);
         Assert.True(error.TimedOut);
+    }
+
+    [Fact]
+    public async Task A_timeout_before_the_token_endpoint_is_known_names_the_issuer()
+    {
+        // The discovery document of an OpenID issuer never comes, so no token endpoint was ever chosen: the error names
+        // the issuer the client was configured with.
+        var client = Hanging(new TokenRequestResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(20), TotalTimeout = TimeSpan.FromSeconds(60), MaxRetries = 0 }, authority: TokenAuthority.OidcIssuer(new Uri("https://issuer.example.com/tenant-a")));
+        var pending = client.GetTokenAsync(new TokenRequestParameters(Scope) { CorrelationId = "corr-e" }).AsTask();
+
+        await _sent.WaitAsync(TimeSpan.FromSeconds(10));
+        await _clock.WaitForTimerAsync(due => due == TimeSpan.FromSeconds(20));
+        _clock.Advance(TimeSpan.FromSeconds(20));
+
+        var error = await Assert.ThrowsAsync<TokenEndpointUnreachableException>(() => pending);
+        Assert.Equal(new Uri("https://issuer.example.com/tenant-a"), error.TokenEndpoint);
+        Assert.Equal("No token from https://issuer.example.com/tenant-a within 20 s: the per-attempt timeout (Resilience.AttemptTimeout) of the last attempt elapsed (client-request-id corr-e).", error.Message);
     }
 
     [Fact]
