@@ -123,6 +123,7 @@ public sealed class HeaderValueRuleTests
     [InlineData("app\r\nid", "a carriage return (U+000D) at position 3")]
     [InlineData("app\u007fid", "U+007F at position 3")]
     [InlineData("  app\u00e9", "U+00E9 at position 3")] // the position counts from the trimmed id
+    [InlineData("\u00e9app", "U+00E9 at position 0")]
     public void A_client_id_with_a_control_or_non_ascii_character_is_refused_naming_it(string clientId, string expected)
     {
         var error = Assert.Throws<ClientCredentialsConfigurationException>(() => ClientWith(clientId));
