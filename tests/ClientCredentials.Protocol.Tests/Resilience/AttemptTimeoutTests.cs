@@ -67,14 +67,7 @@ public class AttemptTimeoutTests
     [Fact]
     public async Task An_elapsed_attempt_names_the_timeout_in_its_message()
     {
-        var clock = new TestClock();
-        var started = new TaskCompletionSource();
-        var run = AttemptTimeout.RunAsync(Hang, started, clock.GetUtcNow() + Options.TotalTimeout, Options, clock, CancellationToken.None).AsTask();
-        await started.Task;
-
-        clock.Advance(Options.AttemptTimeout);
-
-        var rejected = await Assert.ThrowsAsync<TimeoutRejectedException>(() => run.WaitAsync(FailureGuard));
+        var rejected = await RejectionOfAHangingAttemptAsync(timeLeft: Options.TotalTimeout);
         Assert.Equal("The attempt did not finish within 00:00:10.", rejected.Message);
         Assert.IsType<OperationCanceledException>(rejected.InnerException, exactMatch: false);
     }
@@ -82,15 +75,21 @@ public class AttemptTimeoutTests
     [Fact]
     public async Task With_exactly_the_attempt_timeout_left_the_attempt_timeout_is_the_one_named()
     {
+        var rejected = await RejectionOfAHangingAttemptAsync(timeLeft: Options.AttemptTimeout);
+        Assert.Equal(Options.AttemptTimeout, rejected.Timeout);
+    }
+
+    /// <summary>Starts an attempt that hangs, with <paramref name="timeLeft"/> until the overall deadline, and lets the attempt timeout pass.</summary>
+    private static async Task<TimeoutRejectedException> RejectionOfAHangingAttemptAsync(TimeSpan timeLeft)
+    {
         var clock = new TestClock();
         var started = new TaskCompletionSource();
-        var run = AttemptTimeout.RunAsync(Hang, started, clock.GetUtcNow() + Options.AttemptTimeout, Options, clock, CancellationToken.None).AsTask();
+        var run = AttemptTimeout.RunAsync(Hang, started, clock.GetUtcNow() + timeLeft, Options, clock, CancellationToken.None).AsTask();
         await started.Task;
 
         clock.Advance(Options.AttemptTimeout);
 
-        var rejected = await Assert.ThrowsAsync<TimeoutRejectedException>(() => run.WaitAsync(FailureGuard));
-        Assert.Equal(Options.AttemptTimeout, rejected.Timeout);
+        return await Assert.ThrowsAsync<TimeoutRejectedException>(() => run.WaitAsync(FailureGuard));
     }
 
     [Fact]
